@@ -1,0 +1,40 @@
+"""Engine set-up: SQLite made safe for several worker processes."""
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from quizapp.extensions import db
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # Take transaction control away from the driver (it would open a plain, lazy BEGIN),
+    # then set the PRAGMAs every connection needs.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _on_sqlite_begin(conn) -> None:
+    # Writers queue on the busy timeout instead of failing with "database is locked"
+    # when two of them upgrade a shared lock at once (RECIPES.md). Pages fetched with
+    # GET never write (state changes only by POST), so they read from a WAL snapshot
+    # without taking the write lock and never wait for a writer.
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def configure_engine(app: Flask) -> None:
+    """Register the SQLite listeners on this app's engine (PostgreSQL needs none)."""
+    with app.app_context():
+        engine: Engine = db.engine
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
