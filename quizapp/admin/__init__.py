@@ -1,0 +1,7 @@
+"""Administration: users, roles, activation and site switches."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from quizapp.admin import views  # noqa: E402,F401

@@ -1,0 +1,7 @@
+"""Accounts: sign-up, sign-in, sign-out, password changes, throttling and `flask users`."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from quizapp.auth import views  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,75 @@
+"""Sign-up, sign-in, account and password forms."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from quizapp.auth.models import Role
+from quizapp.auth.services import PASSWORD_MAX, known_timezones, password_problem
+
+
+def acceptable_password(_form, field) -> None:
+    if problem := password_problem(field.data or ""):
+        raise ValidationError(problem)
+
+
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def plausible_email(_form, field) -> None:
+    if not EMAIL_SHAPE.match((field.data or "").strip()):
+        raise ValidationError("Enter an email address such as name@example.org.")
+
+
+def known_timezone(_form, field) -> None:
+    if field.data not in known_timezones():
+        raise ValidationError("Choose a time zone from the list, such as Europe/London or Asia/Seoul.")
+
+
+class SignUpForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), plausible_email, Length(max=254)])
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), acceptable_password],
+        description="At least 8 characters; common passwords are refused.",
+    )
+    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    make_admin = BooleanField("Make this first account the administrator", default=True)
+    submit = SubmitField("Create account")
+
+
+class SignInForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    submit = SubmitField("Sign in")
+
+
+class AccountForm(FlaskForm):
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    timezone = StringField(
+        "Time zone", validators=[DataRequired(), known_timezone],
+        description="An IANA name, e.g. Asia/Seoul or Europe/London. Times are shown in it.",
+    )
+    submit = SubmitField("Save")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    password = PasswordField("New password", validators=[DataRequired(), acceptable_password],
+                             description="At least 8 characters; common passwords are refused.")
+    confirm = PasswordField("Repeat new password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    submit = SubmitField("Change password")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.capitalize()) for r in Role])
+    submit = SubmitField("Change role")
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token, for one-button POST actions."""
+
+    submit = SubmitField("Submit")

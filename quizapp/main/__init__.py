@@ -1,0 +1,7 @@
+"""The home page: what the app offers, and where each role goes next."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from quizapp.main import views  # noqa: E402,F401
