@@ -1,0 +1,80 @@
+"""`flask bank check | load | export`: the curated bank from the command line."""
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from quizapp.bank import bp, services
+from quizapp.bank.content import read_bank
+from quizapp.extensions import db
+
+PROGRESS_FROM = 200  # items; shorter loads print no bar
+
+
+def _content_dir() -> Path:
+    return Path(current_app.config["CONTENT_DIR"])
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+
+
+@bp.cli.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def check_command(path: Path | None) -> None:
+    """Validate the bank in content/ (or one file or folder of it) without loading it."""
+    bank = read_bank(_content_dir(), path)
+    if bank.problems:
+        _print_problems(bank.problems)
+        raise click.ClickException(f"{len(bank.problems)} problem(s) found")
+    by_type: dict[str, int] = {}
+    for item in bank.items:
+        by_type[item.type] = by_type.get(item.type, 0) + 1
+    counts = ", ".join(f"{name} {n}" for name, n in sorted(by_type.items()))
+    click.echo(f"ok: {len(bank.items)} items, {len(bank.topics)} topics ({counts})")
+
+
+@bp.cli.command("load")
+@click.option("--force", is_flag=True, help="Overwrite items that were edited in the app since the last load.")
+def load_command(force: bool) -> None:
+    """Upsert the curated bank by id: all or nothing; prints what changed."""
+    bank = read_bank(_content_dir())
+    if bank.problems:
+        _print_problems(bank.problems)
+        raise click.ClickException("the bank has problems; nothing was loaded")
+    try:
+        if len(bank.items) >= PROGRESS_FROM:
+            with click.progressbar(length=len(bank.items), label="Loading the bank", file=click.get_text_stream("stderr")) as bar:
+                report = services.load_bank(bank, force=force, progress=bar.update)
+        else:
+            report = services.load_bank(bank, force=force)
+    except services.BankError as error:
+        db.session.rollback()
+        _print_problems(error.problems)
+        raise click.ClickException("nothing was loaded") from None
+    db.session.commit()
+    for slug in report.conflicts:
+        click.echo(f"conflict: {slug} was edited in the app; kept (use --force to overwrite)")
+    click.echo(f"bank loaded: {report.summary()}")
+
+
+@bp.cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--topic", help="Only this topic and its subtopics (a topic slug).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of standard output.")
+def export_command(fmt: str, topic: str | None, output: Path | None) -> None:
+    """Export the active curated items as JSON (the content format, topic as its full path)."""
+    try:
+        items = services.export_curated(topic)
+    except LookupError:
+        raise click.BadParameter(f"no topic with the slug {topic!r}", param_hint="--topic") from None
+    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(items)} items to {output}", err=True)

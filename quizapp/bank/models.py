@@ -1,0 +1,126 @@
+"""Topics, tags, questions and their immutable versions."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+from quizapp.models import UTCDateTime, utcnow
+
+
+class QuestionStatus(enum.StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class Topic(db.Model):
+    """A node of the curated topic tree; `path` ("/korean-war/road-to-war/") makes a subtree one query."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    path: Mapped[str] = mapped_column(sa.String(500), index=True)
+
+    parent: Mapped["Topic | None"] = relationship(remote_side=[id], lazy="raise")
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    @property
+    def full_slug(self) -> str:
+        """The path without its slashes at either end: "korean-war/road-to-war"."""
+        return self.path.strip("/")
+
+
+question_tags = sa.Table(
+    "question_tags",
+    db.Model.metadata,
+    sa.Column("question_id", sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+
+
+class Question(db.Model):
+    """A question's identity; what it says lives in its versions.
+
+    Curated items have a slug and no owner; teachers' own questions have an owner and no slug.
+    """
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id"), index=True)
+    type: Mapped[str] = mapped_column(sa.String(32), index=True)  # fixed for the question's life
+    fact: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default=QuestionStatus.ACTIVE.value, index=True)
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id"))
+    current_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id")
+    )
+    # The version `flask bank load` last wrote; a different current version means the
+    # item was edited in the app since, and the loader reports a conflict.
+    loaded_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("question_versions.id", use_alter=True, name="fk_questions_loaded_version_id")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    topic: Mapped[Topic] = relationship(lazy="raise")
+    tags: Mapped[list[Tag]] = relationship(secondary=question_tags, lazy="raise", order_by=Tag.slug)
+    current_version: Mapped["QuestionVersion | None"] = relationship(
+        foreign_keys=[current_version_id], lazy="raise", post_update=True
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('active', 'retired')", name="status_known"),
+        sa.CheckConstraint("(slug IS NULL) <> (owner_id IS NULL)", name="curated_xor_owned"),
+    )
+
+
+class QuestionVersion(db.Model):
+    """What a question said at one moment. Never updated: an edit adds a version.
+
+    `data` holds the type's answer data (choices, pairs, blanks...), whose inner ids stay
+    the same across versions so answers and statistics can refer to them.
+    """
+
+    __tablename__ = "question_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    type: Mapped[str] = mapped_column(sa.String(32))
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    difficulty: Mapped[int]
+    source_page: Mapped[int | None]
+    source_evidence: Mapped[str | None] = mapped_column(sa.Text)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    question: Mapped[Question] = relationship(foreign_keys=[question_id], lazy="raise")
+
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", "number", name="uq_question_versions_question_number"),
+        sa.CheckConstraint("difficulty BETWEEN 1 AND 3", name="difficulty_range"),
+    )

@@ -1,0 +1,209 @@
+"""Writing the curated bank into the database and reading it back out."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from quizapp.bank.content import Bank, ItemSpec, Problem, TopicSpec
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
+from quizapp.bank.types import get_type
+from quizapp.extensions import db
+
+
+class BankError(Exception):
+    """The load was refused; nothing was written. `problems` say why."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class LoadReport:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"added {self.added}, changed {self.changed}, unchanged {self.unchanged}, "
+                f"retired {self.retired}, conflicts {len(self.conflicts)}")
+
+
+def sync_topics(specs: list[TopicSpec]) -> dict[str, Topic]:
+    """Create or update the curated topics (parents come before children in `specs`)."""
+    topics = {t.slug: t for t in db.session.scalars(sa.select(Topic))}
+    for spec in specs:
+        topic = topics.get(spec.slug) or Topic(slug=spec.slug)
+        topic.title, topic.description, topic.position, topic.path = (
+            spec.title, spec.description, spec.position, spec.path)
+        topic.parent_id = topics[spec.parent].id if spec.parent else None
+        db.session.add(topic)
+        db.session.flush()
+        topics[spec.slug] = topic
+    return topics
+
+
+def tags_by_slug(slugs: Iterable[str]) -> dict[str, Tag]:
+    """The Tag rows for these slugs, creating the missing ones."""
+    wanted = set(slugs)
+    tags = {t.slug: t for t in db.session.scalars(sa.select(Tag).where(Tag.slug.in_(wanted)))}
+    for slug in wanted - tags.keys():
+        tags[slug] = Tag(slug=slug)
+        db.session.add(tags[slug])
+    return tags
+
+
+def _new_version(question: Question, spec: ItemSpec, number: int) -> QuestionVersion:
+    version = QuestionVersion(
+        question=question, number=number, type=spec.type, prompt=spec.prompt, data=spec.data,
+        explanation=spec.explanation, difficulty=spec.difficulty, source_page=spec.source_page,
+        source_evidence=spec.source_evidence, content_hash=spec.content_hash,
+    )
+    db.session.add(version)
+    question.current_version = version
+    return version
+
+
+def load_bank(bank: Bank, force: bool = False, progress: Callable[[int], None] = lambda n: None) -> LoadReport:
+    """Upsert the curated bank by id; flush only (the caller commits, so a failure writes nothing).
+
+    A changed item gets a new version; an item gone from content/ is retired; an item edited
+    in the app since its last load is a conflict and kept as it is unless `force`.
+    """
+    if bank.problems:
+        raise BankError(bank.problems)
+    report = LoadReport()
+    topics = sync_topics(bank.topics)
+    tags = tags_by_slug(tag for item in bank.items for tag in item.tags)
+    existing = {
+        q.slug: q for q in db.session.scalars(
+            sa.select(Question).where(Question.slug.is_not(None))
+            .options(selectinload(Question.current_version), selectinload(Question.tags))
+        )
+    }
+    type_changes = [
+        Problem(spec.file, spec.slug, "type", f"was {existing[spec.slug].type}; a question's type never changes")
+        for spec in bank.items if spec.slug in existing and existing[spec.slug].type != spec.type
+    ]
+    if type_changes:
+        raise BankError(type_changes)
+
+    touched: list[Question] = []
+    for spec in bank.items:
+        question = existing.get(spec.slug)
+        if question is None:
+            question = Question(slug=spec.slug, type=spec.type)
+            db.session.add(question)
+            _new_version(question, spec, 1)
+            _set_identity(question, spec, topics, tags)
+            report.added += 1
+            touched.append(question)
+        elif question.current_version_id != question.loaded_version_id and not force:
+            report.conflicts.append(spec.slug)
+        else:
+            current = question.current_version
+            new_content = current is None or current.content_hash != spec.content_hash
+            if new_content:
+                _new_version(question, spec, (current.number if current else 0) + 1)
+            identity_changed = _set_identity(question, spec, topics, tags)
+            if new_content or identity_changed or question.current_version_id != question.loaded_version_id:
+                report.changed += 1
+                touched.append(question)
+            else:
+                report.unchanged += 1
+        progress(1)
+
+    in_content = {spec.slug for spec in bank.items}
+    for slug, question in existing.items():
+        if slug not in in_content and question.status == QuestionStatus.ACTIVE:
+            question.status = QuestionStatus.RETIRED.value
+            report.retired += 1
+    db.session.flush()
+    for question in touched:
+        question.loaded_version_id = question.current_version.id
+    db.session.flush()
+    return report
+
+
+def _set_identity(question: Question, spec: ItemSpec, topics: dict[str, Topic], tags: dict[str, Tag]) -> bool:
+    """Topic, tags, fact and status from the spec; True when any of them changed."""
+    before = (question.topic_id, question.fact, question.status,
+              sorted(t.slug for t in question.tags) if question.id else None)
+    question.topic_id = topics[spec.topic].id
+    question.fact = spec.fact
+    question.status = QuestionStatus.ACTIVE.value
+    question.tags = [tags[slug] for slug in spec.tags]
+    return before != (question.topic_id, question.fact, question.status, spec.tags)
+
+
+def item_dict(question: Question, version: QuestionVersion) -> dict[str, Any]:
+    """One question as the content format has it (the export and import shape)."""
+    question_type = get_type(version.type)
+    item: dict[str, Any] = {"id": question.slug or f"q{question.id}", "type": version.type,
+                            "topic": question.topic.full_slug, "tags": [t.slug for t in question.tags],
+                            "difficulty": version.difficulty}
+    if question.fact:
+        item["fact"] = question.fact
+    item[question_type.prompt_field] = version.prompt
+    item |= question_type.from_data(version.data)
+    if version.explanation:
+        item["explanation"] = version.explanation
+    item["source"] = {"page": version.source_page, "evidence": version.source_evidence}
+    return item
+
+
+def export_curated(topic_slug: str | None = None) -> list[dict[str, Any]]:
+    """The active curated items (optionally one topic's subtree), in topic order, in two queries."""
+    select = (
+        sa.select(Question).join(Question.topic)
+        .where(Question.slug.is_not(None), Question.status == QuestionStatus.ACTIVE)
+        .options(selectinload(Question.current_version), selectinload(Question.tags),
+                 sa.orm.contains_eager(Question.topic))
+        .order_by(Topic.path, Question.slug)
+    )
+    if topic_slug is not None:
+        topic = db.session.scalar(sa.select(Topic).where(Topic.slug == topic_slug))
+        if topic is None:
+            raise LookupError(topic_slug)
+        select = select.where(Topic.path.startswith(topic.path, autoescape=True))
+    return [item_dict(q, q.current_version) for q in db.session.scalars(select)]
+
+
+@dataclass
+class TopicCount:
+    topic: Topic
+    questions: int = 0
+    flashcards: int = 0
+    children: list["TopicCount"] = field(default_factory=list)
+
+
+def topic_overview() -> list[TopicCount]:
+    """The topic tree with active question and flashcard counts, subtrees summed; two queries."""
+    topics = db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.id)).all()
+    is_card = Question.type == "flashcard"
+    rows = db.session.execute(
+        sa.select(Question.topic_id, is_card, sa.func.count())
+        .where(Question.status == QuestionStatus.ACTIVE, Question.slug.is_not(None))
+        .group_by(Question.topic_id, is_card)
+    ).all()
+    nodes = {t.id: TopicCount(t) for t in topics}
+    for topic_id, card, count in rows:
+        node = nodes[topic_id]
+        if card:
+            node.flashcards += count
+        else:
+            node.questions += count
+    for topic in sorted(topics, key=lambda t: -t.depth):  # deepest first, so sums roll up
+        if topic.parent_id is not None:
+            parent, node = nodes[topic.parent_id], nodes[topic.id]
+            parent.questions += node.questions
+            parent.flashcards += node.flashcards
+    for topic in topics:  # in position order
+        if topic.parent_id is not None:
+            nodes[topic.parent_id].children.append(nodes[topic.id])
+    return [nodes[t.id] for t in topics if t.parent_id is None]
