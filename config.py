@@ -40,7 +40,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # werkzeug's scrypt: N = 2**17, r = 8, p = 1 (about 128 MiB and 0.3 s per hash here).
-    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105  (a method name, not a secret)
     # Sign-in throttling: per account, a lock that doubles after each failure past the
     # threshold; per client address, a generous cap so a whole class behind one school
     # address is never locked out.
@@ -68,9 +68,10 @@ class TestConfig(Config):
     """pytest: a database of its own (TEST_DATABASE_URL or a temporary SQLite file)."""
 
     TESTING = True
-    SECRET_KEY = "test-only-secret"
+    SECRET_KEY = "test-only-secret"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or _sqlite_url("test.sqlite")
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for speed; production is asserted separately
+    # Cheap, for speed; a test asserts what production uses.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  (a method name, not a secret)
     WTF_CSRF_ENABLED = False
 
 

@@ -62,8 +62,13 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     configure_engine(app)
-    migrate.init_app(app, db, directory=str(os.path.join(os.path.dirname(app.root_path), "migrations")),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(os.path.join(os.path.dirname(app.root_path), "migrations")),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.signin"
@@ -76,8 +81,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from quizapp import admin, auth, bank, main
     from quizapp.auth import models as auth_models  # noqa: F401  (every table known to Alembic)
-    from quizapp.bank import models as bank_models  # noqa: F401
     from quizapp.auth.cli import cli as users_cli
+    from quizapp.bank import models as bank_models  # noqa: F401
 
     for blueprint in (main.bp, auth.bp, admin.bp, bank.bp, users_cli):
         app.register_blueprint(blueprint)

@@ -1,8 +1,8 @@
 """The one way authored text becomes HTML: markdown-it-py with raw HTML off, then nh3."""
 
 import nh3
-from markupsafe import Markup
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
 
@@ -14,6 +14,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def render_markdown(text: str | None) -> Markup:
     """Safe HTML for authored Markdown: bold, lists and links render; script never does."""
     html = _md.render(text or "")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                      link_rel="noopener noreferrer nofollow")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
     return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)

@@ -24,7 +24,10 @@ def users():
         select = select.where(sa.or_(User.email.like(pattern), sa.func.lower(User.display_name).like(pattern)))
     page = db.paginate(select, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "admin/users.html", page=page, query=query, role_form=RoleForm(),
+        "admin/users.html",
+        page=page,
+        query=query,
+        role_form=RoleForm(),
         signup_open=services.signup_open(),
     )
 

@@ -30,7 +30,8 @@ def create_command(email: str, role: str, display_name: str | None) -> None:
     try:
         user = services.create_user(email, display_name or email.split("@")[0], password, Role(role))
     except services.AccountError as error:
-        raise click.BadParameter(str(error), param_hint="--email" if "email" in str(error) else "password")
+        hint = "--email" if "email" in str(error) else "password"
+        raise click.BadParameter(str(error), param_hint=hint) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
 

@@ -32,10 +32,13 @@ class SignUpForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), plausible_email, Length(max=254)])
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), acceptable_password],
+        "Password",
+        validators=[DataRequired(), acceptable_password],
         description="At least 8 characters; common passwords are refused.",
     )
-    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    confirm = PasswordField(
+        "Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
     make_admin = BooleanField("Make this first account the administrator", default=True)
     submit = SubmitField("Create account")
 
@@ -49,7 +52,8 @@ class SignInForm(FlaskForm):
 class AccountForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
     timezone = StringField(
-        "Time zone", validators=[DataRequired(), known_timezone],
+        "Time zone",
+        validators=[DataRequired(), known_timezone],
         description="An IANA name, e.g. Asia/Seoul or Europe/London. Times are shown in it.",
     )
     submit = SubmitField("Save")
@@ -57,10 +61,14 @@ class AccountForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
-    password = PasswordField("New password", validators=[DataRequired(), acceptable_password],
-                             description="At least 8 characters; common passwords are refused.")
-    confirm = PasswordField("Repeat new password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), acceptable_password],
+        description="At least 8 characters; common passwords are refused.",
+    )
+    confirm = PasswordField(
+        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
     submit = SubmitField("Change password")
 
 

@@ -39,9 +39,7 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (
-        sa.CheckConstraint("role IN ('student', 'teacher', 'admin')", name="role_known"),
-    )
+    __table_args__ = (sa.CheckConstraint("role IN ('student', 'teacher', 'admin')", name="role_known"),)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

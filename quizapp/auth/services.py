@@ -8,8 +8,8 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.auth.models import Role, SignInCounter, SiteSetting, User, new_session_token
@@ -73,8 +73,9 @@ def create_user(email: str, display_name: str, password: str, role: Role = Role.
         raise AccountError("An account with this email already exists.")
     if problem := password_problem(password):
         raise AccountError(problem)
-    user = User(email=email, display_name=display_name.strip(), role=Role(role).value,
-                password_hash=hash_password(password))
+    user = User(
+        email=email, display_name=display_name.strip(), role=Role(role).value, password_hash=hash_password(password)
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -143,7 +144,9 @@ def _counter(key: str, now: datetime) -> SignInCounter:
         .on_conflict_do_nothing(index_elements=["key"])
     )
     counter = db.session.scalars(
-        sa.select(SignInCounter).where(SignInCounter.key == key).with_for_update()
+        sa.select(SignInCounter)
+        .where(SignInCounter.key == key)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
     if now - counter.window_start > current_app.config["THROTTLE_WINDOW"] and (

@@ -62,9 +62,7 @@ def signin():
             return redirect(_safe_next(request.args.get("next")))
         if result.throttled:
             status = 429
-            form.form_errors.append(
-                f"Too many failed attempts. Wait {result.retry_after} seconds, then try again."
-            )
+            form.form_errors.append(f"Too many failed attempts. Wait {result.retry_after} seconds, then try again.")
         else:
             status = 401
             form.form_errors.append("That email and password do not match an active account.")

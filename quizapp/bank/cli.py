@@ -1,6 +1,7 @@
 """`flask bank check | load | export`: the curated bank from the command line."""
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -47,7 +48,7 @@ def load_command(force: bool) -> None:
         raise click.ClickException("the bank has problems; nothing was loaded")
     try:
         if len(bank.items) >= PROGRESS_FROM:
-            with click.progressbar(length=len(bank.items), label="Loading the bank", file=click.get_text_stream("stderr")) as bar:
+            with click.progressbar(length=len(bank.items), label="Loading the bank", file=sys.stderr) as bar:
                 report = services.load_bank(bank, force=force, progress=bar.update)
         else:
             report = services.load_bank(bank, force=force)
@@ -64,8 +65,11 @@ def load_command(force: bool) -> None:
 @bp.cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 @click.option("--topic", help="Only this topic and its subtopics (a topic slug).")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 def export_command(fmt: str, topic: str | None, output: Path | None) -> None:
     """Export the active curated items as JSON (the content format, topic as its full path)."""
     try:

@@ -60,15 +60,21 @@ class ItemSpec:
 
     @property
     def content_hash(self) -> str:
-        return version_hash(self.type, self.prompt, self.data, self.explanation, self.difficulty,
-                            self.source_page, self.source_evidence)
+        return version_hash(
+            self.type, self.prompt, self.data, self.explanation, self.difficulty, self.source_page, self.source_evidence
+        )
 
 
-def version_hash(type_: str, prompt: str, data: dict, explanation: str, difficulty: int,
-                 page: int | None, evidence: str | None) -> str:
+def version_hash(
+    type_: str, prompt: str, data: dict, explanation: str, difficulty: int, page: int | None, evidence: str | None
+) -> str:
     """A fingerprint of what a version says: equal hashes mean nothing to save."""
-    canonical = json.dumps([type_, prompt, data, explanation, difficulty, page, evidence],
-                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(
+        [type_, prompt, data, explanation, difficulty, page, evidence],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -106,19 +112,26 @@ def read_topics(content_dir: Path, problems: list[Problem]) -> list[TopicSpec]:
 
     def walk(nodes: Any, parent: TopicSpec | None) -> None:
         if not isinstance(nodes, list):
-            problems.append(Problem(_rel(path, content_dir), parent.slug if parent else "", "children",
-                                    "must be a list of topics"))
+            problems.append(
+                Problem(_rel(path, content_dir), parent.slug if parent else "", "children", "must be a list of topics")
+            )
             return
         for position, node in enumerate(nodes):
             slug = str(node.get("slug", "")) if isinstance(node, dict) else ""
             if not SLUG.match(slug) or slug in seen or not isinstance(node.get("title"), str):
-                problems.append(Problem(_rel(path, content_dir), slug, "slug",
-                                        "each topic needs a unique slug and a title"))
+                problems.append(
+                    Problem(_rel(path, content_dir), slug, "slug", "each topic needs a unique slug and a title")
+                )
                 continue
             seen.add(slug)
-            spec = TopicSpec(slug, node["title"].strip(), str(node.get("description", "")).strip(),
-                             parent.slug if parent else None, position,
-                             f"{parent.path if parent else '/'}{slug}/")
+            spec = TopicSpec(
+                slug,
+                node["title"].strip(),
+                str(node.get("description", "")).strip(),
+                parent.slug if parent else None,
+                position,
+                f"{parent.path if parent else '/'}{slug}/",
+            )
             topics.append(spec)
             if "children" in node:
                 walk(node["children"], spec)
@@ -164,16 +177,23 @@ def validate_item(raw: Any, topics: set[str]) -> tuple[ItemSpec | None, list[tup
         return None, problems
     source = raw["source"]
     return ItemSpec(
-        slug=raw["id"], type=item_type.name, topic=raw["topic"], tags=sorted(set(tags)),
-        difficulty=raw["difficulty"], fact=raw.get("fact"), prompt=prompt.strip(),
-        explanation=explanation.strip(), data=item_type.to_data(raw),
-        source_page=source["page"], source_evidence=source["evidence"].strip(),
+        slug=raw["id"],
+        type=item_type.name,
+        topic=raw["topic"],
+        tags=sorted(set(tags)),
+        difficulty=raw["difficulty"],
+        fact=raw.get("fact"),
+        prompt=prompt.strip(),
+        explanation=explanation.strip(),
+        data=item_type.to_data(raw),
+        source_page=source["page"],
+        source_evidence=source["evidence"].strip(),
     ), []
 
 
 def _source_problems(source: Any) -> list[tuple[str, str]]:
     if not isinstance(source, dict):
-        return [("source", "must be {page: N, evidence: \"a verbatim phrase\"}")]
+        return [("source", 'must be {page: N, evidence: "a verbatim phrase"}')]
     problems = []
     page = source.get("page")
     if not isinstance(page, int) or isinstance(page, bool) or not FIRST_PAGE <= page <= LAST_PAGE:

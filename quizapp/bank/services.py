@@ -30,8 +30,10 @@ class LoadReport:
     conflicts: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"added {self.added}, changed {self.changed}, unchanged {self.unchanged}, "
-                f"retired {self.retired}, conflicts {len(self.conflicts)}")
+        return (
+            f"added {self.added}, changed {self.changed}, unchanged {self.unchanged}, "
+            f"retired {self.retired}, conflicts {len(self.conflicts)}"
+        )
 
 
 def sync_topics(specs: list[TopicSpec]) -> dict[str, Topic]:
@@ -40,7 +42,11 @@ def sync_topics(specs: list[TopicSpec]) -> dict[str, Topic]:
     for spec in specs:
         topic = topics.get(spec.slug) or Topic(slug=spec.slug)
         topic.title, topic.description, topic.position, topic.path = (
-            spec.title, spec.description, spec.position, spec.path)
+            spec.title,
+            spec.description,
+            spec.position,
+            spec.path,
+        )
         topic.parent_id = topics[spec.parent].id if spec.parent else None
         db.session.add(topic)
         db.session.flush()
@@ -60,9 +66,16 @@ def tags_by_slug(slugs: Iterable[str]) -> dict[str, Tag]:
 
 def _new_version(question: Question, spec: ItemSpec, number: int) -> QuestionVersion:
     version = QuestionVersion(
-        question=question, number=number, type=spec.type, prompt=spec.prompt, data=spec.data,
-        explanation=spec.explanation, difficulty=spec.difficulty, source_page=spec.source_page,
-        source_evidence=spec.source_evidence, content_hash=spec.content_hash,
+        question=question,
+        number=number,
+        type=spec.type,
+        prompt=spec.prompt,
+        data=spec.data,
+        explanation=spec.explanation,
+        difficulty=spec.difficulty,
+        source_page=spec.source_page,
+        source_evidence=spec.source_evidence,
+        content_hash=spec.content_hash,
     )
     db.session.add(version)
     question.current_version = version
@@ -81,14 +94,17 @@ def load_bank(bank: Bank, force: bool = False, progress: Callable[[int], None] =
     topics = sync_topics(bank.topics)
     tags = tags_by_slug(tag for item in bank.items for tag in item.tags)
     existing = {
-        q.slug: q for q in db.session.scalars(
-            sa.select(Question).where(Question.slug.is_not(None))
+        q.slug: q
+        for q in db.session.scalars(
+            sa.select(Question)
+            .where(Question.slug.is_not(None))
             .options(selectinload(Question.current_version), selectinload(Question.tags))
         )
     }
     type_changes = [
         Problem(spec.file, spec.slug, "type", f"was {existing[spec.slug].type}; a question's type never changes")
-        for spec in bank.items if spec.slug in existing and existing[spec.slug].type != spec.type
+        for spec in bank.items
+        if spec.slug in existing and existing[spec.slug].type != spec.type
     ]
     if type_changes:
         raise BankError(type_changes)
@@ -132,8 +148,12 @@ def load_bank(bank: Bank, force: bool = False, progress: Callable[[int], None] =
 
 def _set_identity(question: Question, spec: ItemSpec, topics: dict[str, Topic], tags: dict[str, Tag]) -> bool:
     """Topic, tags, fact and status from the spec; True when any of them changed."""
-    before = (question.topic_id, question.fact, question.status,
-              sorted(t.slug for t in question.tags) if question.id else None)
+    before = (
+        question.topic_id,
+        question.fact,
+        question.status,
+        sorted(t.slug for t in question.tags) if question.id else None,
+    )
     question.topic_id = topics[spec.topic].id
     question.fact = spec.fact
     question.status = QuestionStatus.ACTIVE.value
@@ -144,9 +164,13 @@ def _set_identity(question: Question, spec: ItemSpec, topics: dict[str, Topic], 
 def item_dict(question: Question, version: QuestionVersion) -> dict[str, Any]:
     """One question as the content format has it (the export and import shape)."""
     question_type = get_type(version.type)
-    item: dict[str, Any] = {"id": question.slug or f"q{question.id}", "type": version.type,
-                            "topic": question.topic.full_slug, "tags": [t.slug for t in question.tags],
-                            "difficulty": version.difficulty}
+    item: dict[str, Any] = {
+        "id": question.slug or f"q{question.id}",
+        "type": version.type,
+        "topic": question.topic.full_slug,
+        "tags": [t.slug for t in question.tags],
+        "difficulty": version.difficulty,
+    }
     if question.fact:
         item["fact"] = question.fact
     item[question_type.prompt_field] = version.prompt
@@ -160,10 +184,12 @@ def item_dict(question: Question, version: QuestionVersion) -> dict[str, Any]:
 def export_curated(topic_slug: str | None = None) -> list[dict[str, Any]]:
     """The active curated items (optionally one topic's subtree), in topic order, in two queries."""
     select = (
-        sa.select(Question).join(Question.topic)
+        sa.select(Question)
+        .join(Question.topic)
         .where(Question.slug.is_not(None), Question.status == QuestionStatus.ACTIVE)
-        .options(selectinload(Question.current_version), selectinload(Question.tags),
-                 sa.orm.contains_eager(Question.topic))
+        .options(
+            selectinload(Question.current_version), selectinload(Question.tags), sa.orm.contains_eager(Question.topic)
+        )
         .order_by(Topic.path, Question.slug)
     )
     if topic_slug is not None:

@@ -32,8 +32,15 @@ def _answer_list(value: Any, field: str, problems: Problems) -> list[str]:
     return answers
 
 
-def _entries(item: dict, field: str, keys: tuple[str, ...], low: int, high: int, problems: Problems,
-             other_keys: tuple[str, ...] = ()) -> list[dict]:
+def _entries(
+    item: dict,
+    field: str,
+    keys: tuple[str, ...],
+    low: int,
+    high: int,
+    problems: Problems,
+    other_keys: tuple[str, ...] = (),
+) -> list[dict]:
     """A list of mappings with a unique slug `id`, the given text keys and possibly `other_keys`."""
     value = item.get(field)
     if not isinstance(value, list):
@@ -91,24 +98,29 @@ class _ChoiceType(QuestionType):
     max_choices: ClassVar[int]
 
     def _choices(self, item: dict, problems: Problems) -> list[dict]:
-        choices = _entries(item, "choices", ("text",), self.min_choices, self.max_choices, problems,
-                           other_keys=("correct",))
+        choices = _entries(
+            item, "choices", ("text",), self.min_choices, self.max_choices, problems, other_keys=("correct",)
+        )
         for i, choice in enumerate(choices):
             if not isinstance(choice.get("correct", False), bool):
                 problems.append((f"choices[{i}].correct", "must be true or false"))
         return choices
 
     def to_data(self, item: dict) -> dict[str, Any]:
-        return {"choices": [
-            {"id": str(c["id"]), "text": c["text"].strip(), "correct": bool(c.get("correct", False))}
-            for c in item["choices"]
-        ]}
+        return {
+            "choices": [
+                {"id": str(c["id"]), "text": c["text"].strip(), "correct": bool(c.get("correct", False))}
+                for c in item["choices"]
+            ]
+        }
 
     def from_data(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"choices": [
-            {"id": c["id"], "text": c["text"], **({"correct": True} if c["correct"] else {})}
-            for c in data["choices"]
-        ]}
+        return {
+            "choices": [
+                {"id": c["id"], "text": c["text"], **({"correct": True} if c["correct"] else {})}
+                for c in data["choices"]
+            ]
+        }
 
 
 class SingleChoice(_ChoiceType):
@@ -214,9 +226,11 @@ class Matching(QuestionType):
         return problems
 
     def to_data(self, item: dict) -> dict[str, Any]:
-        return {"pairs": [
-            {"id": str(p["id"]), "left": p["left"].strip(), "right": p["right"].strip()} for p in item["pairs"]
-        ]}
+        return {
+            "pairs": [
+                {"id": str(p["id"]), "left": p["left"].strip(), "right": p["right"].strip()} for p in item["pairs"]
+            ]
+        }
 
 
 class Cloze(QuestionType):
@@ -239,14 +253,18 @@ class Cloze(QuestionType):
             missing = sorted(set(declared) - set(in_text))
             unknown = sorted(set(in_text) - set(declared))
             parts = ([f"not in the text: {', '.join(missing)}"] if missing else []) + (
-                [f"no answers for: {', '.join(unknown)}"] if unknown else [])
+                [f"no answers for: {', '.join(unknown)}"] if unknown else []
+            )
             problems.append(("blanks", "; ".join(parts)))
         return problems
 
     def to_data(self, item: dict) -> dict[str, Any]:
-        return {"text": item["text"].strip(), "blanks": [
-            {"id": str(b["id"]), "answers": _answer_list(b["answers"], "answers", [])} for b in item["blanks"]
-        ]}
+        return {
+            "text": item["text"].strip(),
+            "blanks": [
+                {"id": str(b["id"]), "answers": _answer_list(b["answers"], "answers", [])} for b in item["blanks"]
+            ],
+        }
 
 
 class Flashcard(QuestionType):
@@ -265,8 +283,8 @@ class Flashcard(QuestionType):
 
 
 REGISTRY: dict[str, QuestionType] = {
-    t.name: t() for t in (SingleChoice, MultipleResponse, TrueFalse, ShortAnswer, Numeric, Ordering,
-                          Matching, Cloze, Flashcard)
+    t.name: t()
+    for t in (SingleChoice, MultipleResponse, TrueFalse, ShortAnswer, Numeric, Ordering, Matching, Cloze, Flashcard)
 }
 
 

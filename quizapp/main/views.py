@@ -9,5 +9,6 @@ from quizapp.main import bp
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html", topics=topic_overview(),
-                           role=current_user.role if current_user.is_authenticated else None)
+    return render_template(
+        "main/home.html", topics=topic_overview(), role=current_user.role if current_user.is_authenticated else None
+    )

@@ -1,0 +1,183 @@
+"""Accounts: sign-up, sign-in, sign-out, password changes and server-side session ends."""
+
+import sqlalchemy as sa
+
+from quizapp.auth.models import Role, User
+from quizapp.extensions import db
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+def signup(client, email="ana@example.org", password="a long passphrase", **extra):
+    data = {"email": email, "display_name": "Ana", "password": password, "confirm": password, **extra}
+    return client.post("/auth/signup", data=data)
+
+
+def user_row(app, email):
+    with app.app_context():
+        return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def test_first_account_is_offered_admin_and_later_ones_are_students(app, client):
+    page = client.get("/auth/signup").get_data(as_text=True)
+    assert "first account on this site" in page
+    response = signup(client, make_admin="y")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert user_row(app, "ana@example.org").role == Role.ADMIN
+    client.post("/auth/signout")
+
+    assert "first account" not in client.get("/auth/signup").get_data(as_text=True)
+    signup(client, email="ben@example.org", make_admin="y")
+    assert user_row(app, "ben@example.org").role == Role.STUDENT
+
+
+def test_signup_signs_in_and_lands_on_home(client):
+    response = signup(client)
+    home = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Welcome back, Ana" in home
+
+
+def test_email_is_unique_regardless_of_case(app, client):
+    with app.app_context():
+        make_user(email="Ana@Example.org")
+    response = signup(client, email="ANA@example.ORG")
+    assert response.status_code == 200
+    assert "already exists" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_weak_passwords_are_refused_next_to_the_field(app, client):
+    for password, message in [("short", "at least 8"), ("password123", "too common"), ("x" * 129, "at most 128")]:
+        page = signup(client, password=password).get_data(as_text=True)
+        assert message in page
+        assert 'id="password-error"' in page
+    assert user_row(app, "ana@example.org") is None
+
+
+def test_bad_email_is_refused(client):
+    page = signup(client, email="not-an-email").get_data(as_text=True)
+    assert "Enter an email address" in page
+
+
+def test_signin_and_signout(app, client):
+    with app.app_context():
+        make_user(email="cy@example.org")
+    response = client.post("/auth/signin", data={"email": "CY@example.org", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/auth/account").status_code == 200
+    client.post("/auth/signout")
+    assert client.get("/auth/account").status_code == 302
+
+
+def test_signin_follows_only_local_next(app, client):
+    with app.app_context():
+        make_user(email="cy@example.org")
+    data = {"email": "cy@example.org", "password": DEFAULT_PASSWORD}
+    assert client.post("/auth/signin?next=/auth/account", data=data).headers["Location"] == "/auth/account"
+    client.post("/auth/signout")
+    assert client.post("/auth/signin?next=//evil.example/x", data=data).headers["Location"] == "/"
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(app, client):
+    with app.app_context():
+        make_user(email="cy@example.org")
+    wrong = client.post("/auth/signin", data={"email": "cy@example.org", "password": "nope-nope-nope"})
+    unknown = client.post("/auth/signin", data={"email": "zed@example.org", "password": "nope-nope-nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    message = "That email and password do not match an active account."
+    assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+
+
+def test_deactivated_account_cannot_sign_in(app, client):
+    with app.app_context():
+        make_user(email="cy@example.org", active=False)
+    response = client.post("/auth/signin", data={"email": "cy@example.org", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 401
+
+
+def test_account_settings_change_name_and_time_zone(app, client, auth):
+    auth.login(email="cy@example.org")
+    bad = client.post("/auth/account", data={"display_name": "Cy", "timezone": "Mars/Olympus"})
+    assert "Choose a time zone" in bad.get_data(as_text=True)
+    client.post("/auth/account", data={"display_name": "Cy Young", "timezone": "Asia/Seoul"})
+    user = user_row(app, "cy@example.org")
+    assert (user.display_name, user.timezone) == ("Cy Young", "Asia/Seoul")
+    assert "KST" in client.get("/auth/account").get_data(as_text=True)  # times shown in the user's zone
+
+
+def test_password_change_needs_the_current_password(app, client, auth):
+    auth.login(email="cy@example.org")
+    response = client.post(
+        "/auth/password",
+        data={"current": "wrong password!", "password": "a new passphrase", "confirm": "a new passphrase"},
+    )
+    assert "not your current password" in response.get_data(as_text=True)
+    response = client.post(
+        "/auth/password",
+        data={"current": DEFAULT_PASSWORD, "password": "a new passphrase", "confirm": "a new passphrase"},
+    )
+    assert response.status_code == 302
+    assert client.get("/auth/account").status_code == 200  # this browser stays signed in
+    client.post("/auth/signout")
+    assert auth.signin("cy@example.org", "a new passphrase").status_code == 302
+
+
+def _cookie(client):
+    return client.get_cookie("session").value
+
+
+def test_copied_cookie_stops_working_after_signout(app, client, auth):
+    auth.login(email="cy@example.org")
+    stolen = _cookie(client)
+    client.post("/auth/signout")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/auth/account").status_code == 302
+
+
+def test_copied_cookie_stops_working_after_password_change(app, client, auth):
+    auth.login(email="cy@example.org")
+    stolen = _cookie(client)
+    client.post(
+        "/auth/password",
+        data={"current": DEFAULT_PASSWORD, "password": "a new passphrase", "confirm": "a new passphrase"},
+    )
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/auth/account").status_code == 302
+    assert client.get("/auth/account").status_code == 200
+
+
+def test_copied_cookie_stops_working_after_deactivation(app, client, auth):
+    student_id, _ = auth.login(email="cy@example.org")
+    stolen = _cookie(client)
+    admin = app.test_client()
+    with app.app_context():
+        make_user(role="admin", email="boss@example.org")
+    admin.post("/auth/signin", data={"email": "boss@example.org", "password": DEFAULT_PASSWORD})
+    assert admin.post(f"/admin/users/{student_id}/deactivate").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/auth/account").status_code == 302
+
+
+def test_session_cookie_flags(app, make_app):  # app empties the tables
+    app = make_app(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    with app.app_context():
+        make_user(email="cy@example.org")
+    client = app.test_client()
+    response = client.post(
+        "/auth/signin", data={"email": "cy@example.org", "password": DEFAULT_PASSWORD}, base_url="https://localhost"
+    )
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    assert "Expires=" in cookie  # an explicit lifetime, not a browser-session cookie
+
+
+def test_signup_can_be_closed_by_an_admin(app, client, auth):
+    auth.login(role="admin")
+    client.post("/admin/signup")
+    client.post("/auth/signout")
+    response = client.get("/auth/signup")
+    assert response.status_code == 403 and "Sign-up is closed" in response.get_data(as_text=True)
+    assert signup(client).status_code == 403

@@ -1,0 +1,80 @@
+"""The curated bank in content/ itself: valid, big enough, spread over the article, true to the source."""
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from quizapp.bank.content import FIRST_PAGE, LAST_PAGE, read_bank
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECK_EVIDENCE = ROOT.parent / "shared" / "tools" / "check-evidence"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return read_bank(ROOT / "content")
+
+
+@pytest.fixture(scope="module")
+def questions(bank):
+    return [i for i in bank.items if i.type != "flashcard"]
+
+
+def test_the_bank_is_valid(bank):
+    assert [str(p) for p in bank.problems] == []
+
+
+def test_amounts(bank, questions):
+    assert len(questions) >= 250
+    assert sum(1 for i in bank.items if i.type == "flashcard") >= 80
+    by_type = Counter(i.type for i in bank.items)
+    assert all(by_type[name] >= 15 for name in by_type), by_type
+    assert len(by_type) == 9
+
+
+def test_every_page_is_the_source_of_at_least_four_items(bank):
+    per_page = Counter(i.source_page for i in bank.items)
+    thin = {page: per_page[page] for page in range(FIRST_PAGE, LAST_PAGE + 1) if per_page[page] < 4}
+    assert thin == {}
+
+
+def test_every_top_level_topic_has_forty_items(bank):
+    parent = {t.slug: (t.parent or t.slug) for t in bank.topics}
+    per_top = Counter(parent[i.topic] for i in bank.items)
+    assert {t.slug for t in bank.topics if t.parent is None} == set(per_top)
+    assert min(per_top.values()) >= 40, per_top
+
+
+def test_difficulty_mix_is_roughly_35_45_20(bank):
+    mix = Counter(i.difficulty for i in bank.items)
+    share = {level: mix[level] / len(bank.items) for level in (1, 2, 3)}
+    assert 0.28 <= share[1] <= 0.42 and 0.38 <= share[2] <= 0.52 and 0.14 <= share[3] <= 0.26, share
+
+
+def test_no_all_or_none_of_the_above(bank):
+    offenders = [i.slug for i in bank.items for c in i.data.get("choices", []) if "of the above" in c["text"].lower()]
+    assert offenders == []
+
+
+def test_true_false_is_balanced(bank):
+    answers = Counter(i.data["answer"] for i in bank.items if i.type == "true_false")
+    assert min(answers.values()) / sum(answers.values()) >= 0.35, answers
+
+
+@pytest.mark.skipif(not CHECK_EVIDENCE.exists(), reason="../shared/tools/check-evidence is not beside this clone")
+def test_every_item_is_verified_against_the_article(app, make_app, tmp_path):
+    bank_app = make_app(CONTENT_DIR=ROOT / "content")
+    runner = bank_app.test_cli_runner()
+    assert runner.invoke(args=["bank", "load"]).exit_code == 0
+    export = tmp_path / "bank.json"
+    assert runner.invoke(args=["bank", "export", "--format", "json", "--output", str(export)]).exit_code == 0
+    assert len(json.loads(export.read_text())) > 300
+    result = subprocess.run(
+        [sys.executable, str(CHECK_EVIDENCE), "--quiet", str(export)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " 0 failed" in result.stdout

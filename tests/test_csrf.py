@@ -1,0 +1,59 @@
+"""CSRF protection is on for every state-changing request (TestConfig turns it off elsewhere)."""
+
+import re
+
+import pytest
+
+from tests.access_matrix import MATRIX
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+@pytest.fixture
+def csrf_app(app, make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+def token_from(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_signin_without_or_with_a_wrong_token_is_refused(csrf_app):
+    with csrf_app.app_context():
+        make_user(email="cy@example.org")
+    client = csrf_app.test_client()
+    data = {"email": "cy@example.org", "password": DEFAULT_PASSWORD}
+    assert client.post("/auth/signin", data=data).status_code == 400
+    client.get("/auth/signin")
+    assert client.post("/auth/signin", data=data | {"csrf_token": "forged"}).status_code == 400
+    token = token_from(client.get("/auth/signin").get_data(as_text=True))
+    assert client.post("/auth/signin", data=data | {"csrf_token": token}).status_code == 302
+
+
+def test_a_token_from_another_session_is_refused(csrf_app):
+    with csrf_app.app_context():
+        make_user(email="cy@example.org")
+    other = csrf_app.test_client()
+    foreign = token_from(other.get("/auth/signin").get_data(as_text=True))
+    client = csrf_app.test_client()
+    client.get("/auth/signin")
+    data = {"email": "cy@example.org", "password": DEFAULT_PASSWORD, "csrf_token": foreign}
+    response = client.post("/auth/signin", data=data)
+    assert response.status_code == 400
+    assert "The form had expired or was not sent from this site" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, row in MATRIX.items() if row[0] == "POST"))
+def test_every_post_route_refuses_a_missing_token(csrf_app, endpoint):
+    with csrf_app.app_context():
+        make_user(role="admin", email="boss@example.org")
+        target = make_user(email="target@example.org").id
+    client = csrf_app.test_client()
+    token = token_from(client.get("/auth/signin").get_data(as_text=True))
+    client.post("/auth/signin", data={"email": "boss@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token})
+    _, args, data, _ = MATRIX[endpoint]
+    from flask import url_for
+
+    with csrf_app.test_request_context():
+        url = url_for(endpoint, **{k: (target if v == "target" else v) for k, v in args.items()})
+    assert client.post(url, data=data).status_code == 400
+    assert client.get("/auth/account").status_code == 200  # nothing happened: still signed in

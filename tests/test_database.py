@@ -1,0 +1,49 @@
+"""The database layer: aware UTC times on both databases, SQLite made safe for several workers."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.auth.models import SignInCounter
+from quizapp.extensions import db
+
+
+def test_times_come_back_aware_utc(app):
+    seoul = timezone(timedelta(hours=9))
+    with app.app_context():
+        db.session.add(SignInCounter(key="k", failures=0, window_start=datetime(2026, 7, 27, 10, 0, tzinfo=seoul)))
+        db.session.commit()
+    with app.app_context():
+        value = db.session.get(SignInCounter, "k").window_start
+    assert value.tzinfo is not None and value.utcoffset() == timedelta(0)
+    assert value == datetime(2026, 7, 27, 1, 0, tzinfo=UTC)
+
+
+def test_naive_times_are_refused(app):
+    with app.app_context():
+        db.session.add(SignInCounter(key="k", failures=0, window_start=datetime(2026, 7, 27)))
+        with pytest.raises(sa.exc.StatementError, match="naive datetime"):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            assert db.engine.dialect.name == "postgresql"  # nothing to set up there
+            return
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_foreign_keys_are_enforced(app):
+    from quizapp.bank.models import Question
+
+    with app.app_context():
+        db.session.add(Question(slug="orphan", type="true_false", topic_id=987654))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.flush()
+        db.session.rollback()

@@ -1,0 +1,115 @@
+"""Every page: security headers, error pages without stack traces, home page by role, query budgets."""
+
+import sqlalchemy as sa
+
+from quizapp.auth.models import User
+from quizapp.extensions import db
+from tests.factories import make_user
+
+CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+
+def test_security_headers_on_every_page(client):
+    for url in ("/", "/auth/signin", "/no-such-page"):
+        response = client.get(url)
+        assert response.headers["Content-Security-Policy"] == CSP
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_script_or_style_in_pages(client, auth):
+    auth.login(role="admin")
+    for url in ("/", "/auth/account", "/admin/users"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script" not in page and "style=" not in page and "<style" not in page
+
+
+def test_not_found_page_is_in_the_site_look(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Not found" in page and 'class="site-header"' in page
+
+
+def test_too_large_request_gets_413(client):
+    response = client.post("/auth/signin", data={"email": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "larger than this site accepts" in response.get_data(as_text=True)
+
+
+def test_server_error_shows_no_trace_and_rolls_back(app, make_app):
+    broken = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @broken.get("/_boom")
+    def boom():
+        db.session.add(User(email="half@example.org", display_name="x", password_hash="x"))
+        db.session.flush()
+        raise RuntimeError("secret internals")
+
+    response = broken.test_client().get("/_boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page and "secret internals" not in page and "Traceback" not in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(User).where(User.email == "half@example.org")) is None
+
+
+def test_home_tells_visitors_what_the_app_offers(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Create a free account" in page and "spaced-repetition" in page
+
+
+def test_home_shows_each_role_where_to_go(client, auth):
+    auth.login(role="admin")
+    assert "Manage users and roles" in client.get("/").get_data(as_text=True)
+    client.post("/auth/signout")
+    auth.login(role="teacher")
+    assert "You are a teacher" in client.get("/").get_data(as_text=True)
+    client.post("/auth/signout")
+    auth.login(role="student")
+    assert "Set your time zone" in client.get("/").get_data(as_text=True)
+
+
+def test_admin_user_list_searches_and_paginates_in_a_fixed_number_of_queries(app, client, auth, queries):
+    auth.login(role="admin", email="boss@example.org")
+    with app.app_context():
+        for n in range(5):
+            make_user(email=f"pupil{n}@school.example", commit=False)
+        db.session.commit()
+    with queries() as few:
+        page = client.get("/admin/users?q=school").get_data(as_text=True)
+    assert page.count("@school.example") == 5 and "boss@example.org" not in page
+    with app.app_context():
+        for n in range(60):
+            make_user(email=f"more{n}@school.example", commit=False)
+        db.session.commit()
+    with queries() as many:
+        page = client.get("/admin/users?q=school").get_data(as_text=True)
+    assert "Page 1 of 3" in page
+    assert 0 < len(few) == len(many) <= 6
+
+
+def test_admin_changes_a_role_and_cannot_demote_themselves(app, client, auth):
+    admin_id, _ = auth.login(role="admin")
+    with app.app_context():
+        pupil = make_user(email="pupil@example.org").id
+    client.post(f"/admin/users/{pupil}/role", data={"role": "teacher"})
+    with app.app_context():
+        assert db.session.get(User, pupil).role == "teacher"
+    assert client.post(f"/admin/users/{pupil}/role", data={"role": "emperor"}).status_code == 400
+    assert client.post(f"/admin/users/{admin_id}/role", data={"role": "student"}).status_code == 400
+    assert client.post("/admin/users/999999/role", data={"role": "student"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(User, admin_id).role == "admin"
+
+
+def test_admin_deactivates_and_reactivates(app, client, auth):
+    auth.login(role="admin")
+    with app.app_context():
+        pupil = make_user(email="pupil@example.org").id
+    client.post(f"/admin/users/{pupil}/deactivate")
+    with app.app_context():
+        assert db.session.get(User, pupil).active is False
+    client.post(f"/admin/users/{pupil}/reactivate")
+    with app.app_context():
+        assert db.session.get(User, pupil).active is True
