@@ -1,0 +1,151 @@
+"""`make bench`: throughput and latency of the app's pages against two baselines.
+
+Serves the baselines and the app with gunicorn (2 workers) on 127.0.0.1, drives each
+route with wrk (2 threads, 8 connections) on the same machine, prints requests/s and
+p50/p95/p99 latency with each page's ratio to the one-SELECT baseline, and writes
+bench/results/<date>.json. The database is SQLite in bench/data/ (kept between runs),
+or BENCH_DATABASE_URL when set. Compare figures only within one run: wrk shares the cores.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+BENCH_EMAIL, BENCH_PASSWORD = "bench-student@example.org", "bench student passphrase"
+
+
+def environment() -> dict[str, str]:
+    DATA.mkdir(parents=True, exist_ok=True)
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{DATA / 'bench.sqlite'}"
+    return {**os.environ, "QUIZAPP_INSTANCE": str(DATA), "QUIZAPP_ENV": "development", "DATABASE_URL": url}
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Migrate, load the bank and make the signed-in learner (all idempotent)."""
+    flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "bank", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*flask, "users", "create", "--email", BENCH_EMAIL],
+        cwd=ROOT,
+        env=env,
+        input=BENCH_PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str]):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start for {app}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def signed_in_cookie(base: str) -> str:
+    """Sign in through the real form (CSRF token included) and return the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/auth/signin").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrf_token": token, "email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    opener.open(f"{base}/auth/signin", data=form.encode())
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "session=" not in cookie:
+        raise RuntimeError("could not sign in the bench learner")
+    return cookie
+
+
+def wrk(url: str, cookie: str | None = None, seconds: int = SECONDS) -> dict:
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / "report.lua")]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["requests_per_s"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    return result
+
+
+def measure(name: str, url: str, cookie: str | None = None) -> dict:
+    wrk(url, cookie, seconds=2)  # warm the workers and the caches
+    result = {"name": name, "url": url.split("/", 3)[-1], **wrk(url, cookie)}
+    print(
+        f"  {name:<28} {result['requests_per_s']:>9.1f} req/s   p50 {result['p50_ms']:6.2f} ms   "
+        f"p95 {result['p95_ms']:6.2f} ms   p99 {result['p99_ms']:6.2f} ms   errors {result['errors']}"
+        f"/{result['non_2xx_3xx']}",
+        flush=True,
+    )
+    return result
+
+
+def main() -> None:
+    env = environment()
+    print(f"Preparing {env['DATABASE_URL']} ...", flush=True)
+    prepare(env)
+    results = []
+    print(f"wrk -t2 -c8, {SECONDS} s per route, gunicorn -w 2 on 127.0.0.1")
+    with gunicorn("bench.baseline:create_baseline()", env) as base:
+        results.append(measure("baseline: bare Flask", f"{base}/hello"))
+        results.append(measure("baseline: one SELECT", f"{base}/one-select"))
+    with gunicorn("quizapp:create_app()", env) as base:
+        results.append(measure("home, signed out", f"{base}/"))
+        results.append(measure("home, signed in (student)", f"{base}/", signed_in_cookie(base)))
+    one_select = results[1]["requests_per_s"]
+    print("\nRatio to the one-SELECT baseline (requests/s):")
+    for result in results:
+        result["ratio_to_one_select"] = round(result["requests_per_s"] / one_select, 3)
+        print(f"  {result['name']:<28} {result['ratio_to_one_select']:.2f}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+    out = RESULTS / f"{stamp}.json"
+    database = env["DATABASE_URL"].split(":", 1)[0]
+    out.write_text(
+        json.dumps(
+            {"date": stamp, "database": database, "seconds": SECONDS, "cores": os.cpu_count(), "results": results},
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nwrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
