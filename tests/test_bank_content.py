@@ -78,3 +78,33 @@ def test_every_item_is_verified_against_the_article(app, make_app, tmp_path):
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert " 0 failed" in result.stdout
+
+
+def readme_examples() -> list[dict]:
+    import re
+
+    import yaml
+
+    text = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    return [yaml.safe_load(block)[0] for block in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+
+
+def test_content_readme_shows_one_valid_example_of_every_type(bank):
+    from quizapp.bank.content import validate_item
+    from quizapp.bank.types import REGISTRY
+
+    examples = readme_examples()
+    assert sorted(e["type"] for e in examples) == sorted(REGISTRY)
+    topics = {t.slug for t in bank.topics}
+    for example in examples:
+        assert validate_item(example, topics)[1] == [], example["id"]
+
+
+@pytest.mark.skipif(not CHECK_EVIDENCE.exists(), reason="../shared/tools/check-evidence is not beside this clone")
+def test_content_readme_examples_cite_the_article_truthfully(tmp_path):
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(readme_examples()))
+    result = subprocess.run(
+        [sys.executable, str(CHECK_EVIDENCE), "--quiet", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout

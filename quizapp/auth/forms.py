@@ -55,6 +55,7 @@ class AccountForm(FlaskForm):
         "Time zone",
         validators=[DataRequired(), known_timezone],
         description="An IANA name, e.g. Asia/Seoul or Europe/London. Times are shown in it.",
+        render_kw={"list": "timezones", "spellcheck": "false"},
     )
     submit = SubmitField("Save")
 

@@ -91,7 +91,7 @@ def account():
         db.session.commit()
         flash("Your account is saved.", "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form, timezones=sorted(services.known_timezones()))
 
 
 @bp.route("/password", methods=["GET", "POST"])
