@@ -80,33 +80,54 @@ def gunicorn(app: str, env: dict[str, str]):
         process.wait(timeout=15)
 
 
-def signed_in_cookie(base: str) -> str:
-    """Sign in through the real form (CSRF token included) and return the Cookie header."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/auth/signin").read().decode()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"csrf_token": token, "email": BENCH_EMAIL, "password": BENCH_PASSWORD})
-    opener.open(f"{base}/auth/signin", data=form.encode())
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    if "session=" not in cookie:
-        raise RuntimeError("could not sign in the bench learner")
-    return cookie
+class Learner:
+    """A signed-in browser: cookies, the CSRF token, and the pages it needs."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.post("/auth/signin", {"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+        if "session=" not in self.cookie:
+            raise RuntimeError("could not sign in the bench learner")
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def token(self) -> str:
+        page = self.opener.open(f"{self.base}/auth/signin").read().decode()
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    def post(self, path: str, fields: dict) -> str:
+        body = urllib.parse.urlencode({"csrf_token": self.token(), **fields}, doseq=True).encode()
+        return self.opener.open(f"{self.base}{path}", data=body).geturl()
 
 
-def wrk(url: str, cookie: str | None = None, seconds: int = SECONDS) -> dict:
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / "report.lua")]
+QUIZ_FORM = {
+    "topics": ["korean-war", "sino-soviet", "chuche", "aid-reconstruction"],
+    "types": ["true_false"],
+    "difficulties": ["1", "2", "3"],
+    "length": "10",
+    "mode": "test",
+}
+
+
+def wrk(url: str, cookie: str | None = None, seconds: int = SECONDS, body: str | None = None) -> dict:
+    script = "post.lua" if body else "report.lua"
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / script)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "BENCH_BODY": body or ""}
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["requests_per_s"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
     return result
 
 
-def measure(name: str, url: str, cookie: str | None = None) -> dict:
-    wrk(url, cookie, seconds=2)  # warm the workers and the caches
-    result = {"name": name, "url": url.split("/", 3)[-1], **wrk(url, cookie)}
+def measure(name: str, url: str, cookie: str | None = None, body: str | None = None) -> dict:
+    wrk(url, cookie, seconds=2, body=body)  # warm the workers and the caches
+    result = {"name": name, "url": url.split("/", 3)[-1], **wrk(url, cookie, body=body)}
     print(
         f"  {name:<28} {result['requests_per_s']:>9.1f} req/s   p50 {result['p50_ms']:6.2f} ms   "
         f"p95 {result['p95_ms']:6.2f} ms   p99 {result['p99_ms']:6.2f} ms   errors {result['errors']}"
@@ -127,7 +148,15 @@ def main() -> None:
         results.append(measure("baseline: one SELECT", f"{base}/one-select"))
     with gunicorn("quizapp:create_app()", env) as base:
         results.append(measure("home, signed out", f"{base}/"))
-        results.append(measure("home, signed in (student)", f"{base}/", signed_in_cookie(base)))
+        learner = Learner(base)
+        results.append(measure("home, signed in (student)", f"{base}/", learner.cookie))
+        token = learner.token()
+        generate = urllib.parse.urlencode({"csrf_token": token, **QUIZ_FORM}, doseq=True)
+        results.append(measure("quiz: generate (10 items)", f"{base}/quiz/new", learner.cookie, generate))
+        question = learner.post("/quiz/new", QUIZ_FORM)  # a test-mode attempt of true/false items
+        results.append(measure("quiz: show a question", question, learner.cookie))
+        answer = urllib.parse.urlencode({"csrf_token": token, "answer": "true"}) + "&key={KEY}"
+        results.append(measure("quiz: submit an answer", question, learner.cookie, answer))
     one_select = results[1]["requests_per_s"]
     print("\nRatio to the one-SELECT baseline (requests/s):")
     for result in results:

@@ -7,7 +7,9 @@ from flask_wtf import CSRFProtect
 
 from quizapp.models import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after commit: a view commits once, then only redirects or renders
+# what it already has, so expiring them would only cost a query per object.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

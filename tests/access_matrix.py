@@ -1,7 +1,8 @@
 """The expected answer of every endpoint for each kind of visitor.
 
 Each row: endpoint -> (method, URL arguments, form data, {visitor: status}). Visitors are
-anonymous, student, teacher and admin; "target" ids name another user's objects. Every
+anonymous, student, teacher and admin; "target" names another user, "target_attempt" that
+user's quiz attempt (no visitor owns it, so it does not exist for them: 404). Every
 endpoint in app.url_map must have a row (tests/test_access_matrix.py fails otherwise):
 every later feature adds its rows here.
 """
@@ -35,4 +36,13 @@ MATRIX = {
     "admin.deactivate": ("POST", {"user_id": "target"}, {}, admins(302)),
     "admin.reactivate": ("POST", {"user_id": "target"}, {}, admins(302)),
     "admin.toggle_signup": ("POST", {}, {}, admins(302)),
+    "quiz.new": ("GET", {}, None, signed_in(200)),
+    "quiz.history": ("GET", {}, None, signed_in(200)),
+    "quiz.resume": ("GET", {"attempt_id": "target_attempt"}, None, signed_in(404)),
+    "quiz.question": ("GET", {"attempt_id": "target_attempt", "position": 1}, None, signed_in(404)),
+    "quiz.answer": ("POST", {"attempt_id": "target_attempt", "position": 1}, {"answer": "a"}, signed_in(404)),
+    "quiz.finish": ("POST", {"attempt_id": "target_attempt"}, {}, signed_in(404)),
+    "quiz.results": ("GET", {"attempt_id": "target_attempt"}, None, signed_in(404)),
+    "quiz.retake": ("POST", {"attempt_id": "target_attempt"}, {}, signed_in(404)),
+    "quiz.report": ("POST", {"attempt_id": "target_attempt", "position": 1}, {"reason": "typo"}, signed_in(404)),
 }

@@ -24,3 +24,203 @@ def make_user(
     if commit:
         db.session.commit()
     return user
+
+
+# --- the bank ---------------------------------------------------------------------------
+
+SAMPLE_DATA = {
+    "single_choice": {
+        "choices": [
+            {"id": "a", "text": "Stalin", "correct": True},
+            {"id": "b", "text": "Mao", "correct": False},
+            {"id": "c", "text": "Kim Il Sung", "correct": False},
+        ]
+    },
+    "multiple_response": {
+        "choices": [
+            {"id": "a", "text": "Moscow", "correct": True},
+            {"id": "b", "text": "Beijing", "correct": True},
+            {"id": "c", "text": "Tokyo", "correct": False},
+            {"id": "d", "text": "Seoul", "correct": False},
+        ]
+    },
+    "true_false": {"answer": False},
+    "short_answer": {"answers": ["Ch'ŏllima", "Chollima movement"]},
+    "numeric": {"answer": 1953, "tolerance": 0, "unit": ""},
+    "ordering": {
+        "items": [
+            {"id": "w", "text": "PRC founded"},
+            {"id": "x", "text": "Kim in Moscow"},
+            {"id": "y", "text": "Inch'on landing"},
+            {"id": "z", "text": "Armistice"},
+        ]
+    },
+    "matching": {
+        "pairs": [
+            {"id": "k", "left": "Kim Il Sung", "right": "DPRK"},
+            {"id": "m", "left": "Mao Zedong", "right": "PRC"},
+            {"id": "s", "left": "Stalin", "right": "USSR"},
+        ]
+    },
+    "cloze": {
+        "text": "The Armistice was signed in {{b1}} at {{b2}}.",
+        "blanks": [{"id": "b1", "answers": ["1953"]}, {"id": "b2", "answers": ["P'anmunjŏm", "Panmunjom"]}],
+    },
+    "flashcard": {"back": "Soviet ambassador to the DPRK."},
+}
+
+# A right answer, as a browser would post it, for each type (SAMPLE_DATA's keys).
+RIGHT_FORMS = {
+    "single_choice": {"answer": "a"},
+    "multiple_response": {"answer": ["a", "b"]},
+    "true_false": {"answer": "false"},
+    "short_answer": {"answer": "chollima"},
+    "numeric": {"answer": "1953"},
+    "ordering": {"pos-w": "1", "pos-x": "2", "pos-y": "3", "pos-z": "4"},
+    "matching": {"match-k": "k", "match-m": "m", "match-s": "s"},
+    "cloze": {"blank-b1": "1953", "blank-b2": "Panmunjom"},
+}
+
+
+def make_topic(slug: str, parent=None, position: int = 0):
+    from quizapp.bank.models import Topic
+
+    topic = Topic(
+        slug=slug,
+        title=slug.replace("-", " ").title(),
+        description="",
+        position=position,
+        parent_id=parent.id if parent else None,
+        path=f"{parent.path if parent else '/'}{slug}/",
+    )
+    db.session.add(topic)
+    db.session.flush()
+    return topic
+
+
+def make_question(
+    topic,
+    type_name: str = "single_choice",
+    difficulty: int = 2,
+    fact: str | None = None,
+    slug: str | None = None,
+    data: dict | None = None,
+    prompt: str | None = None,
+):
+    """A curated question with one version (flushed, not committed)."""
+    from quizapp.bank.content import version_hash
+    from quizapp.bank.models import Question, QuestionVersion
+
+    n = next(_serial)
+    question = Question(slug=slug or f"q-{n}", type=type_name, topic_id=topic.id, fact=fact)
+    db.session.add(question)
+    data = data or SAMPLE_DATA[type_name]
+    prompt = prompt or f"Question {n} ({type_name})?"
+    version = QuestionVersion(
+        question=question,
+        number=1,
+        type=type_name,
+        prompt=prompt,
+        data=data,
+        explanation=f"Because of reason {n}.",
+        difficulty=difficulty,
+        source_page=231,
+        source_evidence="Stalin proposed a three-stage operation",
+        content_hash=version_hash(type_name, prompt, data, "", difficulty, 231, ""),
+    )
+    db.session.add(version)
+    question.current_version = version
+    db.session.flush()
+    question.loaded_version_id = version.id
+    return question
+
+
+def make_bank(per_type: int = 2, topics: tuple[str, ...] = ("war", "split")) -> dict:
+    """Two top-level topics, each with questions of every quiz type (and flashcards); committed."""
+    made = {}
+    for position, slug in enumerate(topics):
+        topic = make_topic(slug, position=position)
+        made[slug] = [
+            make_question(topic, type_name, difficulty=1 + (i % 3))
+            for type_name in SAMPLE_DATA
+            for i in range(per_type)
+        ]
+    db.session.commit()
+    return made
+
+
+def make_attempt(
+    user_id: int,
+    mode: str = "practice",
+    length: int = 5,
+    topics: tuple[str, ...] | None = None,
+    time_limit: int | None = None,
+    seed: int = 1,
+):
+    """An attempt for this user on the factory bank (made if missing); committed."""
+    import sqlalchemy as sa
+
+    from quizapp.bank.models import Topic
+    from quizapp.models import utcnow
+    from quizapp.quiz import services
+
+    if topics is None:
+        topics = tuple(db.session.scalars(sa.select(Topic.slug).where(Topic.parent_id.is_(None))))
+        if not topics:
+            make_bank()
+            topics = ("war", "split")
+    rules = services.QuizRules(topics=list(topics), length=length, mode=mode, time_limit_minutes=time_limit)
+    attempt = services.start_attempt(user_id, services.plan_quiz(user_id, rules, seed=seed), utcnow())
+    db.session.commit()
+    return attempt
+
+
+def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split")) -> None:
+    """`count` curated questions of every quiz type over two topics, bulk-inserted; committed."""
+    import sqlalchemy as sa
+
+    from quizapp.bank.models import Question, QuestionVersion
+    from quizapp.bank.types import QUIZ_TYPES
+
+    topics = [make_topic(slug, position=n) for n, slug in enumerate(topic_slugs)]
+    start = next(_serial) * 100000
+    db.session.execute(
+        sa.insert(Question),
+        [
+            {
+                "slug": f"bulk-{start + n}",
+                "type": QUIZ_TYPES[n % len(QUIZ_TYPES)],
+                "topic_id": topics[n % 2].id,
+                "status": "active",
+                "fact": f"fact-{start + n // 3}" if n % 5 == 0 else None,
+            }
+            for n in range(count)
+        ],
+    )
+    ids = db.session.execute(sa.select(Question.id, Question.type).where(Question.slug.like("bulk-%"))).all()
+    db.session.execute(
+        sa.insert(QuestionVersion),
+        [
+            {
+                "question_id": qid,
+                "number": 1,
+                "type": qtype,
+                "prompt": f"Bulk question {qid} ({qtype})?",
+                "data": SAMPLE_DATA[qtype],
+                "explanation": "Bulk.",
+                "difficulty": 1 + qid % 3,
+                "source_page": 231,
+                "source_evidence": "Stalin proposed a three-stage operation",
+                "content_hash": "bulk",
+            }
+            for qid, qtype in ids
+        ],
+    )
+    current = sa.select(QuestionVersion.id).where(QuestionVersion.question_id == Question.id).scalar_subquery()
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.slug.like("bulk-%"))
+        .values(current_version_id=current, loaded_version_id=current)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.access_matrix import MATRIX
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, make_attempt, make_user
 
 
 @pytest.fixture
@@ -45,8 +45,8 @@ def test_a_token_from_another_session_is_refused(csrf_app):
 @pytest.mark.parametrize("endpoint", sorted(e for e, row in MATRIX.items() if row[0] == "POST"))
 def test_every_post_route_refuses_a_missing_token(csrf_app, endpoint):
     with csrf_app.app_context():
-        make_user(role="admin", email="boss@example.org")
-        target = make_user(email="target@example.org").id
+        boss = make_user(role="admin", email="boss@example.org").id
+        targets = {"target": make_user(email="target@example.org").id, "target_attempt": make_attempt(boss).id}
     client = csrf_app.test_client()
     token = token_from(client.get("/auth/signin").get_data(as_text=True))
     client.post("/auth/signin", data={"email": "boss@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token})
@@ -54,6 +54,6 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, endpoint):
     from flask import url_for
 
     with csrf_app.test_request_context():
-        url = url_for(endpoint, **{k: (target if v == "target" else v) for k, v in args.items()})
+        url = url_for(endpoint, **{k: targets.get(v, v) for k, v in args.items()})
     assert client.post(url, data=data).status_code == 400
     assert client.get("/auth/account").status_code == 200  # nothing happened: still signed in

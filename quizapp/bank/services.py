@@ -200,6 +200,19 @@ def export_curated(topic_slug: str | None = None) -> list[dict[str, Any]]:
     return [item_dict(q, q.current_version) for q in db.session.scalars(select)]
 
 
+def topics_in_tree_order() -> list[Topic]:
+    """Every topic, each parent followed by its children in position order: one query."""
+    topics = db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.id)).all()
+    children: dict[int | None, list[Topic]] = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+
+    def walk(parent_id: int | None) -> list[Topic]:
+        return [t for topic in children.get(parent_id, []) for t in (topic, *walk(topic.id))]
+
+    return walk(None)
+
+
 @dataclass
 class TopicCount:
     topic: Topic

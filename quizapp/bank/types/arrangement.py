@@ -1,0 +1,120 @@
+"""Arrangement types: put items in order, match pairs."""
+
+from itertools import combinations
+from random import Random
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from quizapp.bank.types.base import Answer, InvalidAnswer, Problems, QuestionType, entries
+
+
+class Ordering(QuestionType):
+    name, label = "ordering", "Ordering"
+    answer_fields = ("items",)
+    scoring_rule = (
+        "The share of pairs of items that stand in the right order relative to each other "
+        "(all right: 1; fully reversed: 0)."
+    )
+
+    def validate(self, item: dict) -> Problems:
+        problems: Problems = []
+        entries(item, "items", ("text",), 3, 6, problems)
+        return problems
+
+    def to_data(self, item: dict) -> dict[str, Any]:
+        return {"items": [{"id": str(e["id"]), "text": e["text"].strip()} for e in item["items"]]}
+
+    def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
+        right = [e["id"] for e in data["items"]]
+        order = right[:]
+        while order == right:  # never show the answer as the starting order
+            rng.shuffle(order)
+        return {"items": order}
+
+    def parse_answer(self, data, layout, form: MultiDict) -> Answer:
+        ids = [e["id"] for e in data["items"]]
+        positions = {}
+        for item_id in ids:
+            raw = (form.get(f"pos-{item_id}") or "").strip()
+            if not raw:
+                raise InvalidAnswer("Give every item a position.")
+            if not raw.isdigit() or not 1 <= int(raw) <= len(ids):
+                raise InvalidAnswer(f"Positions run from 1 to {len(ids)}.")
+            positions[item_id] = int(raw)
+        if len(set(positions.values())) != len(ids):
+            raise InvalidAnswer("Give each item a different position.")
+        return {"order": sorted(ids, key=positions.__getitem__)}
+
+    def grade(self, data, answer: Answer) -> float:
+        order = answer.get("order") if isinstance(answer, dict) else None
+        right = [e["id"] for e in data["items"]]
+        if not isinstance(order, list) or sorted(map(str, order)) != sorted(right):
+            return 0.0
+        place = {item_id: n for n, item_id in enumerate(order)}
+        pairs = list(combinations(right, 2))
+        return sum(1 for a, b in pairs if place[a] < place[b]) / len(pairs)
+
+    def correct_answer(self, data) -> Answer:
+        return {"order": [e["id"] for e in data["items"]]}
+
+    def describe(self, data, answer: Answer | None) -> str:
+        texts = {e["id"]: e["text"] for e in data["items"]}
+        order = (answer or {}).get("order") or []
+        return " → ".join(texts.get(i, "?") for i in order) or "(no answer)"
+
+
+class Matching(QuestionType):
+    name, label = "matching", "Matching"
+    answer_fields = ("pairs",)
+    scoring_rule = "The share of left-hand entries matched to their right partner."
+
+    def validate(self, item: dict) -> Problems:
+        problems: Problems = []
+        pairs = entries(item, "pairs", ("left", "right"), 3, 6, problems)
+        for side in ("left", "right"):
+            texts = [str(p.get(side, "")).strip().casefold() for p in pairs]
+            if len(set(texts)) != len(texts):
+                problems.append(("pairs", f"two pairs have the same {side} entry"))
+        return problems
+
+    def to_data(self, item: dict) -> dict[str, Any]:
+        return {
+            "pairs": [
+                {"id": str(p["id"]), "left": p["left"].strip(), "right": p["right"].strip()} for p in item["pairs"]
+            ]
+        }
+
+    def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
+        right = [p["id"] for p in data["pairs"]]
+        rng.shuffle(right)
+        return {"right": right}
+
+    def parse_answer(self, data, layout, form: MultiDict) -> Answer:
+        ids = {p["id"] for p in data["pairs"]}
+        chosen = {}
+        for pair in data["pairs"]:
+            value = (form.get(f"match-{pair['id']}") or "").strip()
+            if value and value not in ids:
+                raise InvalidAnswer("That match is not one of this question's entries.")
+            if value:
+                chosen[pair["id"]] = value
+        if not chosen:
+            raise InvalidAnswer("Match at least one entry.")
+        return {"pairs": chosen}
+
+    def grade(self, data, answer: Answer) -> float:
+        chosen = answer.get("pairs") if isinstance(answer, dict) else None
+        if not isinstance(chosen, dict):
+            return 0.0
+        return sum(1 for p in data["pairs"] if chosen.get(p["id"]) == p["id"]) / len(data["pairs"])
+
+    def correct_answer(self, data) -> Answer:
+        return {"pairs": {p["id"]: p["id"] for p in data["pairs"]}}
+
+    def describe(self, data, answer: Answer | None) -> str:
+        right = {p["id"]: p["right"] for p in data["pairs"]}
+        chosen = (answer or {}).get("pairs") or {}
+        if not chosen:
+            return "(no answer)"
+        return "; ".join(f"{p['left']} → {right.get(chosen.get(p['id']), '(none)')}" for p in data["pairs"])

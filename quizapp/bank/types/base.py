@@ -1,0 +1,146 @@
+"""What every question type shares: validation helpers, answer normalisation, the base class."""
+
+import re
+import unicodedata
+from random import Random
+from typing import Any, ClassVar
+
+from werkzeug.datastructures import MultiDict
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+Problems = list[tuple[str, str]]  # (field, message)
+Answer = dict[str, Any]
+
+
+class InvalidAnswer(ValueError):
+    """An answer that cannot be graded (empty, malformed, naming an unknown id); the message is for the learner."""
+
+
+def is_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+_APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032"), None)
+_DASHES = dict.fromkeys(map(ord, "-\u2010\u2011\u2012\u2013\u2014\u2212"), None)
+_EDGE_PUNCTUATION = '.,;:!?"\u201c\u201d()'
+
+
+def normalise_text(text: str) -> str:
+    """Fold what should not matter in a typed answer: case, diacritics, apostrophe forms,
+    hyphens and spaces, thousands separators and punctuation at either end.
+
+    So "Ch'ŏllima", "Chollima" and "chŏl-lima" are equal, and so are "12,284" and "12284".
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().translate(_APOSTROPHES).translate(_DASHES)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = text.strip().strip(_EDGE_PUNCTUATION)
+    return re.sub(r"\s+", "", text)
+
+
+def answer_list(value: Any, field: str, problems: Problems) -> list[str]:
+    """A non-empty list of accepted answers; numbers are taken as their text."""
+    if not isinstance(value, list) or not value:
+        problems.append((field, "must be a non-empty list of accepted answers"))
+        return []
+    answers = []
+    for i, answer in enumerate(value):
+        if isinstance(answer, bool) or not isinstance(answer, (str, int, float)) or str(answer).strip() == "":
+            problems.append((f"{field}[{i}]", "must be a non-empty text"))
+        else:
+            answers.append(str(answer).strip())
+    return answers
+
+
+def entries(
+    item: dict,
+    field: str,
+    keys: tuple[str, ...],
+    low: int,
+    high: int,
+    problems: Problems,
+    other_keys: tuple[str, ...] = (),
+) -> list[dict]:
+    """A list of mappings with a unique slug `id`, the given text keys and possibly `other_keys`."""
+    value = item.get(field)
+    if not isinstance(value, list):
+        problems.append((field, "is missing or not a list"))
+        return []
+    if not low <= len(value) <= high:
+        problems.append((field, f"has {len(value)} entries; use {low}-{high}"))
+    seen: set[str] = set()
+    found = []
+    for i, entry in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(entry, dict):
+            problems.append((where, "must be a mapping"))
+            continue
+        entry_id = str(entry.get("id", ""))
+        if not SLUG.match(entry_id):
+            problems.append((f"{where}.id", "must be a short slug such as a, b1 or kim"))
+        elif entry_id in seen:
+            problems.append((f"{where}.id", f"{entry_id!r} is used twice"))
+        seen.add(entry_id)
+        for key in keys:
+            if not is_text(entry.get(key)):
+                problems.append((f"{where}.{key}", "must be a non-empty text"))
+        extra = set(entry) - {"id", *keys, *other_keys}
+        if extra:
+            problems.append((where, f"unknown keys: {', '.join(sorted(extra))}"))
+        found.append(entry)
+    return found
+
+
+def single_value(form: MultiDict, name: str, message: str) -> str:
+    value = (form.get(name) or "").strip()
+    if not value:
+        raise InvalidAnswer(message)
+    return value
+
+
+class QuestionType:
+    """One kind of question: it validates and exports its data, lays out, parses and grades answers.
+
+    `data` is a version's answer data; `layout` is the order an attempt shows things in;
+    an answer is a small JSON-able dict. grade() is total: any answer, even garbage, gets a
+    score in [0, 1]; parse_answer() is strict and raises InvalidAnswer with a message.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    answer_fields: ClassVar[tuple[str, ...]]
+    in_quizzes: ClassVar[bool] = True
+    prompt_field: ClassVar[str] = "prompt"
+    scoring_rule: ClassVar[str] = ""
+
+    # --- the bank: validate, store, export ---------------------------------------
+    def validate(self, item: dict) -> Problems:
+        raise NotImplementedError
+
+    def to_data(self, item: dict) -> dict[str, Any]:
+        """The version's `data` from a validated item."""
+        return {field: item[field] for field in self.answer_fields if field in item}
+
+    def from_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The item's answer fields from a version's `data` (the inverse of to_data)."""
+        return {field: data[field] for field in self.answer_fields if field in data}
+
+    # --- quizzes: lay out, parse, grade, show ----------------------------------------
+    def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
+        """The order this attempt shows choices or items in (stored, so a reload shows the same)."""
+        return {}
+
+    def parse_answer(self, data: dict[str, Any], layout: dict[str, Any], form: MultiDict) -> Answer:
+        raise NotImplementedError
+
+    def grade(self, data: dict[str, Any], answer: Answer) -> float:
+        raise NotImplementedError
+
+    def correct_answer(self, data: dict[str, Any]) -> Answer:
+        raise NotImplementedError
+
+    def describe(self, data: dict[str, Any], answer: Answer | None) -> str:
+        """An answer in words, for results pages and teachers."""
+        raise NotImplementedError

@@ -1,0 +1,7 @@
+"""Quizzes: generate from the bank, take, grade, results, history, problem reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+
+from quizapp.quiz import views  # noqa: E402,F401

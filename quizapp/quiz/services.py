@@ -1,0 +1,329 @@
+"""Quiz logic: build a pool, start an attempt, record answers once, finish once, gather results."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from random import Random
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.bank.types import QUIZ_TYPES, Answer, get_type
+from quizapp.extensions import db
+from quizapp.quiz.generation import Candidate, available, pick_questions
+from quizapp.quiz.models import AttemptItem, Mode, QuestionReport, QuizAttempt, Response
+
+MAX_TIME_SPENT_MS = 30 * 60 * 1000  # longer than this is a learner who walked away
+
+
+class QuizError(Exception):
+    """A refused action; the message is for the learner."""
+
+
+@dataclass(frozen=True)
+class QuizRules:
+    """What a learner (or later a teacher's set) asks for."""
+
+    topics: list[str]  # topic slugs
+    types: list[str] = field(default_factory=lambda: list(QUIZ_TYPES))
+    difficulties: list[int] = field(default_factory=lambda: [1, 2, 3])
+    length: int = 10
+    mode: str = Mode.PRACTICE.value
+    time_limit_minutes: int | None = None
+
+    def as_settings(self) -> dict[str, Any]:
+        return {
+            "topics": self.topics,
+            "types": self.types,
+            "difficulties": self.difficulties,
+            "length": self.length,
+            "mode": self.mode,
+            "time_limit_minutes": self.time_limit_minutes,
+        }
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> "QuizRules":
+        return cls(**settings)
+
+
+def topic_paths(slugs: list[str]) -> list[str]:
+    return list(db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(slugs)).order_by(Topic.path)))
+
+
+def candidate_pool(paths: list[str], types: list[str], difficulties: list[int]) -> list[Candidate]:
+    """Active curated questions of these types and difficulties in these topic subtrees: one query."""
+    if not paths:
+        return []
+    rows = db.session.execute(
+        sa.select(
+            Question.id,
+            Question.current_version_id,
+            Topic.path,
+            QuestionVersion.difficulty,
+            Question.fact,
+            Question.type,
+        )
+        .join(Topic, Topic.id == Question.topic_id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(
+            Question.status == QuestionStatus.ACTIVE,
+            Question.slug.is_not(None),
+            Question.type.in_([t for t in types if t in QUIZ_TYPES]),
+            QuestionVersion.difficulty.in_(difficulties),
+            sa.or_(*[Topic.path.startswith(p, autoescape=True) for p in paths]),
+        )
+    )
+    return [Candidate(*row) for row in rows]
+
+
+def last_scores(user_id: int) -> dict[int, float]:
+    """The learner's most recent score on every question they have answered: one query."""
+    ranked = (
+        sa.select(
+            Response.question_id,
+            Response.score,
+            sa.func.row_number()
+            .over(partition_by=Response.question_id, order_by=(Response.answered_at.desc(), Response.id.desc()))
+            .label("n"),
+        )
+        .where(Response.user_id == user_id)
+        .subquery()
+    )
+    rows = db.session.execute(sa.select(ranked.c.question_id, ranked.c.score).where(ranked.c.n == 1))
+    return {question_id: score for question_id, score in rows}
+
+
+@dataclass
+class Plan:
+    rules: QuizRules
+    picked: list[Candidate]
+    available: int
+    seed: int
+
+
+def plan_quiz(user_id: int, rules: QuizRules, seed: int | None = None) -> Plan:
+    """Choose the questions (without writing anything), so a short pool can be offered first."""
+    seed = secrets.randbits(48) if seed is None else seed
+    paths = topic_paths(rules.topics)
+    pool = candidate_pool(paths, rules.types, rules.difficulties)
+    picked = pick_questions(pool, paths, rules.length, last_scores(user_id), seed)
+    return Plan(rules, picked, available(pool, paths), seed)
+
+
+def start_attempt(user_id: int, plan: Plan, now: datetime) -> QuizAttempt:
+    """Store the attempt and its items with their shuffled layouts (two inserts)."""
+    if not plan.picked:
+        raise QuizError("No question matches these choices.")
+    versions = {
+        v.id: v
+        for v in db.session.scalars(
+            sa.select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in plan.picked]))
+        )
+    }
+    limit = plan.rules.time_limit_minutes if plan.rules.mode == Mode.TEST else None
+    attempt = QuizAttempt(
+        user_id=user_id,
+        mode=plan.rules.mode,
+        settings=plan.rules.as_settings(),
+        seed=plan.seed,
+        question_count=len(plan.picked),
+        started_at=now,
+        deadline=now + timedelta(minutes=limit) if limit else None,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    db.session.execute(
+        sa.insert(AttemptItem),
+        [
+            {
+                "attempt_id": attempt.id,
+                "position": n,
+                "question_id": c.question_id,
+                "version_id": c.version_id,
+                "layout": get_type(c.type).make_layout(
+                    versions[c.version_id].data, Random(f"{plan.seed}:{c.question_id}")
+                ),
+            }
+            for n, c in enumerate(plan.picked, start=1)
+        ],
+    )
+    return attempt
+
+
+def attempt_for(user_id: int, attempt_id: int) -> QuizAttempt | None:
+    """The attempt, only if it is this learner's (others' attempts do not exist for them)."""
+    return db.session.scalar(sa.select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id))
+
+
+def item_at(attempt: QuizAttempt, position: int) -> AttemptItem | None:
+    """The item at a position, with its version, question and topic: one query."""
+    return db.session.scalar(
+        sa.select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+        .options(joinedload(AttemptItem.version), joinedload(AttemptItem.question).joinedload(Question.topic))
+    )
+
+
+def responses_by_position(attempt: QuizAttempt) -> dict[int, Response]:
+    rows = db.session.execute(
+        sa.select(AttemptItem.position, Response)
+        .join(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt.id)
+    )
+    return {position: response for position, response in rows}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    response: Response
+    duplicate: bool = False  # the same submission arrived before: nothing changed
+
+
+def record_answer(
+    attempt: QuizAttempt, item: AttemptItem, answer: Answer, key: str, now: datetime, time_spent_ms: int
+) -> Recorded:
+    """Grade and store an answer once per submission key; refuse what may not change.
+
+    Practice answers are final once given (their feedback has been seen); test answers may
+    be changed until the attempt is finished or its time is up.
+    """
+    earlier = db.session.scalar(sa.select(Response).where(Response.submission_key == key))
+    if earlier is not None:
+        if earlier.attempt_item_id != item.id:
+            raise QuizError("This form was already used for another question; reload the page.")
+        return Recorded(earlier, duplicate=True)
+    if attempt.finished_at is not None:
+        raise QuizError("This quiz is finished; its answers can no longer change.")
+    if attempt.deadline is not None and now >= attempt.deadline:
+        raise QuizError("Time is up: answers given after the time limit are not accepted.")
+    score = get_type(item.version.type).grade(item.version.data, answer)
+    spent = max(0, min(time_spent_ms, MAX_TIME_SPENT_MS))
+    response = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == item.id).with_for_update())
+    if response is not None:
+        if attempt.mode == Mode.PRACTICE:
+            raise QuizError("You have already answered this question.")
+        response.answer, response.score, response.answered_at = answer, score, now
+        response.submission_key, response.time_spent_ms = key, response.time_spent_ms + spent
+        return Recorded(response)
+    response = Response(
+        attempt_item_id=item.id,
+        user_id=attempt.user_id,
+        question_id=item.question_id,
+        version_id=item.version_id,
+        answer=answer,
+        score=score,
+        answered_at=now,
+        time_spent_ms=spent,
+        submission_key=key,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:  # the same submission raced in from another worker
+        twin = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == item.id))
+        if twin is not None and twin.submission_key == key:
+            return Recorded(twin, duplicate=True)
+        raise QuizError("You have already answered this question.") from None
+    return Recorded(response)
+
+
+def finish_attempt(attempt: QuizAttempt, now: datetime) -> bool:
+    """Close the attempt and store its score; True only for the request that closed it."""
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Response.score), 0.0))
+        .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
+        .where(AttemptItem.attempt_id == attempt.id)
+    )
+    closed = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
+        .values(finished_at=now, score=total)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    return closed == 1
+
+
+@dataclass
+class ResultRow:
+    item: AttemptItem
+    response: Response | None
+
+    @property
+    def score(self) -> float:
+        return self.response.score if self.response else 0.0
+
+
+def result_rows(attempt: QuizAttempt) -> list[ResultRow]:
+    """Every item with its version, topic and response: two queries."""
+    items = db.session.scalars(
+        sa.select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .order_by(AttemptItem.position)
+        .options(joinedload(AttemptItem.version), joinedload(AttemptItem.question).joinedload(Question.topic))
+    ).all()
+    responses = responses_by_position(attempt)
+    return [ResultRow(item, responses.get(item.position)) for item in items]
+
+
+@dataclass
+class TopicScore:
+    title: str
+    score: float = 0.0
+    count: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score / self.count) if self.count else 0
+
+
+def topic_breakdown(rows: list[ResultRow], parents: dict[int, Topic]) -> list[TopicScore]:
+    """Scores grouped by top-level topic, in the order the topics first appear."""
+    groups: dict[str, TopicScore] = {}
+    for row in rows:
+        topic = row.item.question.topic
+        top = parents.get(topic.parent_id, topic) if topic.parent_id else topic
+        group = groups.setdefault(top.title, TopicScore(top.title))
+        group.score += row.score
+        group.count += 1
+    return list(groups.values())
+
+
+def top_topics() -> dict[int, Topic]:
+    return {t.id: t for t in db.session.scalars(sa.select(Topic).where(Topic.parent_id.is_(None)))}
+
+
+def attempts_of(user_id: int, page: int, per_page: int = 20):
+    return db.paginate(
+        sa.select(QuizAttempt)
+        .where(QuizAttempt.user_id == user_id)
+        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+
+
+def answered_counts(attempt_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(AttemptItem.attempt_id, sa.func.count(Response.id))
+        .join(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id.in_(attempt_ids))
+        .group_by(AttemptItem.attempt_id)
+    )
+    return dict(rows.all())
+
+
+def report_problem(user_id: int, item: AttemptItem, reason: str, note: str, now: datetime) -> QuestionReport:
+    """Store (or update) this learner's report on this version of the question."""
+    report = db.session.scalar(
+        sa.select(QuestionReport).where(QuestionReport.user_id == user_id, QuestionReport.version_id == item.version_id)
+    )
+    if report is None:
+        report = QuestionReport(user_id=user_id, question_id=item.question_id, version_id=item.version_id)
+        db.session.add(report)
+    report.reason, report.note, report.status, report.created_at = reason, note.strip(), "open", now
+    return report

@@ -1,0 +1,170 @@
+"""HTTP for quizzes. Each view checks the attempt belongs to the signed-in learner (404 otherwise)."""
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from quizapp.auth.access import signed_in
+from quizapp.bank.services import topics_in_tree_order
+from quizapp.bank.types import InvalidAnswer, get_type
+from quizapp.extensions import db
+from quizapp.models import utcnow
+from quizapp.quiz import bp, services
+from quizapp.quiz.forms import AnswerKeyForm, QuizForm, ReportForm
+from quizapp.quiz.models import Mode
+
+
+def _owned_attempt(attempt_id: int):
+    return services.attempt_for(current_user.id, attempt_id) or abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@signed_in
+def new():
+    form = QuizForm()
+    form.set_topic_choices(topics_in_tree_order())
+    if request.method == "GET" and request.args.get("topic"):
+        form.topics.data = [request.args["topic"]]
+    shortfall = None
+    if form.validate_on_submit():
+        rules = services.QuizRules(
+            topics=form.topics.data,
+            types=form.types.data,
+            difficulties=[int(d) for d in form.difficulties.data],
+            length=form.length.data,
+            mode=form.mode.data,
+            time_limit_minutes=form.time_limit.data if form.mode.data == Mode.TEST else None,
+        )
+        plan = services.plan_quiz(current_user.id, rules)
+        if plan.picked and (len(plan.picked) == rules.length or form.accept_shorter.data):
+            attempt = services.start_attempt(current_user.id, plan, utcnow())
+            db.session.commit()
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
+        shortfall = len(plan.picked)
+    return render_template("quiz/new.html", form=form, shortfall=shortfall)
+
+
+@bp.get("/")
+@signed_in
+def history():
+    page = services.attempts_of(current_user.id, request.args.get("page", 1, type=int))
+    answered = services.answered_counts([a.id for a in page.items])
+    return render_template("quiz/history.html", page=page, answered=answered, now=utcnow())
+
+
+@bp.get("/<int:attempt_id>")
+@signed_in
+def resume(attempt_id: int):
+    attempt = _owned_attempt(attempt_id)
+    if attempt.finished_at is not None:
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    answered = services.responses_by_position(attempt)
+    position = next((n for n in range(1, attempt.question_count + 1) if n not in answered), attempt.question_count)
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+
+
+def _render_question(attempt, item, position: int, error: str | None = None, status: int = 200):
+    responses = services.responses_by_position(attempt)
+    now = utcnow()
+    return render_template(
+        "quiz/question.html",
+        attempt=attempt,
+        item=item,
+        version=item.version,
+        qtype=get_type(item.version.type),
+        response=responses.get(position),
+        answered=set(responses),
+        position=position,
+        error=error,
+        key=secrets.token_hex(16),
+        shown_at=int(now.timestamp() * 1000),
+        now=now,
+        time_up=attempt.is_over(now),
+        report_form=ReportForm(),
+        is_practice=attempt.mode == Mode.PRACTICE,
+    ), status
+
+
+@bp.get("/<int:attempt_id>/<int:position>")
+@signed_in
+def question(attempt_id: int, position: int):
+    attempt = _owned_attempt(attempt_id)
+    if attempt.finished_at is not None:
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    item = services.item_at(attempt, position) or abort(404)
+    return _render_question(attempt, item, position)
+
+
+@bp.post("/<int:attempt_id>/<int:position>")
+@signed_in
+def answer(attempt_id: int, position: int):
+    attempt = _owned_attempt(attempt_id)
+    item = services.item_at(attempt, position) or abort(404)
+    form = AnswerKeyForm()
+    if not form.validate_on_submit():
+        abort(400, "The answer form was incomplete. Reload the page and answer again.")
+    now = utcnow()
+    try:
+        answer = get_type(item.version.type).parse_answer(item.version.data, item.layout, request.form)
+        spent = int(now.timestamp() * 1000) - (form.shown_at.data or 0) if form.shown_at.data else 0
+        services.record_answer(attempt, item, answer, form.key.data, now, spent)
+    except InvalidAnswer as problem:  # nothing was written, and this request commits nothing
+        return _render_question(attempt, item, position, str(problem), 400)
+    except services.QuizError as problem:
+        return _render_question(attempt, item, position, str(problem), 409)
+    db.session.commit()
+    if attempt.mode == Mode.PRACTICE or position == attempt.question_count:
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position + 1))
+
+
+@bp.post("/<int:attempt_id>/finish")
+@signed_in
+def finish(attempt_id: int):
+    attempt = _owned_attempt(attempt_id)
+    services.finish_attempt(attempt, utcnow())  # finishing twice is harmless: the second changes nothing
+    db.session.commit()
+    return redirect(url_for("quiz.results", attempt_id=attempt.id))
+
+
+@bp.get("/<int:attempt_id>/results")
+@signed_in
+def results(attempt_id: int):
+    attempt = _owned_attempt(attempt_id)
+    if attempt.finished_at is None:
+        return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+    rows = services.result_rows(attempt)
+    breakdown = services.topic_breakdown(rows, services.top_topics())
+    return render_template("quiz/results.html", attempt=attempt, rows=rows, breakdown=breakdown, get_type=get_type)
+
+
+@bp.post("/<int:attempt_id>/retake")
+@signed_in
+def retake(attempt_id: int):
+    attempt = _owned_attempt(attempt_id)
+    plan = services.plan_quiz(current_user.id, services.QuizRules.from_settings(attempt.settings))
+    if not plan.picked:
+        flash("No question matches those settings any more.", "error")
+        return redirect(url_for("quiz.new"))
+    retaken = services.start_attempt(current_user.id, plan, utcnow())
+    db.session.commit()
+    if len(plan.picked) < plan.rules.length:
+        flash(f"Only {len(plan.picked)} questions match those settings now.", "info")
+    return redirect(url_for("quiz.question", attempt_id=retaken.id, position=1))
+
+
+@bp.post("/<int:attempt_id>/<int:position>/report")
+@signed_in
+def report(attempt_id: int, position: int):
+    attempt = _owned_attempt(attempt_id)
+    item = services.item_at(attempt, position) or abort(404)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400, "Choose what is wrong; a note is at most 500 characters.")
+    services.report_problem(current_user.id, item, form.reason.data, form.note.data or "", utcnow())
+    db.session.commit()
+    flash("Thank you. Your report reaches the teachers with this version of the question.", "success")
+    back = "quiz.results" if attempt.finished_at else "quiz.question"
+    args = {"attempt_id": attempt.id} | ({} if attempt.finished_at else {"position": position})
+    return redirect(url_for(back, **args))
