@@ -157,6 +157,11 @@ def main() -> None:
         results.append(measure("quiz: show a question", question, learner.cookie))
         answer = urllib.parse.urlencode({"csrf_token": token, "answer": "true"}) + "&key={KEY}"
         results.append(measure("quiz: submit an answer", question, learner.cookie, answer))
+        results.append(measure("review: next card", f"{base}/review/", learner.cookie))
+        cards = learner.opener.open(f"{base}/review/?kind=flashcards").read().decode()
+        flashcard = re.search(r"reveal=(\d+)", cards).group(1)
+        rating = urllib.parse.urlencode({"csrf_token": token, "question_id": flashcard, "rating": "3"}) + "&key={KEY}"
+        results.append(measure("review: rate a card", f"{base}/review/rate", learner.cookie, rating))
     one_select = results[1]["requests_per_s"]
     print("\nRatio to the one-SELECT baseline (requests/s):")
     for result in results:

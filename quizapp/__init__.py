@@ -79,13 +79,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from quizapp import admin, auth, bank, main, quiz
+    from quizapp import admin, auth, bank, main, quiz, review
     from quizapp.auth import models as auth_models  # noqa: F401  (every table known to Alembic)
     from quizapp.auth.cli import cli as users_cli
     from quizapp.bank import models as bank_models  # noqa: F401
     from quizapp.quiz import models as quiz_models  # noqa: F401
+    from quizapp.review import models as review_models  # noqa: F401
 
-    for blueprint in (main.bp, auth.bp, admin.bp, bank.bp, quiz.bp, users_cli):
+    for blueprint in (main.bp, auth.bp, admin.bp, bank.bp, quiz.bp, review.bp, users_cli):
         app.register_blueprint(blueprint)
 
 

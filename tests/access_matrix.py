@@ -2,7 +2,8 @@
 
 Each row: endpoint -> (method, URL arguments, form data, {visitor: status}). Visitors are
 anonymous, student, teacher and admin; "target" names another user, "target_attempt" that
-user's quiz attempt (no visitor owns it, so it does not exist for them: 404). Every
+user's quiz attempt and "target_card" their review card (no visitor owns them, so they do not
+exist for them: 404). Every
 endpoint in app.url_map must have a row (tests/test_access_matrix.py fails otherwise):
 every later feature adds its rows here.
 """
@@ -45,4 +46,12 @@ MATRIX = {
     "quiz.results": ("GET", {"attempt_id": "target_attempt"}, None, signed_in(404)),
     "quiz.retake": ("POST", {"attempt_id": "target_attempt"}, {}, signed_in(404)),
     "quiz.report": ("POST", {"attempt_id": "target_attempt", "position": 1}, {"reason": "typo"}, signed_in(404)),
+    "review.study": ("GET", {}, None, signed_in(200)),
+    "review.answer": ("POST", {}, {}, signed_in(400)),
+    "review.rate": ("POST", {}, {}, signed_in(400)),
+    "review.undo": ("POST", {}, {}, signed_in(302)),
+    "review.settings": ("GET", {}, None, signed_in(200)),
+    "review.optimise": ("POST", {}, {}, signed_in(302)),
+    "review.card": ("GET", {"card_id": "target_card"}, None, signed_in(404)),
+    "review.export_apkg": ("GET", {}, None, signed_in(200)),
 }

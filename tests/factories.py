@@ -170,17 +170,19 @@ def make_attempt(
             make_bank()
             topics = ("war", "split")
     rules = services.QuizRules(topics=list(topics), length=length, mode=mode, time_limit_minutes=time_limit)
-    attempt = services.start_attempt(user_id, services.plan_quiz(user_id, rules, seed=seed), utcnow())
+    attempt = services.start_attempt(user_id, services.plan_quiz(user_id, rules, utcnow(), seed=seed), utcnow())
     db.session.commit()
     return attempt
 
 
-def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split")) -> None:
-    """`count` curated questions of every quiz type over two topics, bulk-inserted; committed."""
+def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split"), types: tuple[str, ...] = ()) -> None:
+    """`count` curated questions of every quiz type (or of `types`) over two topics, bulk-inserted; committed."""
     import sqlalchemy as sa
 
     from quizapp.bank.models import Question, QuestionVersion
     from quizapp.bank.types import QUIZ_TYPES
+
+    kinds = list(types or QUIZ_TYPES)
 
     topics = [make_topic(slug, position=n) for n, slug in enumerate(topic_slugs)]
     start = next(_serial) * 100000
@@ -189,7 +191,7 @@ def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split"))
         [
             {
                 "slug": f"bulk-{start + n}",
-                "type": QUIZ_TYPES[n % len(QUIZ_TYPES)],
+                "type": kinds[n % len(kinds)],
                 "topic_id": topics[n % 2].id,
                 "status": "active",
                 "fact": f"fact-{start + n // 3}" if n % 5 == 0 else None,
@@ -224,3 +226,20 @@ def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split"))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+
+
+def make_card(user_id: int, question=None, rating: int = 3, when=None):
+    """A card for this user, made by one real rating (on a factory question when none is given); committed."""
+    import sqlalchemy as sa
+
+    from quizapp.bank.models import Question
+    from quizapp.models import utcnow
+    from quizapp.review import services
+
+    if question is None:
+        question = db.session.scalar(sa.select(Question).order_by(Question.id).limit(1))
+        if question is None:
+            question = make_bank()["war"][0]
+    rated = services.rate(user_id, question.id, question.current_version_id, rating, when or utcnow())
+    db.session.commit()
+    return rated.card

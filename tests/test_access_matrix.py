@@ -4,7 +4,7 @@ import pytest
 from flask import url_for
 
 from tests.access_matrix import ANON, MATRIX, SIGN_IN
-from tests.factories import make_attempt, make_user
+from tests.factories import make_attempt, make_card, make_user
 
 VISITORS = ["anonymous", "student", "teacher", "admin"]
 
@@ -32,6 +32,8 @@ def test_access(app, auth, client, endpoint, visitor):
         targets = {"target": target_id}
         if "target_attempt" in args.values():
             targets["target_attempt"] = make_attempt(target_id).id
+        if "target_card" in args.values():
+            targets["target_card"] = make_card(target_id).id
     if visitor != ANON:
         auth.login(role=visitor)
     kwargs = {k: targets.get(v, v) for k, v in args.items()}

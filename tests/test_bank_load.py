@@ -261,3 +261,22 @@ def test_home_page_counts_the_loaded_bank_in_a_fixed_number_of_queries(bank_app,
         page = client.get("/").get_data(as_text=True)
     assert "The Korean War" in page and "1 question · 1 flashcard" in page
     assert 0 < len(statements) <= 3
+
+
+def test_export_an_anki_package_with_stable_note_ids(bank_app, tmp_path):
+    import sqlite3
+    import zipfile
+
+    run(bank_app, "load")
+    assert "give --output FILE.apkg" in run(bank_app, "export", "--format", "apkg").output
+    guids = []
+    for n in (1, 2):
+        out = tmp_path / f"war-{n}.apkg"
+        result = run(bank_app, "export", "--format", "apkg", "--topic", "korean-war", "--output", str(out))
+        assert result.exit_code == 0 and "wrote 2 notes" in result.output
+        database = tmp_path / f"collection-{n}.anki2"
+        database.write_bytes(zipfile.ZipFile(out).read("collection.anki2"))
+        with sqlite3.connect(database) as connection:
+            guids.append(sorted(row[0] for row in connection.execute("SELECT guid FROM notes")))
+        connection.close()
+    assert guids[0] == guids[1] and len(guids[0]) == 2

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.access_matrix import MATRIX
-from tests.factories import DEFAULT_PASSWORD, make_attempt, make_user
+from tests.factories import DEFAULT_PASSWORD, make_attempt, make_card, make_user
 
 
 @pytest.fixture
@@ -46,7 +46,11 @@ def test_a_token_from_another_session_is_refused(csrf_app):
 def test_every_post_route_refuses_a_missing_token(csrf_app, endpoint):
     with csrf_app.app_context():
         boss = make_user(role="admin", email="boss@example.org").id
-        targets = {"target": make_user(email="target@example.org").id, "target_attempt": make_attempt(boss).id}
+        targets = {
+            "target": make_user(email="target@example.org").id,
+            "target_attempt": make_attempt(boss).id,
+            "target_card": make_card(boss).id,
+        }
     client = csrf_app.test_client()
     token = token_from(client.get("/auth/signin").get_data(as_text=True))
     client.post("/auth/signin", data={"email": "boss@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token})

@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import RIGHT_FORMS, make_large_bank
 
-BOUND = {"generate": 8, "show": 4, "submit": 6}
+BOUND = {"generate": 9, "show": 4, "submit": 6}
 
 
 def measure(app, client, queries) -> dict[str, int]:

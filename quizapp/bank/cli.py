@@ -63,7 +63,7 @@ def load_command(force: bool) -> None:
 
 
 @bp.cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "apkg"]), default="json", show_default=True)
 @click.option("--topic", help="Only this topic and its subtopics (a topic slug).")
 @click.option(
     "--output",
@@ -71,11 +71,20 @@ def load_command(force: bool) -> None:
     help="Write to this file instead of standard output.",
 )
 def export_command(fmt: str, topic: str | None, output: Path | None) -> None:
-    """Export the active curated items as JSON (the content format, topic as its full path)."""
+    """Export the active curated items: JSON in the content format (topic as its full path), or an
+    Anki package (apkg, needs --output) whose notes update in place on the next import."""
     try:
         items = services.export_curated(topic)
     except LookupError:
         raise click.BadParameter(f"no topic with the slug {topic!r}", param_hint="--topic") from None
+    if fmt == "apkg":
+        if output is None:
+            raise click.BadParameter("an Anki package is a file: give --output FILE.apkg", param_hint="--output")
+        from quizapp.bank.anki import build_package
+
+        output.write_bytes(build_package(items, f"quizapp · {topic or 'everything'}").getvalue())
+        click.echo(f"wrote {len(items)} notes to {output}", err=True)
+        return
     text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)

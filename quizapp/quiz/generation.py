@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from random import Random
 
-UNSEEN, MISSED, SEEN = 0, 1, 2  # preference tiers: never answered, last answer not fully right, the rest
+UNSEEN, MISSED, SEEN = 0, 1, 2  # preference tiers: never answered, missed or due for review, the rest
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,18 @@ def _topic_quotas(sizes: dict[str, int], length: int) -> dict[str, int]:
 
 
 def pick_questions(
-    pool: list[Candidate], chosen_topics: list[str], length: int, history: dict[int, float], seed: int
+    pool: list[Candidate],
+    chosen_topics: list[str],
+    length: int,
+    history: dict[int, float],
+    seed: int,
+    due: frozenset[int] | set[int] = frozenset(),
 ) -> list[Candidate]:
     """Up to `length` candidates: balanced over the chosen topics and the pool's difficulty mix,
-    unseen and missed items first, never two of one fact; shuffled.
+    unseen items first, then missed or due ones, never two of one fact; shuffled.
 
-    `history` maps question ids to the learner's last score on them.
+    `history` maps question ids to the learner's last score on them; `due` holds the
+    questions whose review card is due.
     """
     rng = Random(seed)
     by_topic: dict[str, list[Candidate]] = defaultdict(list)
@@ -73,7 +79,7 @@ def pick_questions(
     def tier(candidate: Candidate) -> int:
         if candidate.question_id not in history:
             return UNSEEN
-        return MISSED if history[candidate.question_id] < 1 else SEEN
+        return MISSED if history[candidate.question_id] < 1 or candidate.question_id in due else SEEN
 
     def by_preference(candidates: list[Candidate]) -> list[Candidate]:
         shuffled = candidates[:]

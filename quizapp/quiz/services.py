@@ -15,6 +15,8 @@ from quizapp.bank.types import QUIZ_TYPES, Answer, get_type
 from quizapp.extensions import db
 from quizapp.quiz.generation import Candidate, available, pick_questions
 from quizapp.quiz.models import AttemptItem, Mode, QuestionReport, QuizAttempt, Response
+from quizapp.review import replay
+from quizapp.review.models import Card
 
 MAX_TIME_SPENT_MS = 30 * 60 * 1000  # longer than this is a learner who walked away
 
@@ -104,12 +106,19 @@ class Plan:
     seed: int
 
 
-def plan_quiz(user_id: int, rules: QuizRules, seed: int | None = None) -> Plan:
+def due_questions(user_id: int, now: datetime) -> set[int]:
+    """Questions whose review card is due: a quiz is a good place to review them."""
+    return set(
+        db.session.scalars(sa.select(Card.question_id).where(Card.user_id == user_id, Card.reps > 0, Card.due <= now))
+    )
+
+
+def plan_quiz(user_id: int, rules: QuizRules, now: datetime, seed: int | None = None) -> Plan:
     """Choose the questions (without writing anything), so a short pool can be offered first."""
     seed = secrets.randbits(48) if seed is None else seed
     paths = topic_paths(rules.topics)
     pool = candidate_pool(paths, rules.types, rules.difficulties)
-    picked = pick_questions(pool, paths, rules.length, last_scores(user_id), seed)
+    picked = pick_questions(pool, paths, rules.length, last_scores(user_id), seed, due_questions(user_id, now))
     return Plan(rules, picked, available(pool, paths), seed)
 
 
@@ -227,6 +236,8 @@ def record_answer(
         if twin is not None and twin.submission_key == key:
             return Recorded(twin, duplicate=True)
         raise QuizError("You have already answered this question.") from None
+    if attempt.mode == Mode.PRACTICE:  # final at once: it counts as a review now
+        replay.review_response(response, now)
     return Recorded(response)
 
 
@@ -244,6 +255,8 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(attempt)
+    if closed == 1 and attempt.mode == Mode.TEST:  # test answers become final, and reviews, now
+        replay.review_finished_attempt(attempt)
     return closed == 1
 
 

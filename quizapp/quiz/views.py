@@ -36,7 +36,7 @@ def new():
             mode=form.mode.data,
             time_limit_minutes=form.time_limit.data if form.mode.data == Mode.TEST else None,
         )
-        plan = services.plan_quiz(current_user.id, rules)
+        plan = services.plan_quiz(current_user.id, rules, utcnow())
         if plan.picked and (len(plan.picked) == rules.length or form.accept_shorter.data):
             attempt = services.start_attempt(current_user.id, plan, utcnow())
             db.session.commit()
@@ -143,7 +143,7 @@ def results(attempt_id: int):
 @signed_in
 def retake(attempt_id: int):
     attempt = _owned_attempt(attempt_id)
-    plan = services.plan_quiz(current_user.id, services.QuizRules.from_settings(attempt.settings))
+    plan = services.plan_quiz(current_user.id, services.QuizRules.from_settings(attempt.settings), utcnow())
     if not plan.picked:
         flash("No question matches those settings any more.", "error")
         return redirect(url_for("quiz.new"))

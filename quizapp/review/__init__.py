@@ -1,0 +1,7 @@
+"""Spaced repetition with FSRS: the daily queue, the study screen, settings, `flask review ...`."""
+
+from flask import Blueprint
+
+bp = Blueprint("review", __name__, url_prefix="/review", cli_group="review")
+
+from quizapp.review import cli, views  # noqa: E402,F401

@@ -1,0 +1,46 @@
+"""Review forms: a rating, an answer's submission key, the learner's settings."""
+
+from flask_wtf import FlaskForm
+from wtforms import FloatField, HiddenField, IntegerField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from quizapp.review.scheduling import RETENTION_RANGE
+
+
+class RatingForm(FlaskForm):
+    question_id = IntegerField(validators=[InputRequired()])
+    rating = IntegerField(validators=[InputRequired(), NumberRange(1, 4)])
+    key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+    shown_at = IntegerField(validators=[Optional()])
+    token = HiddenField()  # for auto-graded questions: the signed grade of the learner's answer
+
+
+class StudyAnswerForm(FlaskForm):
+    question_id = IntegerField(validators=[InputRequired()])
+    key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+    shown_at = IntegerField(validators=[Optional()])
+
+
+class SettingsForm(FlaskForm):
+    desired_retention = FloatField(
+        "Desired retention",
+        validators=[
+            InputRequired("Give a retention between 0.70 and 0.97."),
+            NumberRange(*RETENTION_RANGE, "Give a retention between 0.70 and 0.97."),
+        ],
+        description="The share of reviews you want to get right. Higher means more reviews; 0.90 suits most learners.",
+    )
+    new_per_day = IntegerField(
+        "New cards per day",
+        validators=[
+            InputRequired("Give a number of new cards."),
+            NumberRange(0, 9999, "Use 0 to 9,999 new cards a day."),
+        ],
+    )
+    reviews_per_day = IntegerField(
+        "Reviews per day",
+        validators=[
+            InputRequired("Give a number of reviews."),
+            NumberRange(0, 99999, "Use 0 to 99,999 reviews a day."),
+        ],
+    )

@@ -1,0 +1,109 @@
+"""Spaced repetition: one card per (learner, question), a log row per rating, per-learner settings."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.bank.models import Question
+from quizapp.extensions import db
+from quizapp.models import UTCDateTime, utcnow
+from quizapp.review.scheduling import DEFAULT_RETENTION, Memory
+
+
+class Card(db.Model):
+    """A learner's memory of one question, in FSRS terms. A question with no card is new to them.
+
+    Cards of retired questions stay (with their history) but leave the queue.
+    """
+
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), index=True)
+    state: Mapped[int]  # 1 learning, 2 review, 3 relearning (py-fsrs State)
+    step: Mapped[int | None]
+    stability: Mapped[float | None]
+    difficulty: Mapped[float | None]
+    due: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    question: Mapped[Question] = relationship(lazy="raise")
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "question_id", name="uq_cards_user_question"),
+        sa.Index("ix_cards_user_due", "user_id", "due"),
+        sa.CheckConstraint("state IN (1, 2, 3)", name="state_known"),
+    )
+
+    @property
+    def memory(self) -> Memory:
+        return Memory(
+            self.state, self.step, self.stability, self.difficulty, self.due, self.last_review, self.reps, self.lapses
+        )
+
+    def remember(self, memory: Memory) -> None:
+        self.state, self.step, self.stability, self.difficulty = (
+            memory.state,
+            memory.step,
+            memory.stability,
+            memory.difficulty,
+        )
+        self.due, self.last_review, self.reps, self.lapses = memory.due, memory.last_review, memory.reps, memory.lapses
+
+
+class ReviewLog(db.Model):
+    """One rating of one card: when, how, from where, and the memory before and after.
+
+    `submission_key` makes a rating idempotent; `response_id` ties a quiz answer to the one
+    review it counts as. An undone rating keeps its row, marked `undone_at`.
+    """
+
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(sa.ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"))
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_versions.id"), index=True)
+    rating: Mapped[int]
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int] = mapped_column(default=0)
+    origin: Mapped[str] = mapped_column(sa.String(16))  # "review" or "quiz"
+    response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))  # None: the card was new
+    after: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.Index("ix_review_logs_user_reviewed", "user_id", "reviewed_at"),
+        sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating_range"),
+        sa.CheckConstraint("origin IN ('review', 'quiz')", name="origin_known"),
+    )
+
+
+class ReviewSettings(db.Model):
+    """A learner's own scheduling settings and, once fitted, their personal FSRS parameters."""
+
+    __tablename__ = "review_settings"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    desired_retention: Mapped[float] = mapped_column(default=DEFAULT_RETENTION)
+    new_per_day: Mapped[int] = mapped_column(default=20)
+    reviews_per_day: Mapped[int] = mapped_column(default=200)
+    parameters: Mapped[list[float] | None] = mapped_column(sa.JSON(none_as_null=True))
+    fitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fitted_reviews: Mapped[int | None]
+
+    __table_args__ = (
+        sa.CheckConstraint("desired_retention BETWEEN 0.7 AND 0.97", name="retention_range"),
+        sa.CheckConstraint(
+            "new_per_day BETWEEN 0 AND 9999 AND reviews_per_day BETWEEN 0 AND 99999", name="limits_range"
+        ),
+    )

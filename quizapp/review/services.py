@@ -1,0 +1,372 @@
+"""The review queue and ratings: what is due, what is new, rating once, undoing, settings."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
+
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.extensions import db
+from quizapp.review import scheduling
+from quizapp.review.models import Card, ReviewLog, ReviewSettings
+
+DAY_STARTS_AT = time(4, 0)  # a learning day starts at 04:00 local time, as in Anki
+NEW_EVERY = 4  # when both are waiting, every fourth card is a new one
+LEARN_AHEAD = timedelta(minutes=20)  # with nothing else left, learning cards come this much early
+
+
+class ReviewError(Exception):
+    """A refused action; the message is for the learner."""
+
+
+def settings_for(user_id: int) -> ReviewSettings:
+    """The learner's settings row, or unsaved defaults."""
+    return db.session.get(ReviewSettings, user_id) or ReviewSettings(
+        user_id=user_id, desired_retention=scheduling.DEFAULT_RETENTION, new_per_day=20, reviews_per_day=200
+    )
+
+
+def learning_day(now: datetime, zone: str) -> tuple[datetime, datetime]:
+    """The UTC bounds of the learning day that `now` falls in, for a learner in `zone`."""
+    local = now.astimezone(ZoneInfo(zone))
+    day = (local - timedelta(hours=DAY_STARTS_AT.hour, minutes=DAY_STARTS_AT.minute)).date()
+    start = datetime.combine(day, DAY_STARTS_AT, tzinfo=local.tzinfo)
+    return start.astimezone(ZoneInfo("UTC")), (start + timedelta(days=1)).astimezone(ZoneInfo("UTC"))
+
+
+def deck_path(topic_slug: str | None) -> str | None:
+    if not topic_slug:
+        return None
+    path = db.session.scalar(sa.select(Topic.path).where(Topic.slug == topic_slug))
+    if path is None:
+        raise LookupError(topic_slug)
+    return path
+
+
+@dataclass
+class Today:
+    """What the learner has done since their learning day began."""
+
+    new_done: int
+    reviews_done: int
+    seen_questions: set[int]
+    buried_facts: set[str]
+
+
+def today_for(user_id: int, day_start: datetime) -> Today:
+    rows = db.session.execute(
+        sa.select(ReviewLog.question_id, Question.fact, ReviewLog.before.is_(None), ReviewLog.origin)
+        .join(Question, Question.id == ReviewLog.question_id)
+        .where(ReviewLog.user_id == user_id, ReviewLog.reviewed_at >= day_start, ReviewLog.undone_at.is_(None))
+    ).all()
+    in_review = [r for r in rows if r[3] == "review"]
+    return Today(
+        new_done=sum(1 for r in in_review if r[2]),
+        reviews_done=sum(1 for r in in_review if not r[2]),
+        seen_questions={r[0] for r in rows},
+        buried_facts={r[1] for r in rows if r[1]},
+    )
+
+
+KINDS = {"all": "Everything", "flashcards": "Flashcards only", "questions": "Questions only"}
+
+
+@dataclass(frozen=True)
+class Deck:
+    """What to study: a topic subtree (or everything), and which kinds of item."""
+
+    path: str | None = None
+    kind: str = "all"
+
+
+def _in_deck(deck: Deck, today: Today):
+    """Active questions in the deck, siblings of today's items buried (but not the items themselves)."""
+    conditions = [Question.status == QuestionStatus.ACTIVE]
+    if deck.path:
+        conditions.append(Topic.path.startswith(deck.path, autoescape=True))
+    if deck.kind == "flashcards":
+        conditions.append(Question.type == "flashcard")
+    elif deck.kind == "questions":
+        conditions.append(Question.type != "flashcard")
+    if today.buried_facts:
+        conditions.append(
+            sa.or_(
+                Question.fact.is_(None),
+                Question.fact.not_in(today.buried_facts),
+                Question.id.in_(today.seen_questions or {-1}),
+            )
+        )
+    return sa.and_(*conditions)
+
+
+def _days_since_last_review():
+    now = sa.bindparam("now", type_=sa.DateTime(timezone=True))
+    if db.engine.dialect.name == "postgresql":
+        return sa.extract("epoch", now - Card.last_review) / 86400.0
+    return sa.func.julianday(sa.func.datetime(now)) - sa.func.julianday(Card.last_review)
+
+
+@dataclass
+class Counts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass
+class Queue:
+    counts: Counts
+    card: Card | None  # the next due card, with its question and version loaded
+    new_question: Question | None  # or the next new question
+    next_due: datetime | None  # when the queue is empty: when the next card falls due
+
+
+def _cards_in_deck(user_id: int, deck: Deck, today: Today):
+    return (
+        sa.select(Card)
+        .join(Question, Question.id == Card.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Card.user_id == user_id, Card.reps > 0, _in_deck(deck, today))
+    )
+
+
+def _new_questions(user_id: int, deck: Deck, today: Today):
+    studied = sa.select(Card.id).where(Card.user_id == user_id, Card.question_id == Question.id, Card.reps > 0)
+    return (
+        sa.select(Question)
+        .join(Topic, Topic.id == Question.topic_id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(~studied.exists(), _in_deck(deck, today))
+    )
+
+
+def _next_card(user_id: int, deck: Deck, today: Today, *conditions, order=()) -> Card | None:
+    return db.session.scalar(
+        _cards_in_deck(user_id, deck, today)
+        .where(*conditions)
+        .order_by(*order, Card.due, Card.id)
+        .options(joinedload(Card.question).joinedload(Question.current_version))
+        .limit(1)
+    )
+
+
+def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSettings, zone: str) -> Queue:
+    """Counts and the next item: due learning cards first, then reviews (least likely recalled
+    first) mixed with new items up to the day's limits, then learning cards a little ahead of
+    time. Learning counts every learning card due today, as Anki does. A fixed number of queries."""
+    day_start, day_end = learning_day(now, zone)
+    today = today_for(user_id, day_start)
+    waiting = _cards_in_deck(user_id, deck, today).where(Card.due < max(day_end, now + LEARN_AHEAD)).subquery()
+    learning, reviews = db.session.execute(
+        sa.select(
+            sa.func.count().filter(waiting.c.state != scheduling.REVIEW),
+            sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= now),
+        ).select_from(waiting)
+    ).one()
+    new_available = db.session.scalar(
+        sa.select(sa.func.count()).select_from(_new_questions(user_id, deck, today).subquery())
+    )
+    counts = Counts(
+        new=max(0, min(new_available, settings.new_per_day - today.new_done)),
+        learning=learning,
+        review=max(0, min(reviews, settings.reviews_per_day - today.reviews_done)),
+    )
+    studied_today = today.new_done + today.reviews_done
+    want_new = counts.new > 0 and (counts.review == 0 or studied_today % NEW_EVERY == NEW_EVERY - 1)
+    in_learning = Card.state != scheduling.REVIEW
+    card = _next_card(user_id, deck, today, in_learning, Card.due <= now) if learning else None
+    question = next_due = None
+    if card is None and counts.review and not want_new:
+        weakest = (_days_since_last_review() / Card.stability).desc()
+        card = db.session.scalar(
+            _cards_in_deck(user_id, deck, today)
+            .where(Card.state == scheduling.REVIEW, Card.due <= now)
+            .order_by(weakest, Card.due, Card.id)
+            .options(joinedload(Card.question).joinedload(Question.current_version))
+            .limit(1),
+            {"now": now},
+        )
+    if card is None and counts.new:
+        question = db.session.scalar(
+            _new_questions(user_id, deck, today)
+            .order_by(QuestionVersion.source_page, Question.id)
+            .options(joinedload(Question.current_version))
+            .limit(1)
+        )
+    if card is None and question is None and learning:
+        card = _next_card(user_id, deck, today, in_learning, Card.due <= now + LEARN_AHEAD)
+    if card is None and question is None:
+        next_due = db.session.scalar(
+            sa.select(sa.func.min(Card.due))
+            .join(Question, Question.id == Card.question_id)
+            .join(Topic, Topic.id == Question.topic_id)
+            .where(Card.user_id == user_id, Card.reps > 0, Card.due > now, _in_deck(deck, today))
+        )
+    return Queue(counts, card, question, next_due)
+
+
+def _card_for_update(user_id: int, question_id: int, now: datetime) -> Card:
+    """The learner's card for a question, locked for this transaction; created when missing."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(Card)
+        .values(
+            user_id=user_id,
+            question_id=question_id,
+            state=scheduling.LEARNING,
+            step=0,
+            due=now,
+            reps=0,
+            lapses=0,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+    )
+    return db.session.scalars(
+        sa.select(Card)
+        .where(Card.user_id == user_id, Card.question_id == question_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+@dataclass(frozen=True)
+class Rated:
+    log: ReviewLog
+    card: Card | None
+    duplicate: bool = False
+
+
+def rate(
+    user_id: int,
+    question_id: int,
+    version_id: int,
+    rating: int,
+    now: datetime,
+    *,
+    duration_ms: int = 0,
+    key: str | None = None,
+    origin: str = "review",
+    response_id: int | None = None,
+    settings: ReviewSettings | None = None,
+) -> Rated:
+    """Apply one rating to the learner's card and log it, once per submission key (or quiz response)."""
+    if rating not in scheduling.RATINGS:
+        raise ReviewError("Rate with Again, Hard, Good or Easy.")
+    if (earlier := _earlier_rating(key, response_id)) is not None:
+        return Rated(earlier, None, duplicate=True)
+    settings = settings or settings_for(user_id)
+    card = _card_for_update(user_id, question_id, now)
+    # Looked for again under the card's lock: the same submission from another tab may have
+    # committed while this one waited for the lock (PostgreSQL reads committed rows anew).
+    if (earlier := _earlier_rating(key, response_id)) is not None:
+        return Rated(earlier, None, duplicate=True)
+    before = card.memory if card.reps else None
+    after = scheduling.review(
+        scheduling.fuzz_key(user_id, question_id), before, rating, now, settings.parameters, settings.desired_retention
+    )
+    card.remember(after)
+    log = ReviewLog(
+        user_id=user_id,
+        card_id=card.id,
+        question_id=question_id,
+        version_id=version_id,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=max(0, min(duration_ms, 3_600_000)),
+        origin=origin,
+        response_id=response_id,
+        submission_key=key,
+        before=before.as_dict() if before else None,
+        after=after.as_dict(),
+    )
+    db.session.add(log)
+    db.session.flush()
+    return Rated(log, card)
+
+
+def _earlier_rating(key: str | None, response_id: int | None) -> ReviewLog | None:
+    if key is None and response_id is None:
+        return None
+    same = ReviewLog.submission_key == key if key is not None else ReviewLog.response_id == response_id
+    return db.session.scalar(sa.select(ReviewLog).where(same))
+
+
+def rating_for_score(score: float) -> int:
+    """A quiz answer as a review: full marks Good, partial credit Hard, nothing Again."""
+    return 3 if score >= 1 else (2 if score > 0 else 1)
+
+
+def undo_last(user_id: int, now: datetime) -> ReviewLog:
+    """Take back the learner's latest rating made in review: the card returns to its state before it."""
+    log = db.session.scalar(
+        sa.select(ReviewLog)
+        .where(ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None))
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if log is None or log.origin != "review":
+        raise ReviewError("There is no rating to undo: answers given in quizzes stay counted.")
+    card = db.session.scalars(sa.select(Card).where(Card.id == log.card_id).with_for_update()).one()
+    if log.before is None:
+        card.reps, card.lapses, card.state, card.step, card.stability, card.difficulty = 0, 0, 1, 0, None, None
+        card.due, card.last_review = now, None
+    else:
+        card.remember(scheduling.Memory.from_dict(log.before))
+    log.undone_at = now
+    return log
+
+
+def card_of(user_id: int, card_id: int) -> Card | None:
+    """A card with its question, only if it is this learner's."""
+    return db.session.scalar(
+        sa.select(Card)
+        .where(Card.id == card_id, Card.user_id == user_id)
+        .options(joinedload(Card.question).joinedload(Question.current_version))
+    )
+
+
+def history_of(card: Card) -> list[ReviewLog]:
+    return list(
+        db.session.scalars(
+            sa.select(ReviewLog).where(ReviewLog.card_id == card.id).order_by(ReviewLog.reviewed_at, ReviewLog.id)
+        )
+    )
+
+
+def save_settings(user_id: int, retention: float, new_per_day: int, reviews_per_day: int) -> ReviewSettings:
+    settings = db.session.get(ReviewSettings, user_id) or ReviewSettings(user_id=user_id)
+    settings.desired_retention, settings.new_per_day, settings.reviews_per_day = retention, new_per_day, reviews_per_day
+    db.session.add(settings)
+    return settings
+
+
+def card_for(user_id: int, question_id: int) -> Card | None:
+    return db.session.scalar(sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id))
+
+
+def review_count(user_id: int) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ReviewLog)
+            .where(ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None))
+        )
+        or 0
+    )
+
+
+def save_parameters(user_id: int, fit, now: datetime) -> ReviewSettings:
+    """Keep fitted parameters: from now on the schedule and the rating buttons follow them."""
+    settings = db.session.get(ReviewSettings, user_id) or settings_for(user_id)
+    settings.parameters, settings.fitted_at, settings.fitted_reviews = fit.parameters, now, fit.reviews
+    db.session.add(settings)
+    return settings

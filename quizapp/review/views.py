@@ -1,0 +1,255 @@
+"""HTTP for review: the study screen, answering, rating, undo, settings, card history, Anki export."""
+
+import secrets
+from random import Random
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
+
+from quizapp.auth.access import signed_in
+from quizapp.bank.models import Question, QuestionStatus
+from quizapp.bank.services import topics_in_tree_order
+from quizapp.bank.types import InvalidAnswer, get_type
+from quizapp.extensions import db
+from quizapp.models import utcnow
+from quizapp.review import bp, optimiser, scheduling, services
+from quizapp.review.forms import RatingForm, SettingsForm, StudyAnswerForm
+
+GRADE_TOKEN_AGE = 24 * 3600  # seconds
+
+
+def _grades() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="review-grade")
+
+
+def _deck_args() -> dict:
+    source = request.form if request.method == "POST" else request.args
+    return {key: source.get(key) for key in ("topic", "kind") if source.get(key)}
+
+
+def _deck() -> services.Deck:
+    args = _deck_args()
+    kind = args.get("kind", "all")
+    try:
+        return services.Deck(services.deck_path(args.get("topic")), kind if kind in services.KINDS else "all")
+    except LookupError:
+        abort(404)
+
+
+def _layout(question_id: int, version, reps: int) -> dict:
+    """The same shuffled layout for the same card at the same review count."""
+    return get_type(version.type).make_layout(version.data, Random(f"{current_user.id}:{question_id}:{reps}"))
+
+
+def _spent_ms(shown_at: int | None) -> int:
+    return int(utcnow().timestamp() * 1000) - shown_at if shown_at else 0
+
+
+def _render_study(error: str | None = None, status: int = 200, outcome: dict | None = None):
+    deck = _deck()
+    now = utcnow()
+    settings = services.settings_for(current_user.id)
+    queue = services.build_queue(current_user.id, deck, now, settings, current_user.timezone)
+    question = queue.card.question if queue.card else queue.new_question
+    context = {
+        "queue": queue,
+        "question": question,
+        "deck": deck,
+        "deck_args": _deck_args(),
+        "error": error,
+        "topics": topics_in_tree_order(),
+        "kinds": services.KINDS,
+        "outcome": outcome,
+        "now": now,
+        "key": secrets.token_hex(16),
+        "shown_at": int(now.timestamp() * 1000),
+    }
+    if question is not None and outcome is None:
+        version = question.current_version
+        memory = queue.card.memory if queue.card else None
+        context |= {
+            "version": version,
+            "qtype": get_type(version.type),
+            "memory": memory,
+            "layout": _layout(question.id, version, memory.reps if memory else 0),
+            "revealed": request.args.get("reveal") == str(question.id),
+        }
+        if context["revealed"] and version.type == "flashcard":
+            context["intervals"] = _intervals(question.id, memory, now, settings)
+    return render_template("review/study.html", **context), status
+
+
+def _intervals(question_id: int, memory, now, settings) -> dict[int, str]:
+    previews = scheduling.preview(
+        scheduling.fuzz_key(current_user.id, question_id), memory, now, settings.parameters, settings.desired_retention
+    )
+    return {rating: scheduling.short_interval(delta) for rating, delta in previews.items()}
+
+
+@bp.get("/")
+@signed_in
+def study():
+    return _render_study()
+
+
+def _studyable(question_id: int) -> Question:
+    question = db.session.get(Question, question_id, options=[joinedload(Question.current_version)])
+    if question is None or question.status != QuestionStatus.ACTIVE:
+        abort(404)
+    return question
+
+
+@bp.post("/answer")
+@signed_in
+def answer():
+    form = StudyAnswerForm()
+    if not form.validate_on_submit():
+        abort(400, "The answer form was incomplete. Reload the page and answer again.")
+    question = _studyable(form.question_id.data)
+    version = question.current_version
+    qtype = get_type(version.type)
+    if not qtype.in_quizzes:
+        abort(400, "Flashcards are rated, not answered.")
+    card = services.card_for(current_user.id, question.id)
+    memory = card.memory if card and card.reps else None
+    try:
+        given = qtype.parse_answer(
+            version.data, _layout(question.id, version, memory.reps if memory else 0), request.form
+        )
+    except InvalidAnswer as problem:
+        return _render_study(str(problem), 400)
+    score = qtype.grade(version.data, given)
+    now = utcnow()
+    outcome = {"question": question, "version": version, "qtype": qtype, "answer": given, "score": score}
+    settings = services.settings_for(current_user.id)
+    if score >= 1:  # the learner chooses Hard, Good or Easy
+        outcome["token"] = _grades().dumps({"q": question.id, "v": version.id, "s": score})
+        outcome["intervals"] = _intervals(question.id, memory, now, settings)
+        outcome["rating_key"] = secrets.token_hex(16)
+    else:  # rated for them: Again when wrong, Hard for partial credit
+        rating = services.rating_for_score(score)
+        services.rate(
+            current_user.id,
+            question.id,
+            version.id,
+            rating,
+            now,
+            duration_ms=_spent_ms(form.shown_at.data),
+            key=form.key.data,
+            settings=settings,
+        )
+        db.session.commit()
+        outcome["rated"] = scheduling.RATINGS[rating]
+    return _render_study(outcome=outcome)
+
+
+@bp.post("/rate")
+@signed_in
+def rate():
+    form = RatingForm()
+    if not form.validate_on_submit():
+        abort(400, "Rate with Again, Hard, Good or Easy.")
+    question = _studyable(form.question_id.data)
+    version_id = question.current_version_id
+    if question.type != "flashcard":
+        try:
+            grade = _grades().loads(form.token.data or "", max_age=GRADE_TOKEN_AGE)
+        except BadSignature:
+            abort(400, "Answer the question before rating it.")
+        if grade["q"] != question.id or form.rating.data == 1 or grade["s"] < 1:
+            abort(400, "A right answer is rated Hard, Good or Easy.")
+        version_id = grade["v"]
+    services.rate(
+        current_user.id,
+        question.id,
+        version_id,
+        form.rating.data,
+        utcnow(),
+        duration_ms=_spent_ms(form.shown_at.data),
+        key=form.key.data,
+    )
+    db.session.commit()
+    return redirect(url_for("review.study", **_deck_args()))
+
+
+@bp.post("/undo")
+@signed_in
+def undo():
+    try:
+        services.undo_last(current_user.id, utcnow())
+    except services.ReviewError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("review.study", **_deck_args()))
+    db.session.commit()
+    flash("Your last rating is undone; that card is back in the queue.", "info")
+    return redirect(url_for("review.study", **_deck_args()))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@signed_in
+def settings():
+    current = services.settings_for(current_user.id)
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        services.save_settings(
+            current_user.id, round(form.desired_retention.data, 2), form.new_per_day.data, form.reviews_per_day.data
+        )
+        db.session.commit()
+        flash("Your review settings are saved.", "success")
+        return redirect(url_for("review.settings"))
+    reviews = services.review_count(current_user.id)
+    return render_template(
+        "review/settings.html", form=form, settings=current, reviews=reviews, minimum=optimiser.MIN_REVIEWS
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/optimise")
+@signed_in
+def optimise():
+    try:
+        fit = optimiser.fit(optimiser.histories_of(current_user.id))
+    except optimiser.NotEnoughHistory as reason:
+        flash(str(reason), "info")
+        return redirect(url_for("review.settings"))
+    services.save_parameters(current_user.id, fit, utcnow())
+    db.session.commit()
+    flash(
+        f"Your schedule now follows your own memory: fitted to {fit.reviews} reviews "
+        f"(log loss {fit.log_loss_before:.3f} with the defaults, {fit.log_loss_after:.3f} fitted).",
+        "success",
+    )
+    return redirect(url_for("review.settings"))
+
+
+@bp.get("/cards/<int:card_id>")
+@signed_in
+def card(card_id: int):
+    found = services.card_of(current_user.id, card_id) or abort(404)
+    now = utcnow()
+    settings = services.settings_for(current_user.id)
+    return render_template(
+        "review/card.html",
+        card=found,
+        history=services.history_of(found),
+        now=now,
+        recall=scheduling.retrievability(found.memory if found.reps else None, now, settings.parameters),
+    )
+
+
+@bp.get("/export.apkg")
+@signed_in
+def export_apkg():
+    from quizapp.bank.anki import build_package
+    from quizapp.bank.services import export_curated
+
+    topic = request.args.get("topic") or None
+    try:
+        items = export_curated(topic)
+    except LookupError:
+        abort(404)
+    package = build_package(items, deck_name=f"quizapp · {topic or 'everything'}")
+    return send_file(
+        package, mimetype="application/octet-stream", as_attachment=True, download_name=f"quizapp-{topic or 'all'}.apkg"
+    )

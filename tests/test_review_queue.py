@@ -1,0 +1,136 @@
+"""The daily queue: due cards first, new items up to the limit, siblings buried, retired items out."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.bank.models import Question, QuestionStatus
+from quizapp.extensions import db
+from quizapp.review import services
+from quizapp.review.models import Card, ReviewSettings
+from tests.factories import make_question, make_topic, make_user
+
+NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(app):
+    """A learner and six flashcards on pages 231..236 of two topics; ids returned."""
+    with app.app_context():
+        war, split = make_topic("war"), make_topic("split", position=1)
+        questions = []
+        for n in range(6):
+            q = make_question(war if n < 4 else split, "flashcard", fact="shared" if n in (1, 2) else None)
+            q.current_version.source_page = 236 - n  # article order is the reverse of creation order
+            questions.append(q.id)
+        user = make_user()
+        db.session.commit()
+        return {"user": user.id, "questions": questions}
+
+
+EVERYTHING = services.Deck()
+
+
+def queue(user_id, now=NOW, deck=EVERYTHING, **limits):
+    settings = services.settings_for(user_id)
+    for name, value in limits.items():
+        setattr(settings, name, value)
+    return services.build_queue(user_id, deck, now, settings, "UTC")
+
+
+def rate(user_id, question_id, rating, now):
+    with db.session.no_autoflush:
+        version = db.session.get(Question, question_id).current_version_id
+    services.rate(user_id, question_id, version, rating, now)
+    db.session.commit()
+
+
+def test_new_items_come_in_article_order_up_to_the_daily_limit(app, world):
+    user, questions = world["user"], world["questions"]
+    with app.app_context():
+        first = queue(user)
+        assert first.counts.new == 6 and first.new_question.id == questions[5]  # page 231 first
+        assert queue(user, new_per_day=2).counts.new == 2
+        rate(user, questions[5], 3, NOW)
+        rate(user, questions[4], 3, NOW)
+        assert queue(user, new_per_day=2).counts.new == 0  # the day's new cards are used up
+        assert queue(user, now=NOW + timedelta(days=1), new_per_day=2).counts.new == 2  # a new day
+
+
+def test_due_learning_cards_come_before_new_ones_and_show_in_the_counts(app, world):
+    user, questions = world["user"], world["questions"]
+    with app.app_context():
+        rate(user, questions[0], 1, NOW)  # Again: due in a minute, in learning
+        later = queue(user, now=NOW + timedelta(minutes=2))
+        assert later.counts.learning == 1 and later.card.question_id == questions[0]
+
+
+def test_reviews_least_likely_recalled_first(app, world):
+    user, (a, b, *_) = world["user"], world["questions"]
+    with app.app_context():
+        for question_id in (a, b):
+            for n in range(3):
+                rate(user, question_id, 3, NOW + timedelta(days=10 * n))
+        cards = {c.question_id: c for c in db.session.scalars(sa.select(Card))}
+        cards[b].stability, cards[a].stability = 1.0, 50.0  # b is much weaker
+        db.session.commit()
+        later = queue(user, now=NOW + timedelta(days=400), new_per_day=0)
+        assert later.counts.review == 2 and later.card.question_id == b
+
+
+def test_siblings_are_buried_for_the_rest_of_the_day(app, world):
+    user, questions = world["user"], world["questions"]
+    with app.app_context():
+        rate(user, questions[1], 3, NOW)  # its sibling questions[2] shares the fact
+        today = queue(user)
+        assert today.counts.new == 4 and questions[2] not in _new_ids(user)
+        assert questions[2] in _new_ids(user, NOW + timedelta(days=1))
+
+
+def _new_ids(user, now=NOW):
+    day_start, _ = services.learning_day(now, "UTC")
+    today = services.today_for(user, day_start)
+    new = services._new_questions(user, services.Deck(), today).subquery()
+    return set(db.session.scalars(sa.select(new.c.id)))
+
+
+def test_retired_questions_leave_the_queue_but_keep_their_card(app, world):
+    user, questions = world["user"], world["questions"]
+    with app.app_context():
+        rate(user, questions[0], 1, NOW)
+        db.session.get(Question, questions[0]).status = QuestionStatus.RETIRED.value
+        db.session.commit()
+        later = queue(user, now=NOW + timedelta(minutes=5))
+        assert later.counts.learning == 0 and later.counts.new == 5
+        assert db.session.scalar(sa.select(Card).where(Card.question_id == questions[0])).reps == 1
+
+
+def test_decks_by_topic_and_by_kind(app, world):
+    user = world["user"]
+    with app.app_context():
+        split = services.Deck(path=services.deck_path("split"))
+        assert queue(user, deck=split).counts.new == 2
+        assert queue(user, deck=services.Deck(kind="questions")).counts.new == 0
+        assert queue(user, deck=services.Deck(kind="flashcards")).counts.new == 6
+        with pytest.raises(LookupError):
+            services.deck_path("atlantis")
+
+
+def test_an_empty_queue_says_when_the_next_card_is_due(app, world):
+    user, questions = world["user"], world["questions"]
+    with app.app_context():
+        rate(user, questions[0], 4, NOW)  # Easy: due in days
+        empty = queue(user, new_per_day=0)
+        assert empty.counts.total == 0 and empty.card is None and empty.new_question is None
+        assert empty.next_due == db.session.scalar(sa.select(Card.due))
+
+
+def test_settings_defaults_and_limits_saved(app, world):
+    user = world["user"]
+    with app.app_context():
+        defaults = services.settings_for(user)
+        assert (defaults.desired_retention, defaults.new_per_day) == (0.9, 20)
+        services.save_settings(user, 0.85, 5, 50)
+        db.session.commit()
+        assert db.session.get(ReviewSettings, user).new_per_day == 5
