@@ -1,6 +1,8 @@
 """quizapp: learn the Korean War armistice, the Sino-Soviet split and Chuch'e from one article."""
 
+import importlib
 import os
+import pkgutil
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -78,16 +80,21 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from quizapp import admin, auth, bank, main, quiz, review
-    from quizapp.auth import models as auth_models  # noqa: F401  (every table known to Alembic)
-    from quizapp.auth.cli import cli as users_cli
-    from quizapp.bank import models as bank_models  # noqa: F401
-    from quizapp.quiz import models as quiz_models  # noqa: F401
-    from quizapp.review import models as review_models  # noqa: F401
+FEATURES = ("main", "auth", "admin", "bank", "quiz", "review", "authoring", "classes")
 
-    for blueprint in (main.bp, auth.bp, admin.bp, bank.bp, quiz.bp, review.bp, users_cli):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    """Each feature package holds its blueprint; its models, views and commands attach to it here,
+    after every package exists, so features may use each other's services without import cycles."""
+    from quizapp.auth.cli import cli as users_cli
+
+    for name in FEATURES:
+        package = importlib.import_module(f"quizapp.{name}")
+        for module in pkgutil.iter_modules(package.__path__):
+            if module.name in ("models", "cli") or module.name.endswith("views"):
+                importlib.import_module(f"quizapp.{name}.{module.name}")
+        app.register_blueprint(package.bp)
+    app.register_blueprint(users_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -243,3 +243,49 @@ def make_card(user_id: int, question=None, rating: int = 3, when=None):
     rated = services.rate(user_id, question.id, question.current_version_id, rating, when or utcnow())
     db.session.commit()
     return rated.card
+
+
+def build_targets(owner_id: int, owner_role: str) -> dict[str, int]:
+    """The objects the access matrix probes, owned by `owner_id`; committed."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from quizapp.authoring.models import QuestionSet, SetItem
+    from quizapp.bank.models import Question
+    from quizapp.classes import services as classes
+    from quizapp.models import utcnow
+
+    now = utcnow()
+    target = make_user(role="student", email=f"target{next(_serial)}@example.org")
+    if owner_role == "student":
+        return {"target": target.id, "attempt": make_attempt(owner_id).id, "card": make_card(owner_id).id}
+    curated = db.session.scalar(sa.select(Question).where(Question.owner_id.is_(None)).limit(1))
+    if curated is None:
+        curated = make_bank(per_type=1)["war"][0]
+    own = make_question(_topic_of(curated), "true_false")
+    own.slug, own.owner_id = None, owner_id
+    question_set = QuestionSet(owner_id=owner_id, name="Owner's set", created_at=now, updated_at=now)
+    db.session.add(question_set)
+    db.session.flush()
+    db.session.add(SetItem(set_id=question_set.id, question_id=curated.id, position=1))
+    db.session.add(SetItem(set_id=question_set.id, question_id=own.id, position=2))
+    classroom = classes.create_class(owner_id, "Owner's class", now)
+    classes.join(target.id, classroom.join_code, now)
+    assignment = classes.assign(classroom, question_set, "quiz", now + timedelta(days=7), None, now)
+    db.session.commit()
+    return {
+        "target": target.id,
+        "member": target.id,
+        "own_question": own.id,
+        "curated_question": curated.id,
+        "own_set": question_set.id,
+        "own_class": classroom.id,
+        "assignment": assignment.id,
+    }
+
+
+def _topic_of(question):
+    from quizapp.bank.models import Topic
+
+    return db.session.get(Topic, question.topic_id)

@@ -3,10 +3,8 @@
 import pytest
 from flask import url_for
 
-from tests.access_matrix import ANON, MATRIX, SIGN_IN
-from tests.factories import make_attempt, make_card, make_user
-
-VISITORS = ["anonymous", "student", "teacher", "admin"]
+from tests.access_matrix import ANON, MATRIX, OWNER, SIGN_IN, VISITORS
+from tests.factories import build_targets, make_user
 
 
 def test_every_endpoint_has_a_row(app):
@@ -23,25 +21,28 @@ def test_routes_answer_only_get_and_post(app):
         assert rule.methods <= {"GET", "HEAD", "OPTIONS", "POST"}, rule.endpoint
 
 
+def resolve(app, endpoint, targets):
+    method, args, data, _, _ = MATRIX[endpoint]
+    with app.test_request_context():
+        url = url_for(endpoint, **{k: targets.get(v, v) for k, v in args.items()})
+    return method, url, {k: targets.get(v, v) for k, v in (data or {}).items()}
+
+
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_access(app, auth, client, endpoint, visitor):
-    method, args, data, expected = MATRIX[endpoint]
+    owner_role = MATRIX[endpoint][4]
     with app.app_context():
-        target_id = make_user(role="student", email="target@example.org").id
-        targets = {"target": target_id}
-        if "target_attempt" in args.values():
-            targets["target_attempt"] = make_attempt(target_id).id
-        if "target_card" in args.values():
-            targets["target_card"] = make_card(target_id).id
-    if visitor != ANON:
+        owner = make_user(role=owner_role, email="owner@example.org")
+        targets = build_targets(owner.id, owner_role)
+    if visitor == OWNER:
+        auth.signin("owner@example.org")
+    elif visitor != ANON:
         auth.login(role=visitor)
-    kwargs = {k: targets.get(v, v) for k, v in args.items()}
-    with app.test_request_context():
-        url = url_for(endpoint, **kwargs)
+    method, url, data = resolve(app, endpoint, targets)
     response = client.open(url, method=method, data=data)
     response.close()  # static files are streamed from an open file
-    want = expected[visitor]
+    want = MATRIX[endpoint][3][visitor]
     if want == SIGN_IN:
         assert response.status_code == 302, (endpoint, visitor, response.status_code)
         assert response.headers["Location"].startswith("/auth/signin"), response.headers["Location"]

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.access_matrix import MATRIX
-from tests.factories import DEFAULT_PASSWORD, make_attempt, make_card, make_user
+from tests.factories import DEFAULT_PASSWORD, build_targets, make_user
 
 
 @pytest.fixture
@@ -44,20 +44,15 @@ def test_a_token_from_another_session_is_refused(csrf_app):
 
 @pytest.mark.parametrize("endpoint", sorted(e for e, row in MATRIX.items() if row[0] == "POST"))
 def test_every_post_route_refuses_a_missing_token(csrf_app, endpoint):
+    from tests.test_access_matrix import resolve
+
+    owner_role = MATRIX[endpoint][4]
     with csrf_app.app_context():
-        boss = make_user(role="admin", email="boss@example.org").id
-        targets = {
-            "target": make_user(email="target@example.org").id,
-            "target_attempt": make_attempt(boss).id,
-            "target_card": make_card(boss).id,
-        }
+        owner = make_user(role=owner_role, email="owner@example.org")
+        targets = build_targets(owner.id, owner_role)
     client = csrf_app.test_client()
     token = token_from(client.get("/auth/signin").get_data(as_text=True))
-    client.post("/auth/signin", data={"email": "boss@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token})
-    _, args, data, _ = MATRIX[endpoint]
-    from flask import url_for
-
-    with csrf_app.test_request_context():
-        url = url_for(endpoint, **{k: targets.get(v, v) for k, v in args.items()})
+    client.post("/auth/signin", data={"email": "owner@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token})
+    method, url, data = resolve(csrf_app, endpoint, targets)
     assert client.post(url, data=data).status_code == 400
     assert client.get("/auth/account").status_code == 200  # nothing happened: still signed in

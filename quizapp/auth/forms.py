@@ -44,7 +44,7 @@ class SignUpForm(FlaskForm):
 
 
 class SignInForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired(), Length(max=254)])
+    email = StringField("Email or username", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     submit = SubmitField("Sign in")
 
@@ -82,3 +82,18 @@ class EmptyForm(FlaskForm):
     """A form with only its CSRF token, for one-button POST actions."""
 
     submit = SubmitField("Submit")
+
+
+class RedeemForm(FlaskForm):
+    """A first sign-in, or a reset, with a one-time code from a teacher."""
+
+    identifier = StringField("Email or username", validators=[DataRequired(), Length(max=254)])
+    code = StringField("One-time code", validators=[DataRequired(), Length(max=20)])
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), acceptable_password],
+        description="At least 8 characters; common passwords are refused.",
+    )
+    confirm = PasswordField(
+        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )

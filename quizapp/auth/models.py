@@ -28,7 +28,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)  # pupils may have none
+    username: Mapped[str | None] = mapped_column(sa.String(40), unique=True)  # signs in instead of an email
     display_name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.STUDENT.value)
@@ -39,7 +40,10 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (sa.CheckConstraint("role IN ('student', 'teacher', 'admin')", name="role_known"),)
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('student', 'teacher', 'admin')", name="role_known"),
+        sa.CheckConstraint("email IS NOT NULL OR username IS NOT NULL", name="can_sign_in"),
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -58,6 +62,24 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class OneTimeCode(db.Model):
+    """A code a teacher hands a pupil: for the first sign-in, or after a forgotten password.
+
+    Only its hash is kept; it works once, before it expires, and only to set a new password.
+    """
+
+    __tablename__ = "one_time_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    purpose: Mapped[str] = mapped_column(sa.String(16))  # first_signin | reset
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SignInCounter(db.Model):

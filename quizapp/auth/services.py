@@ -60,6 +60,13 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+def user_by_login(identifier: str) -> User | None:
+    """An account by its email, or by its username for pupils without one."""
+    identifier = normalise_email(identifier)
+    column = User.email if "@" in identifier else User.username
+    return db.session.scalar(sa.select(User).where(column == identifier))
+
+
 def count_users() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
 
@@ -175,7 +182,7 @@ def authenticate(email: str, password: str, address: str, now: datetime) -> Sign
     if wait:
         return SignInResult(retry_after=wait)
 
-    user = user_by_email(email)
+    user = user_by_login(email)
     password_hash = user.password_hash if user else _dummy_hash()
     if check_password_hash(password_hash, password) and user is not None and user.active:
         account.failures, account.locked_until = 0, None
@@ -197,6 +204,46 @@ def _dummy_hash() -> str:
     if method not in _DUMMY_HASHES:
         _DUMMY_HASHES[method] = generate_password_hash(new_session_token(), method=method)
     return _DUMMY_HASHES[method]
+
+
+def redeem_code(identifier: str, code: str, password: str, address: str, now: datetime) -> SignInResult:
+    """A one-time code from a teacher: right, unused and unexpired, it sets a new password.
+
+    Wrong codes count as failed sign-ins, so guessing is throttled like passwords.
+    """
+    from quizapp.auth.models import OneTimeCode
+    from quizapp.classes.services import code_hash
+
+    if problem := password_problem(password):
+        raise AccountError(problem)
+    account = _counter(f"account:{normalise_email(identifier)[:254]}", now)
+    place = _counter(f"address:{address}", now)
+    wait = max(_seconds_until(account.locked_until, now), _seconds_until(place.locked_until, now))
+    if wait:
+        return SignInResult(retry_after=wait)
+    user = user_by_login(identifier)
+    found = user and db.session.scalar(
+        sa.select(OneTimeCode).where(
+            OneTimeCode.user_id == user.id,
+            OneTimeCode.code_hash == code_hash(code),
+            OneTimeCode.used_at.is_(None),
+            OneTimeCode.expires_at > now,
+        )
+    )
+    if not found or not user.active:
+        account.failures += 1
+        place.failures += 1
+        extra = account.failures - current_app.config["THROTTLE_ACCOUNT_FREE_FAILURES"]
+        if extra >= 0:
+            account.locked_until = now + min(
+                current_app.config["THROTTLE_ACCOUNT_BASE_LOCK"] * (2**extra),
+                current_app.config["THROTTLE_ACCOUNT_MAX_LOCK"],
+            )
+        return SignInResult()
+    found.used_at = now
+    set_password(user, password)
+    account.failures, account.locked_until = 0, None
+    return SignInResult(user=user)
 
 
 # --- site settings -------------------------------------------------------------------

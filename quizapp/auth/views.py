@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash
 
 from quizapp.auth import bp, services
 from quizapp.auth.access import signed_in
-from quizapp.auth.forms import AccountForm, EmptyForm, PasswordForm, SignInForm, SignUpForm
+from quizapp.auth.forms import AccountForm, EmptyForm, PasswordForm, RedeemForm, SignInForm, SignUpForm
 from quizapp.auth.models import Role
 from quizapp.extensions import db
 from quizapp.models import utcnow
@@ -108,3 +108,33 @@ def change_password():
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/code", methods=["GET", "POST"])
+def redeem():
+    """First sign-in, or a forgotten password: a teacher's one-time code, then a new password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RedeemForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = services.redeem_code(
+                form.identifier.data, form.code.data, form.password.data, request.remote_addr or "", utcnow()
+            )
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+            result = None
+        db.session.commit()  # failed attempts are counted
+        if result is not None and result.user is not None:
+            _sign_in(result.user)
+            flash("Your password is set. Welcome!", "success")
+            return redirect(url_for("main.home"))
+        if result is not None:
+            status = 429 if result.throttled else 401
+            form.form_errors.append(
+                f"Too many failed attempts. Wait {result.retry_after} seconds."
+                if result.throttled
+                else "That code does not match: check it, or ask your teacher for a new one."
+            )
+    return render_template("auth/redeem.html", form=form), status

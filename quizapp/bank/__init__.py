@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("bank", __name__, cli_group="bank")
-
-from quizapp.bank import cli  # noqa: E402,F401  (commands register on bp)

@@ -59,8 +59,9 @@ def _back(item: dict[str, Any]) -> str:
     html += str(render_markdown(item.get("back") or item.get("explanation") or ""))
     if item["type"] == "flashcard" and item.get("explanation"):
         html += str(render_markdown(item["explanation"]))
-    source = item["source"]
-    return html + f"<p><small>Source: p. {source['page']} — “{escape(source['evidence'])}”</small></p>"
+    if source := item.get("source"):
+        html += f"<p><small>Source: p. {source['page']} — “{escape(source['evidence'])}”</small></p>"
+    return html
 
 
 def note_for(item: dict[str, Any]) -> genanki.Note:

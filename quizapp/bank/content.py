@@ -54,8 +54,8 @@ class ItemSpec:
     prompt: str
     explanation: str
     data: dict[str, Any]
-    source_page: int
-    source_evidence: str
+    source_page: int | None
+    source_evidence: str | None
     file: str = ""
 
     @property
@@ -141,8 +141,12 @@ def read_topics(content_dir: Path, problems: list[Problem]) -> list[TopicSpec]:
     return topics
 
 
-def validate_item(raw: Any, topics: set[str]) -> tuple[ItemSpec | None, list[tuple[str, str]]]:
-    """Check one item against the common rules and its type; return it with its problems."""
+def validate_item(raw: Any, topics: set[str], strict: bool = True) -> tuple[ItemSpec | None, list[tuple[str, str]]]:
+    """Check one item against the common rules and its type; return it with its problems.
+
+    The curated bank is `strict`: every question explains itself and cites the article. A
+    teacher's own question (typed in or imported) may leave both out; what it gives is checked.
+    """
     if not isinstance(raw, dict):
         return None, [("", "each item must be a mapping")]
     problems: list[tuple[str, str]] = []
@@ -166,16 +170,17 @@ def validate_item(raw: Any, topics: set[str]) -> tuple[ItemSpec | None, list[tup
     if not isinstance(prompt, str) or not prompt.strip():
         problems.append((item_type.prompt_field, "must be a non-empty text"))
     explanation = raw.get("explanation", "")
-    if not isinstance(explanation, str) or (item_type.in_quizzes and not explanation.strip()):
+    if not isinstance(explanation, str) or (strict and item_type.in_quizzes and not explanation.strip()):
         problems.append(("explanation", "must say why the answer is right"))
-    problems += _source_problems(raw.get("source"))
+    if strict or raw.get("source") is not None:
+        problems += _source_problems(raw.get("source"))
     allowed = (COMMON_FIELDS - {"prompt"}) | {item_type.prompt_field, *item_type.answer_fields}
     if unknown := sorted(set(raw) - allowed):
         problems.append(("", f"unknown fields for {item_type.name}: {', '.join(unknown)}"))
     problems += item_type.validate(raw)
     if problems:
         return None, problems
-    source = raw["source"]
+    source = raw.get("source") or {}
     return ItemSpec(
         slug=raw["id"],
         type=item_type.name,
@@ -186,8 +191,8 @@ def validate_item(raw: Any, topics: set[str]) -> tuple[ItemSpec | None, list[tup
         prompt=prompt.strip(),
         explanation=explanation.strip(),
         data=item_type.to_data(raw),
-        source_page=source["page"],
-        source_evidence=source["evidence"].strip(),
+        source_page=source.get("page"),
+        source_evidence=source["evidence"].strip() if source else None,
     ), []
 
 

@@ -177,7 +177,8 @@ def item_dict(question: Question, version: QuestionVersion) -> dict[str, Any]:
     item |= question_type.from_data(version.data)
     if version.explanation:
         item["explanation"] = version.explanation
-    item["source"] = {"page": version.source_page, "evidence": version.source_evidence}
+    if version.source_page is not None:
+        item["source"] = {"page": version.source_page, "evidence": version.source_evidence}
     return item
 
 

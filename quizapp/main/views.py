@@ -4,11 +4,16 @@ from flask import render_template
 from flask_login import current_user
 
 from quizapp.bank.services import topic_overview
+from quizapp.classes.services import assignments_for
 from quizapp.main import bp
 
 
 @bp.get("/")
 def home():
+    signed_in = current_user.is_authenticated
     return render_template(
-        "main/home.html", topics=topic_overview(), role=current_user.role if current_user.is_authenticated else None
+        "main/home.html",
+        topics=topic_overview(),
+        role=current_user.role if signed_in else None,
+        assignments=assignments_for(current_user.id) if signed_in else [],
     )

@@ -24,6 +24,7 @@ class QuizAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id", ondelete="SET NULL"), index=True)
     mode: Mapped[str] = mapped_column(sa.String(16))
     # What the learner asked for: topic slugs, types, difficulties, length, time limit.
     settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
@@ -83,6 +84,9 @@ class Response(db.Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     time_spent_ms: Mapped[int] = mapped_column(default=0)
     submission_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Set when a corrected answer key changed this score: what it was, and when.
+    score_before_regrade: Mapped[float | None]
+    regraded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.Index("ix_responses_user_question_answered", "user_id", "question_id", "answered_at"),

@@ -35,6 +35,7 @@ class QuizRules:
     length: int = 10
     mode: str = Mode.PRACTICE.value
     time_limit_minutes: int | None = None
+    set_id: int | None = None  # a teacher's set supplies the questions instead of the topics
 
     def as_settings(self) -> dict[str, Any]:
         return {
@@ -44,6 +45,7 @@ class QuizRules:
             "length": self.length,
             "mode": self.mode,
             "time_limit_minutes": self.time_limit_minutes,
+            "set_id": self.set_id,
         }
 
     @classmethod

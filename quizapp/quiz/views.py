@@ -143,6 +143,8 @@ def results(attempt_id: int):
 @signed_in
 def retake(attempt_id: int):
     attempt = _owned_attempt(attempt_id)
+    if attempt.assignment_id is not None:  # an assignment's attempts are counted by the assignment
+        return _retake_assignment(attempt.assignment_id)
     plan = services.plan_quiz(current_user.id, services.QuizRules.from_settings(attempt.settings), utcnow())
     if not plan.picked:
         flash("No question matches those settings any more.", "error")
@@ -151,6 +153,22 @@ def retake(attempt_id: int):
     db.session.commit()
     if len(plan.picked) < plan.rules.length:
         flash(f"Only {len(plan.picked)} questions match those settings now.", "info")
+    return redirect(url_for("quiz.question", attempt_id=retaken.id, position=1))
+
+
+def _retake_assignment(assignment_id: int):
+    from quizapp.classes import services as classes
+
+    assignment = classes.assignment_for_student(current_user.id, assignment_id)
+    if assignment is None:
+        flash("You are no longer in the class of that assignment.", "error")
+        return redirect(url_for("main.home"))
+    try:
+        retaken = classes.start_assignment(current_user.id, assignment, utcnow())
+    except classes.ClassError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("main.home"))
+    db.session.commit()
     return redirect(url_for("quiz.question", attempt_id=retaken.id, position=1))
 
 

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review", cli_group="review")
-
-from quizapp.review import cli, views  # noqa: E402,F401

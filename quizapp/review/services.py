@@ -80,6 +80,25 @@ class Deck:
 
     path: str | None = None
     kind: str = "all"
+    set_id: int | None = None  # a teacher's set (assigned as a review deck)
+
+
+def _set_questions(set_id: int):
+    """The questions of a set: its chosen items and those its rules could draw."""
+    from quizapp.authoring.models import QuestionSet, SetItem
+    from quizapp.authoring.sets import rule_conditions
+
+    chosen = sa.select(SetItem.question_id).where(SetItem.set_id == set_id)
+    conditions = rule_conditions(db.session.scalar(sa.select(QuestionSet.rules).where(QuestionSet.id == set_id)))
+    if not conditions:
+        return chosen
+    drawn = (
+        sa.select(Question.id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(*conditions)
+    )
+    return sa.union(chosen, drawn)
 
 
 def _in_deck(deck: Deck, today: Today):
@@ -87,6 +106,8 @@ def _in_deck(deck: Deck, today: Today):
     conditions = [Question.status == QuestionStatus.ACTIVE]
     if deck.path:
         conditions.append(Topic.path.startswith(deck.path, autoescape=True))
+    if deck.set_id is not None:
+        conditions.append(Question.id.in_(_set_questions(deck.set_id)))
     if deck.kind == "flashcards":
         conditions.append(Question.type == "flashcard")
     elif deck.kind == "questions":

@@ -12,6 +12,7 @@ from quizapp.auth.access import signed_in
 from quizapp.bank.models import Question, QuestionStatus
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
+from quizapp.classes.services import set_open_to
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.review import bp, optimiser, scheduling, services
@@ -26,14 +27,21 @@ def _grades() -> URLSafeTimedSerializer:
 
 def _deck_args() -> dict:
     source = request.form if request.method == "POST" else request.args
-    return {key: source.get(key) for key in ("topic", "kind") if source.get(key)}
+    return {key: source.get(key) for key in ("topic", "kind", "set") if source.get(key)}
 
 
 def _deck() -> services.Deck:
     args = _deck_args()
     kind = args.get("kind", "all")
+    set_id = args.get("set")
+    if set_id is not None and (not set_id.isdigit() or not set_open_to(current_user, int(set_id))):
+        abort(404)
     try:
-        return services.Deck(services.deck_path(args.get("topic")), kind if kind in services.KINDS else "all")
+        return services.Deck(
+            services.deck_path(args.get("topic")),
+            kind if kind in services.KINDS else "all",
+            int(set_id) if set_id else None,
+        )
     except LookupError:
         abort(404)
 

@@ -1,0 +1,109 @@
+"""The question editor: one form for every type (each type's template shows its own fields)."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from quizapp.bank.types import REGISTRY
+
+ROWS = 6  # rows offered for choices, items, pairs and blanks; empty rows are ignored
+
+
+class ChoiceRow(Form):
+    id = HiddenField()
+    text = StringField("Choice", validators=[Length(max=500)])
+    correct = BooleanField("Correct")
+
+
+class ItemRow(Form):
+    id = HiddenField()
+    text = StringField("Item", validators=[Length(max=500)])
+
+
+class PairRow(Form):
+    id = HiddenField()
+    left = StringField("Left", validators=[Length(max=300)])
+    right = StringField("Right", validators=[Length(max=300)])
+
+
+class BlankRow(Form):
+    id = HiddenField()
+    answers = StringField("Accepted answers (separated by |)", validators=[Length(max=500)])
+
+
+class QuestionForm(FlaskForm):
+    type = SelectField("Type", choices=[SelectChoice(name, t.label) for name, t in REGISTRY.items()])
+    topic = SelectField("Topic")
+    tags = StringField("Tags (comma-separated)", validators=[Length(max=300)])
+    difficulty = SelectField(
+        "Difficulty",
+        choices=[SelectChoice("1", "Easy"), SelectChoice("2", "Medium"), SelectChoice("3", "Hard")],
+        default="2",
+    )
+    fact = StringField("Fact (items that test the same fact share it; optional)", validators=[Length(max=120)])
+    prompt = TextAreaField("Question (Markdown)", validators=[Length(max=5000)])
+    explanation = TextAreaField("Explanation (Markdown): why the answer is right", validators=[Length(max=5000)])
+    source_page = IntegerField("Source page (225-251)", validators=[Optional(), NumberRange(225, 251)])
+    source_evidence = StringField("Evidence: a verbatim phrase from that page", validators=[Length(max=500)])
+    choices = FieldList(FormField(ChoiceRow), min_entries=ROWS, max_entries=8)
+    verdict = RadioField(
+        "The statement is",
+        choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
+        validators=[Optional()],
+    )
+    answers = TextAreaField(
+        "Accepted answers, one per line (the first is shown as correct)", validators=[Length(max=2000)]
+    )
+    number = StringField("Answer", validators=[Length(max=40)])
+    tolerance = StringField("Tolerance (0 for exact)", default="0", validators=[Length(max=40)])
+    unit = StringField("Unit (optional)", validators=[Length(max=40)])
+    items = FieldList(FormField(ItemRow), min_entries=ROWS, max_entries=ROWS)
+    pairs = FieldList(FormField(PairRow), min_entries=ROWS, max_entries=ROWS)
+    passage = TextAreaField("Passage, with blanks written {{b1}}, {{b2}}, …", validators=[Length(max=5000)])
+    blanks = FieldList(FormField(BlankRow), min_entries=ROWS, max_entries=ROWS)
+    back = TextAreaField("Back of the card (Markdown)", validators=[Length(max=5000)])
+
+
+class SetForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the set a name."), Length(max=120)])
+    description = TextAreaField("Description", validators=[Length(max=2000)])
+    mode = RadioField(
+        "Mode",
+        default="practice",
+        choices=[
+            SelectChoice("practice", "Practice: feedback after each question"),
+            SelectChoice("test", "Test: feedback at the end"),
+        ],
+    )
+    time_limit_minutes = IntegerField(
+        "Time limit in minutes (test mode, optional)", validators=[Optional(), NumberRange(1, 180)]
+    )
+    attempts_allowed = IntegerField("Attempts allowed (empty: unlimited)", validators=[Optional(), NumberRange(1, 99)])
+    shuffle = BooleanField("Shuffle the chosen items for each learner", default=True)
+    rule_count = IntegerField(
+        "Also draw this many random items (optional)", validators=[Optional(), NumberRange(0, 50)]
+    )
+    rule_topics = SelectMultipleField("…from these topics")
+    rule_tags = StringField("…with these tags (comma-separated, optional)", validators=[Length(max=300)])
+    rule_difficulties = SelectMultipleField(
+        "…of these difficulties",
+        choices=[SelectChoice("1", "Easy"), SelectChoice("2", "Medium"), SelectChoice("3", "Hard")],
+        default=["1", "2", "3"],
+    )
+
+
+class AddItemForm(FlaskForm):
+    question_id = IntegerField(validators=[DataRequired()])

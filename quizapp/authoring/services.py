@@ -1,0 +1,427 @@
+"""Teachers' questions: from the editor to a validated item, saved as a new version; copy,
+retire and restore, history with differences, regrade after a corrected key."""
+
+import difflib
+import re
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from quizapp.auth.models import User
+from quizapp.authoring.forms import ROWS, QuestionForm
+from quizapp.authoring.models import Regrade, SetItem
+from quizapp.bank.content import ItemSpec, validate_item
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
+from quizapp.bank.services import tags_by_slug
+from quizapp.bank.types import BLANK, get_type
+from quizapp.extensions import db
+from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
+
+SLUGGISH = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    return SLUGGISH.sub("-", text.strip().lower()).strip("-")
+
+
+# --- who may do what ---------------------------------------------------------------------
+
+
+def can_view(user: User, question: Question) -> bool:
+    """Curated items are open to every teacher; a teacher's own items only to them (and admins)."""
+    return user.is_admin or question.owner_id is None or question.owner_id == user.id
+
+
+def can_edit(user: User, question: Question) -> bool:
+    """Teachers edit their own items; only admins edit curated ones."""
+    return user.is_admin or (question.owner_id is not None and question.owner_id == user.id)
+
+
+def visible_question(user: User, question_id: int) -> Question | None:
+    question = db.session.get(
+        Question,
+        question_id,
+        options=[joinedload(Question.current_version), joinedload(Question.topic), selectinload(Question.tags)],
+    )
+    return question if question is not None and can_view(user, question) else None
+
+
+# --- the editor ----------------------------------------------------------------------------
+
+
+def _unique_id(used: set[str], prefix: str) -> str:
+    n = 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    used.add(f"{prefix}{n}")
+    return f"{prefix}{n}"
+
+
+def _rows(rows, keys: tuple[str, ...], prefix: str) -> list[dict[str, Any]]:
+    """The filled rows of a list of subforms, each keeping its id (a new one when it has none)."""
+    filled = [row.data for row in rows if any(str(row.data.get(k) or "").strip() for k in keys)]
+    used = {str(r["id"]) for r in filled if r.get("id")}
+    return [{**r, "id": r.get("id") or _unique_id(used, prefix)} for r in filled]
+
+
+def item_from_form(form: QuestionForm) -> dict[str, Any]:
+    """The content-format item the editor describes (validated afterwards by the registry)."""
+    kind = form.type.data
+    item: dict[str, Any] = {
+        "id": "draft",
+        "type": kind,
+        "topic": form.topic.data,
+        "difficulty": int(form.difficulty.data or 2),
+        "tags": [slugify(t) for t in (form.tags.data or "").split(",") if slugify(t)],
+        "explanation": form.explanation.data or "",
+    }
+    if (form.fact.data or "").strip():
+        item["fact"] = slugify(form.fact.data)
+    if form.source_page.data or (form.source_evidence.data or "").strip():
+        item["source"] = {"page": form.source_page.data, "evidence": (form.source_evidence.data or "").strip()}
+    item[get_type(kind).prompt_field] = form.prompt.data or ""
+    if kind in ("single_choice", "multiple_response"):
+        item["choices"] = [
+            {"id": r["id"], "text": r["text"].strip(), "correct": bool(r["correct"])}
+            for r in _rows(form.choices, ("text",), "c")
+        ]
+    elif kind == "true_false":
+        item["answer"] = {"true": True, "false": False}.get(form.verdict.data)
+    elif kind == "short_answer":
+        item["answers"] = [line.strip() for line in (form.answers.data or "").splitlines() if line.strip()]
+    elif kind == "numeric":
+        item |= {
+            "answer": _number(form.number.data),
+            "tolerance": _number(form.tolerance.data or "0"),
+            "unit": (form.unit.data or "").strip(),
+        }
+    elif kind == "ordering":
+        item["items"] = [{"id": r["id"], "text": r["text"].strip()} for r in _rows(form.items, ("text",), "i")]
+    elif kind == "matching":
+        item["pairs"] = [
+            {"id": r["id"], "left": r["left"].strip(), "right": r["right"].strip()}
+            for r in _rows(form.pairs, ("left", "right"), "p")
+        ]
+    elif kind == "cloze":
+        named = set(BLANK.findall(form.passage.data or ""))
+        rows = [r for r in form.blanks if (r.data.get("answers") or "").strip() or r.data.get("id") in named]
+        item["text"] = form.passage.data or ""
+        item["blanks"] = [
+            {
+                "id": r.data["id"] or f"b{n}",
+                "answers": [a.strip() for a in (r.data["answers"] or "").split("|") if a.strip()],
+            }
+            for n, r in enumerate(rows, start=1)
+        ]
+    elif kind == "flashcard":
+        item["back"] = form.back.data or ""
+    return item
+
+
+def _number(text: str | None) -> Any:
+    try:
+        value = float((text or "").replace(",", "").strip())
+    except ValueError:
+        return text  # the registry names the field
+    return int(value) if value.is_integer() else value
+
+
+FIELD_OF = {
+    "front": "prompt",
+    "text": "passage",
+    "answer": "number",
+    "source.page": "source_page",
+    "source.evidence": "source_evidence",
+}
+
+
+def attach_problems(form: QuestionForm, problems: list[tuple[str, str]]) -> None:
+    """Show each registry problem next to the field it names ("choices[1].text" -> that row)."""
+    kind = form.type.data
+    for field, message in problems:
+        if kind == "true_false" and field == "answer":
+            field = "verdict"
+        match = re.fullmatch(r"(choices|items|pairs|blanks)\[(\d+)\]\.?(\w*)", field)
+        if match:
+            rows, index, sub = getattr(form, match[1]), int(match[2]), match[3] or None
+            target = rows[index] if index < len(rows) else rows
+            target = getattr(target.form, sub) if sub and hasattr(target, "form") else target
+        else:
+            target = getattr(form, FIELD_OF.get(field, field), None)
+        if target is None:
+            form.form_errors.append(message)
+        else:
+            target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
+
+
+def validated_spec(form: QuestionForm, topics: set[str], strict: bool) -> ItemSpec | None:
+    spec, problems = validate_item(item_from_form(form), topics, strict=strict)
+    attach_problems(form, problems)
+    return spec
+
+
+def fill_form(form: QuestionForm, question: Question, version: QuestionVersion) -> None:
+    """Put a version's content into the editor (rows keep their ids)."""
+    kind = version.type
+    form.type.data, form.topic.data = kind, question.topic.slug
+    form.tags.data = ", ".join(t.slug for t in question.tags)
+    form.difficulty.data, form.fact.data = str(version.difficulty), question.fact or ""
+    form.prompt.data, form.explanation.data = version.prompt, version.explanation
+    form.source_page.data, form.source_evidence.data = version.source_page, version.source_evidence or ""
+    data = version.data
+    rows = {"choices": data.get("choices"), "items": data.get("items"), "pairs": data.get("pairs")}
+    for name, values in rows.items():
+        for row, value in zip(getattr(form, name), (values or []) + [{}] * ROWS, strict=False):
+            for key, sub in row.form._fields.items():
+                sub.data = value.get(key, False if key == "correct" else "")
+    if kind == "true_false":
+        form.verdict.data = "true" if data["answer"] else "false"
+    elif kind == "short_answer":
+        form.answers.data = "\n".join(data["answers"])
+    elif kind == "numeric":
+        form.number.data, form.tolerance.data, form.unit.data = (
+            f"{data['answer']:g}",
+            f"{data['tolerance']:g}",
+            data.get("unit", ""),
+        )
+    elif kind == "cloze":
+        form.passage.data = data["text"]
+        for row, blank in zip(form.blanks, data["blanks"], strict=False):
+            row.form.id.data, row.form.answers.data = blank["id"], " | ".join(blank["answers"])
+    elif kind == "flashcard":
+        form.back.data = data["back"]
+
+
+def save_question(
+    question: Question | None, spec: ItemSpec, owner_id: int | None, by_user_id: int, now: datetime
+) -> tuple[Question, bool]:
+    """Create the question or add a version when its content changed; (question, new version?)."""
+    topic_id = db.session.scalar(sa.select(Topic.id).where(Topic.slug == spec.topic))
+    tags = tags_by_slug(spec.tags)
+    if question is None:
+        question = Question(owner_id=owner_id, type=spec.type, created_at=now)
+        db.session.add(question)
+        current = None
+    else:
+        current = question.current_version
+        if spec.type != question.type:
+            raise ValueError("a question's type never changes")
+    question.topic_id, question.fact, question.updated_at = topic_id, spec.fact, now
+    question.tags = [tags[slug] for slug in spec.tags]
+    if current is not None and current.content_hash == spec.content_hash:
+        return question, False
+    version = QuestionVersion(
+        question=question,
+        number=(current.number + 1) if current else 1,
+        type=spec.type,
+        prompt=spec.prompt,
+        data=spec.data,
+        explanation=spec.explanation,
+        difficulty=spec.difficulty,
+        source_page=spec.source_page,
+        source_evidence=spec.source_evidence,
+        content_hash=spec.content_hash,
+        created_by_id=by_user_id,
+        created_at=now,
+    )
+    db.session.add(version)
+    question.current_version = version
+    db.session.flush()
+    return question, True
+
+
+def copy_question(question: Question, owner_id: int, now: datetime) -> Question:
+    """An editable copy of a question (its current version) owned by this teacher."""
+    source = question.current_version
+    copy = Question(
+        owner_id=owner_id,
+        type=question.type,
+        topic_id=question.topic_id,
+        fact=question.fact,
+        copied_from_id=question.id,
+        created_at=now,
+    )
+    copy.tags = list(question.tags)
+    db.session.add(copy)
+    version = QuestionVersion(
+        question=copy,
+        number=1,
+        type=source.type,
+        prompt=source.prompt,
+        data=source.data,
+        explanation=source.explanation,
+        difficulty=source.difficulty,
+        source_page=source.source_page,
+        source_evidence=source.source_evidence,
+        content_hash=source.content_hash,
+        created_by_id=owner_id,
+        created_at=now,
+    )
+    db.session.add(version)
+    copy.current_version = version
+    db.session.flush()
+    return copy
+
+
+def set_status(question: Question, status: QuestionStatus) -> None:
+    question.status = status.value
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+def versions_of(question: Question) -> list[QuestionVersion]:
+    return list(
+        db.session.scalars(
+            sa.select(QuestionVersion)
+            .where(QuestionVersion.question_id == question.id)
+            .order_by(QuestionVersion.number.desc())
+        )
+    )
+
+
+def version_lines(version: QuestionVersion) -> list[str]:
+    """A version as lines of text, for showing what changed between two versions."""
+    question_type = get_type(version.type)
+    answer = question_type.describe(version.data, question_type.correct_answer(version.data))
+    lines = [f"Prompt: {version.prompt}", f"Answer: {answer}"]
+    for key in ("choices", "items", "pairs", "blanks"):
+        for entry in version.data.get(key, []):
+            lines.append(
+                f"{key[:-1].capitalize()} {entry['id']}: " + " | ".join(str(v) for k, v in entry.items() if k != "id")
+            )
+    lines += [
+        f"Explanation: {version.explanation}",
+        f"Difficulty: {version.difficulty}",
+        f"Source: p. {version.source_page} {version.source_evidence or ''}".rstrip(),
+    ]
+    return lines
+
+
+def changes(older: QuestionVersion, newer: QuestionVersion) -> list[tuple[str, str]]:
+    """(+ or -, line) for each line that differs between two versions."""
+    diff = difflib.ndiff(version_lines(older), version_lines(newer))
+    return [(line[0], line[2:]) for line in diff if line[:1] in "+-"]
+
+
+# --- regrade -------------------------------------------------------------------------------
+
+
+def responses_on_earlier_versions(question: Question) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Response)
+            .where(Response.question_id == question.id, Response.version_id != question.current_version_id)
+        )
+        or 0
+    )
+
+
+def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
+    """Grade answers given on earlier versions with the current key; finished attempts get new totals."""
+    version = question.current_version
+    question_type = get_type(version.type)
+    responses = db.session.scalars(
+        sa.select(Response)
+        .where(Response.question_id == question.id, Response.version_id != version.id)
+        .with_for_update()
+    ).all()
+    changed_attempts: set[int] = set()
+    changed = 0
+    for response in responses:
+        score = question_type.grade(version.data, response.answer)
+        if abs(score - response.score) > 1e-9:
+            if response.score_before_regrade is None:
+                response.score_before_regrade = response.score
+            response.score, response.regraded_at = score, now
+            changed += 1
+            changed_attempts.add(response.attempt_item_id)
+    if changed_attempts:
+        attempt_ids = set(
+            db.session.scalars(sa.select(AttemptItem.attempt_id).where(AttemptItem.id.in_(changed_attempts)))
+        )
+        totals = db.session.execute(
+            sa.select(AttemptItem.attempt_id, sa.func.sum(Response.score))
+            .join(Response, Response.attempt_item_id == AttemptItem.id)
+            .where(AttemptItem.attempt_id.in_(attempt_ids))
+            .group_by(AttemptItem.attempt_id)
+        )
+        for attempt_id, total in totals:
+            db.session.execute(
+                sa.update(QuizAttempt)
+                .where(QuizAttempt.id == attempt_id, QuizAttempt.finished_at.is_not(None))
+                .values(score=total)
+            )
+    log = Regrade(
+        question_id=question.id,
+        to_version_id=version.id,
+        by_user_id=by_user_id,
+        responses_checked=len(responses),
+        responses_changed=changed,
+        created_at=now,
+    )
+    db.session.add(log)
+    db.session.flush()
+    return log
+
+
+# --- the bank browser ------------------------------------------------------------------------
+
+
+def browse(user: User, filters: dict[str, Any], page: int, per_page: int = 25):
+    """Questions this user may see, filtered, newest first; one query for the page, one for its count."""
+    version = QuestionVersion
+    query = (
+        sa.select(Question)
+        .join(version, version.id == Question.current_version_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .options(joinedload(Question.current_version), joinedload(Question.topic), selectinload(Question.tags))
+    )
+    if not user.is_admin:
+        query = query.where(sa.or_(Question.owner_id.is_(None), Question.owner_id == user.id))
+    if text := (filters.get("q") or "").strip():
+        query = query.where(sa.func.lower(version.prompt).contains(text.lower(), autoescape=True))
+    if topic := filters.get("topic"):
+        path = db.session.scalar(sa.select(Topic.path).where(Topic.slug == topic))
+        query = query.where(Topic.path.startswith(path or "/-none-/", autoescape=True))
+    if tag := filters.get("tag"):
+        query = query.where(Question.tags.any(Tag.slug == tag))
+    if kind := filters.get("type"):
+        query = query.where(Question.type == kind)
+    if difficulty := filters.get("difficulty"):
+        query = query.where(version.difficulty == int(difficulty))
+    if page_number := filters.get("page_cited"):
+        query = query.where(version.source_page == int(page_number))
+    author = filters.get("author")
+    if author == "curated":
+        query = query.where(Question.owner_id.is_(None))
+    elif author == "mine":
+        query = query.where(Question.owner_id == user.id)
+    status = filters.get("status") or "active"
+    if status != "any":
+        query = query.where(Question.status == status)
+    query = query.order_by(Question.owner_id.is_(None), Question.updated_at.desc(), Question.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def set_counts(question_ids: list[int]) -> dict[int, int]:
+    """In how many sets each question is used: one grouped query."""
+    rows = db.session.execute(
+        sa.select(SetItem.question_id, sa.func.count())
+        .where(SetItem.question_id.in_(question_ids))
+        .group_by(SetItem.question_id)
+    )
+    return dict(rows.all())
+
+
+def questions_with_versions(ids: list[int]) -> list[Question]:
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.id.in_(ids))
+            .options(joinedload(Question.current_version), joinedload(Question.topic))
+        )
+    )

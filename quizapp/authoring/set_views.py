@@ -1,0 +1,167 @@
+"""HTTP for question sets: list, create, edit settings and rules, add/reorder/remove items, preview, duplicate."""
+
+from random import Random
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from quizapp.auth.access import teacher_required
+from quizapp.authoring import bp, services, sets
+from quizapp.authoring.forms import AddItemForm, SetForm
+from quizapp.authoring.models import QuestionSet
+from quizapp.bank.services import topics_in_tree_order
+from quizapp.bank.types import get_type
+from quizapp.extensions import db
+from quizapp.models import utcnow
+
+
+def _set_or_404(set_id: int) -> QuestionSet:
+    return sets.owned_set(current_user, set_id) or abort(404)
+
+
+def _set_form(**kwargs) -> SetForm:
+    form = SetForm(**kwargs)
+    form.rule_topics.choices = [
+        SelectChoice(t.slug, ("— " if t.parent_id else "") + t.title) for t in topics_in_tree_order()
+    ]
+    return form
+
+
+def _apply(form: SetForm, question_set: QuestionSet) -> None:
+    question_set.name, question_set.description = form.name.data.strip(), form.description.data or ""
+    question_set.mode, question_set.shuffle = form.mode.data, bool(form.shuffle.data)
+    question_set.time_limit_minutes = form.time_limit_minutes.data if form.mode.data == "test" else None
+    question_set.attempts_allowed = form.attempts_allowed.data
+    question_set.rules = (
+        {
+            "count": form.rule_count.data,
+            "topics": form.rule_topics.data or [],
+            "tags": [services.slugify(t) for t in (form.rule_tags.data or "").split(",") if services.slugify(t)],
+            "difficulties": [int(d) for d in form.rule_difficulties.data or []],
+        }
+        if form.rule_count.data
+        else None
+    )
+    question_set.updated_at = utcnow()
+
+
+@bp.get("/sets")
+@teacher_required
+def sets_index():
+    return render_template("authoring/sets.html", sets=sets.sets_of(current_user.id))
+
+
+@bp.route("/sets/new", methods=["GET", "POST"])
+@teacher_required
+def new_set():
+    form = _set_form()
+    if form.validate_on_submit():
+        question_set = QuestionSet(owner_id=current_user.id, created_at=utcnow())
+        _apply(form, question_set)
+        db.session.add(question_set)
+        db.session.commit()
+        flash("Set created: now add questions to it.", "success")
+        return redirect(url_for("authoring.show_set", set_id=question_set.id))
+    return render_template("authoring/set_form.html", form=form, question_set=None), (400 if form.errors else 200)
+
+
+@bp.route("/sets/<int:set_id>/edit", methods=["GET", "POST"])
+@teacher_required
+def edit_set(set_id: int):
+    question_set = _set_or_404(set_id)
+    rules = question_set.rules or {}
+    form = _set_form(
+        obj=question_set,
+        rule_count=rules.get("count"),
+        rule_topics=rules.get("topics"),
+        rule_tags=", ".join(rules.get("tags", [])),
+        rule_difficulties=[str(d) for d in rules.get("difficulties", [1, 2, 3])],
+    )
+    if form.validate_on_submit():
+        _apply(form, question_set)
+        db.session.commit()
+        flash("Set saved.", "success")
+        return redirect(url_for("authoring.show_set", set_id=set_id))
+    return render_template("authoring/set_form.html", form=form, question_set=question_set), (
+        400 if form.errors else 200
+    )
+
+
+@bp.get("/sets/<int:set_id>")
+@teacher_required
+def show_set(set_id: int):
+    question_set = _set_or_404(set_id)
+    query = request.args.get("q", "").strip()
+    found = services.browse(current_user, {"q": query, "status": "active"}, 1, per_page=10) if query else None
+    return render_template(
+        "authoring/set.html",
+        question_set=question_set,
+        items=sets.items_of(question_set),
+        query=query,
+        found=found,
+        get_type=get_type,
+    )
+
+
+@bp.post("/sets/<int:set_id>/items")
+@teacher_required
+def add_set_item(set_id: int):
+    question_set = _set_or_404(set_id)
+    form = AddItemForm()
+    if not form.validate_on_submit():
+        abort(400)
+    question = services.visible_question(current_user, form.question_id.data) or abort(404)
+    if sets.add_item(question_set, question, utcnow()):
+        flash("Added to the set.", "success")
+    else:
+        flash(f"Not added: it is in the set already, or the set holds {sets.MAX_ITEMS} items.", "info")
+    db.session.commit()
+    return redirect(url_for("authoring.show_set", set_id=set_id, q=request.form.get("q") or None))
+
+
+@bp.post("/sets/<int:set_id>/items/<int:question_id>/remove")
+@teacher_required
+def remove_set_item(set_id: int, question_id: int):
+    sets.remove_item(_set_or_404(set_id), question_id, utcnow())
+    db.session.commit()
+    return redirect(url_for("authoring.show_set", set_id=set_id))
+
+
+@bp.post("/sets/<int:set_id>/items/<int:question_id>/move")
+@teacher_required
+def move_set_item(set_id: int, question_id: int):
+    step = -1 if request.form.get("direction") == "up" else 1
+    sets.move_item(_set_or_404(set_id), question_id, step, utcnow())
+    db.session.commit()
+    return redirect(url_for("authoring.show_set", set_id=set_id))
+
+
+@bp.post("/sets/<int:set_id>/duplicate")
+@teacher_required
+def duplicate_set(set_id: int):
+    copy = sets.duplicate(_set_or_404(set_id), current_user.id, utcnow())
+    db.session.commit()
+    flash("Set duplicated.", "success")
+    return redirect(url_for("authoring.show_set", set_id=copy.id))
+
+
+@bp.get("/sets/<int:set_id>/preview")
+@teacher_required
+def preview_set(set_id: int):
+    """What a learner would get from this set (one draw), shown read-only; nothing is saved."""
+    question_set = _set_or_404(set_id)
+    plan = sets.plan_from_set(current_user.id, question_set, utcnow())
+    questions = {q.id: q for q in services.questions_with_versions([c.question_id for c in plan.picked])}
+    layouts = {
+        qid: get_type(q.type).make_layout(q.current_version.data, Random(f"{plan.seed}:{qid}"))
+        for qid, q in questions.items()
+    }
+    return render_template(
+        "authoring/set_preview.html",
+        question_set=question_set,
+        plan=plan,
+        questions=questions,
+        layouts=layouts,
+        get_type=get_type,
+    )

@@ -1,0 +1,186 @@
+"""HTTP for teachers' questions: browse the bank, write and edit, preview, history, copy, retire, regrade."""
+
+from random import Random
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from quizapp.auth.access import teacher_required
+from quizapp.authoring import bp, services
+from quizapp.authoring.forms import QuestionForm
+from quizapp.bank.models import QuestionStatus, Tag
+from quizapp.bank.services import topics_in_tree_order
+from quizapp.bank.types import REGISTRY, get_type
+from quizapp.extensions import db
+from quizapp.models import utcnow
+
+FILTERS = ("q", "topic", "tag", "type", "difficulty", "page_cited", "author", "status")
+
+
+def _question_or_404(question_id: int):
+    return services.visible_question(current_user, question_id) or abort(404)
+
+
+def _editable_or_refuse(question_id: int):
+    question = _question_or_404(question_id)
+    if not services.can_edit(current_user, question):
+        abort(403, "Curated questions are read-only for teachers: use “Copy to my questions” to adapt one.")
+    return question
+
+
+def _form_with_topics(**kwargs) -> QuestionForm:
+    form = QuestionForm(**kwargs)
+    topics = topics_in_tree_order()
+    form.topic.choices = [SelectChoice(t.slug, ("— " if t.parent_id else "") + t.title) for t in topics]
+    return form
+
+
+@bp.get("/questions")
+@teacher_required
+def questions():
+    filters = {name: request.args.get(name, "").strip() for name in FILTERS}
+    for numeric in ("difficulty", "page_cited"):
+        if filters[numeric] and not filters[numeric].isdigit():
+            filters[numeric] = ""
+    page = services.browse(current_user, filters, request.args.get("page", 1, type=int))
+    used = services.set_counts([q.id for q in page.items])
+    tags = db.session.scalars(db.select(Tag.slug).order_by(Tag.slug)).all()
+    return render_template(
+        "authoring/questions.html",
+        page=page,
+        used=used,
+        filters=filters,
+        topics=topics_in_tree_order(),
+        tags=tags,
+        types=REGISTRY,
+        args={k: v for k, v in filters.items() if v},
+    )
+
+
+def _preview(form: QuestionForm):
+    """The draft as a learner would see it, built from the form (nothing saved)."""
+    spec = services.validated_spec(form, {form.topic.data}, strict=False)
+    if spec is None:
+        return None
+    qtype = get_type(spec.type)
+    return {"spec": spec, "qtype": qtype, "layout": qtype.make_layout(spec.data, Random(0))}
+
+
+def _save(form: QuestionForm, question=None):
+    strict = question is not None and question.owner_id is None  # curated items keep the bank's standard
+    topics = {choice.value for choice in form.topic.choices}
+    spec = services.validated_spec(form, topics, strict=strict)
+    if spec is None:
+        return None
+    owner = question.owner_id if question is not None else current_user.id
+    saved, new_version = services.save_question(question, spec, owner, current_user.id, utcnow())
+    db.session.commit()
+    flash("Saved as a new version." if new_version else "Saved (the content did not change).", "success")
+    return redirect(url_for("authoring.question", question_id=saved.id))
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@teacher_required
+def new_question():
+    kind = request.values.get("type", "single_choice")
+    if kind not in REGISTRY:
+        abort(404)
+    form = _form_with_topics(type=kind)
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        elif (response := _save(form)) is not None:
+            return response
+    return render_template(
+        "authoring/edit.html", form=form, question=None, preview=preview, kind=kind, types=REGISTRY
+    ), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/questions/<int:question_id>")
+@teacher_required
+def question(question_id: int):
+    found = _question_or_404(question_id)
+    version = found.current_version
+    qtype = get_type(version.type)
+    return render_template(
+        "authoring/question.html",
+        question=found,
+        version=version,
+        qtype=qtype,
+        layout=qtype.make_layout(version.data, Random(0)),
+        can_edit=services.can_edit(current_user, found),
+        earlier=services.responses_on_earlier_versions(found),
+        used=services.set_counts([found.id]).get(found.id, 0),
+    )
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@teacher_required
+def edit_question(question_id: int):
+    found = _editable_or_refuse(question_id)
+    form = _form_with_topics()
+    if request.method == "GET":
+        services.fill_form(form, found, found.current_version)
+    form.type.data = found.type  # a question's type never changes
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        elif (response := _save(form, found)) is not None:
+            return response
+    return render_template(
+        "authoring/edit.html", form=form, question=found, preview=preview, kind=found.type, types=REGISTRY
+    ), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/questions/<int:question_id>/history")
+@teacher_required
+def history(question_id: int):
+    found = _question_or_404(question_id)
+    versions = services.versions_of(found)
+    steps = [(newer, services.changes(older, newer)) for newer, older in zip(versions, versions[1:], strict=False)]
+    return render_template("authoring/history.html", question=found, versions=versions, steps=steps)
+
+
+@bp.post("/questions/<int:question_id>/copy")
+@teacher_required
+def copy(question_id: int):
+    found = _question_or_404(question_id)
+    copied = services.copy_question(found, current_user.id, utcnow())
+    db.session.commit()
+    flash("Copied to your questions: edit it as you like.", "success")
+    return redirect(url_for("authoring.edit_question", question_id=copied.id))
+
+
+@bp.post("/questions/<int:question_id>/retire")
+@teacher_required
+def retire(question_id: int):
+    services.set_status(_editable_or_refuse(question_id), QuestionStatus.RETIRED)
+    db.session.commit()
+    flash("Retired: it leaves quizzes and review queues; answers and cards keep their history.", "info")
+    return redirect(url_for("authoring.question", question_id=question_id))
+
+
+@bp.post("/questions/<int:question_id>/restore")
+@teacher_required
+def restore(question_id: int):
+    services.set_status(_editable_or_refuse(question_id), QuestionStatus.ACTIVE)
+    db.session.commit()
+    flash("Restored: it is back in quizzes and review.", "success")
+    return redirect(url_for("authoring.question", question_id=question_id))
+
+
+@bp.post("/questions/<int:question_id>/regrade")
+@teacher_required
+def regrade(question_id: int):
+    found = _editable_or_refuse(question_id)
+    log = services.regrade(found, current_user.id, utcnow())
+    db.session.commit()
+    flash(
+        f"Regraded {log.responses_checked} answers given on earlier versions; {log.responses_changed} scores "
+        "changed, and those learners see the new score with a note.",
+        "success",
+    )
+    return redirect(url_for("authoring.question", question_id=question_id))

@@ -1,0 +1,339 @@
+"""Classes: join codes, rosters (with pupils who have no email), one-time codes, assignments, progress."""
+
+import csv
+import hashlib
+import hmac
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from quizapp.auth.models import OneTimeCode, Role, User
+from quizapp.auth.services import hash_password, normalise_email
+from quizapp.authoring.models import QuestionSet
+from quizapp.classes.models import Assignment, Classroom, Enrolment
+from quizapp.extensions import db
+from quizapp.quiz.models import QuizAttempt
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on paper
+CODE_LIFETIME = timedelta(days=14)
+MAX_ROSTER_ROWS, MAX_ROSTER_BYTES = 500, 200_000
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ClassError(ValueError):
+    """A refused action; the message is for the person who tried it."""
+
+
+def random_code(length: int = 8) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def code_hash(code: str) -> str:
+    key = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key
+    return hmac.new(key, code.strip().upper().replace("-", "").encode(), hashlib.sha256).hexdigest()
+
+
+# --- classes and membership ------------------------------------------------------------------
+
+
+def owned_class(user: User, class_id: int) -> Classroom | None:
+    found = db.session.get(Classroom, class_id)
+    return found if found is not None and (found.owner_id == user.id or user.is_admin) else None
+
+
+def classes_of(user_id: int) -> list[Classroom]:
+    return list(
+        db.session.scalars(
+            sa.select(Classroom).where(Classroom.owner_id == user_id).order_by(Classroom.created_at.desc())
+        )
+    )
+
+
+def create_class(owner_id: int, name: str, now: datetime) -> Classroom:
+    classroom = Classroom(owner_id=owner_id, name=name.strip(), join_code=random_code(), created_at=now)
+    db.session.add(classroom)
+    db.session.flush()
+    return classroom
+
+
+def renew_code(classroom: Classroom) -> None:
+    classroom.join_code = random_code()
+
+
+def close_code(classroom: Classroom) -> None:
+    classroom.join_code = None
+
+
+def join(user_id: int, code: str, now: datetime) -> Classroom:
+    cleaned = code.strip().upper().replace("-", "").replace(" ", "")
+    classroom = db.session.scalar(sa.select(Classroom).where(Classroom.join_code == cleaned)) if cleaned else None
+    if classroom is None:
+        raise ClassError("No class has that code. Check it with your teacher; codes can be renewed or closed.")
+    if not db.session.get(Enrolment, (classroom.id, user_id)):
+        db.session.add(Enrolment(class_id=classroom.id, user_id=user_id, joined_at=now))
+    return classroom
+
+
+def roster(classroom: Classroom) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.class_id == classroom.id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def is_member(classroom_id: int, user_id: int) -> bool:
+    return db.session.get(Enrolment, (classroom_id, user_id)) is not None
+
+
+def remove_student(classroom: Classroom, user_id: int) -> None:
+    db.session.execute(sa.delete(Enrolment).where(Enrolment.class_id == classroom.id, Enrolment.user_id == user_id))
+
+
+def issue_code(user: User, purpose: str, by_user_id: int, now: datetime) -> str:
+    """A fresh one-time code (earlier unused ones stop working); only its hash is stored."""
+    db.session.execute(
+        sa.update(OneTimeCode).where(OneTimeCode.user_id == user.id, OneTimeCode.used_at.is_(None)).values(used_at=now)
+    )
+    code = random_code()
+    db.session.add(
+        OneTimeCode(
+            user_id=user.id,
+            code_hash=code_hash(code),
+            purpose=purpose,
+            created_by_id=by_user_id,
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+    )
+    return f"{code[:4]}-{code[4:]}"
+
+
+@dataclass
+class RosterLine:
+    line: int
+    name: str
+    email: str | None
+
+
+@dataclass
+class RosterResult:
+    sheet: list[tuple[User, str | None]] = field(default_factory=list)  # (pupil, first sign-in code or None)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_roster(text: str) -> tuple[list[RosterLine], list[str]]:
+    """CSV lines "name,email" (email optional; a header line is allowed); problems name their line."""
+    if len(text.encode()) > MAX_ROSTER_BYTES:
+        return [], [f"The roster is larger than {MAX_ROSTER_BYTES // 1000} kB."]
+    rows, problems, seen = [], [], set()
+    try:
+        records = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        return [], [f"The roster is not valid CSV: {error}."]
+    for number, record in enumerate(records, start=1):
+        cells = [c.strip() for c in record]
+        if not any(cells) or (number == 1 and cells and cells[0].lower() in ("name", "display name")):
+            continue
+        name, email = cells[0], (cells[1] if len(cells) > 1 and cells[1] else None)
+        if not name or len(name) > 80:
+            problems.append(f"Line {number}: give a name of 1 to 80 characters.")
+        if email is not None:
+            email = normalise_email(email)
+            if not EMAIL_SHAPE.match(email):
+                problems.append(f"Line {number}: {email!r} is not an email address.")
+            elif email in seen:
+                problems.append(f"Line {number}: {email} appears twice.")
+            seen.add(email)
+        rows.append(RosterLine(number, name, email))
+    if len(rows) > MAX_ROSTER_ROWS:
+        problems.append(f"A roster holds at most {MAX_ROSTER_ROWS} pupils; this one has {len(rows)}.")
+    if not rows and not problems:
+        problems.append("The roster is empty: write one pupil per line, as name,email (the email may be left out).")
+    return rows, problems
+
+
+def _username_for(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:24] or "pupil"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def import_roster(classroom: Classroom, text: str, teacher_id: int, now: datetime) -> RosterResult:
+    """Add every pupil of the roster to the class, or none: new pupils get an account (a username
+    when they have no email) and a one-time code for their first sign-in."""
+    rows, problems = parse_roster(text)
+    if problems:
+        return RosterResult(problems=problems)
+    emails = [r.email for r in rows if r.email]
+    existing = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
+    taken = set(db.session.scalars(sa.select(User.username).where(User.username.is_not(None))))
+    result = RosterResult()
+    for row in rows:
+        pupil = existing.get(row.email) if row.email else None
+        code = None
+        if pupil is None:
+            pupil = User(
+                email=row.email,
+                username=None if row.email else _username_for(row.name, taken),
+                display_name=row.name,
+                role=Role.STUDENT.value,
+                created_at=now,
+                password_hash=hash_password(secrets.token_urlsafe(24)),
+            )
+            db.session.add(pupil)
+            db.session.flush()
+            code = issue_code(pupil, "first_signin", teacher_id, now)
+        if not db.session.get(Enrolment, (classroom.id, pupil.id)):
+            db.session.add(Enrolment(class_id=classroom.id, user_id=pupil.id, joined_at=now))
+        result.sheet.append((pupil, code))
+    return result
+
+
+# --- assignments -------------------------------------------------------------------------------
+
+
+def assign(
+    classroom: Classroom,
+    question_set: QuestionSet,
+    kind: str,
+    due_at: datetime | None,
+    attempts: int | None,
+    now: datetime,
+) -> Assignment:
+    assignment = Assignment(
+        class_id=classroom.id,
+        set_id=question_set.id,
+        kind=kind,
+        due_at=due_at,
+        attempts_allowed=attempts if kind == "quiz" else None,
+        created_at=now,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+@dataclass
+class StudentAssignment:
+    assignment: Assignment
+    classroom: Classroom
+    question_set: QuestionSet
+    attempts: int = 0
+    best: int | None = None  # percent of the best finished attempt
+
+    @property
+    def attempts_left(self) -> int | None:
+        allowed = self.assignment.attempts_allowed
+        return None if allowed is None else max(0, allowed - self.attempts)
+
+
+def assignments_for(user_id: int) -> list[StudentAssignment]:
+    """The learner's assignments with their attempts and best scores: two queries."""
+    rows = db.session.execute(
+        sa.select(Assignment, Classroom, QuestionSet)
+        .join(Classroom, Classroom.id == Assignment.class_id)
+        .join(Enrolment, sa.and_(Enrolment.class_id == Classroom.id, Enrolment.user_id == user_id))
+        .join(QuestionSet, QuestionSet.id == Assignment.set_id)
+        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id.desc())
+    ).all()
+    found = [StudentAssignment(*row) for row in rows]
+    stats = _attempt_stats([f.assignment.id for f in found], [user_id])
+    for entry in found:
+        entry.attempts, entry.best = stats.get((entry.assignment.id, user_id), (0, None))
+    return found
+
+
+def _attempt_stats(assignment_ids: list[int], user_ids: list[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """(assignment, user) -> (attempts started, best finished percent): one grouped query."""
+    if not assignment_ids or not user_ids:
+        return {}
+    percent = 100.0 * QuizAttempt.score / QuizAttempt.question_count
+    rows = db.session.execute(
+        sa.select(
+            QuizAttempt.assignment_id,
+            QuizAttempt.user_id,
+            sa.func.count(),
+            sa.func.max(sa.case((QuizAttempt.finished_at.is_not(None), percent))),
+        )
+        .where(QuizAttempt.assignment_id.in_(assignment_ids), QuizAttempt.user_id.in_(user_ids))
+        .group_by(QuizAttempt.assignment_id, QuizAttempt.user_id)
+    )
+    return {(a, u): (n, None if best is None else round(best)) for a, u, n, best in rows}
+
+
+def class_assignments(classroom: Classroom) -> list[tuple[Assignment, QuestionSet]]:
+    return list(
+        db.session.execute(
+            sa.select(Assignment, QuestionSet)
+            .join(QuestionSet, QuestionSet.id == Assignment.set_id)
+            .where(Assignment.class_id == classroom.id)
+            .order_by(Assignment.created_at.desc())
+        ).all()
+    )
+
+
+def class_progress(classroom: Classroom, students: list[User], assignments) -> dict:
+    return _attempt_stats([a.id for a, _ in assignments], [s.id for s in students])
+
+
+def assignment_for_student(user_id: int, assignment_id: int) -> Assignment | None:
+    """The assignment, only if the learner is in its class."""
+    return db.session.scalar(
+        sa.select(Assignment)
+        .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user_id))
+        .where(Assignment.id == assignment_id)
+    )
+
+
+def start_assignment(user_id: int, assignment: Assignment, now: datetime):
+    """Start a quiz attempt from the assigned set, within the attempts allowed."""
+    from quizapp.authoring.sets import plan_from_set
+    from quizapp.quiz.services import start_attempt
+
+    if assignment.kind != "quiz":
+        raise ClassError("This assignment is a review deck: study it from Review.")
+    used = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == user_id)
+        )
+        or 0
+    )
+    if assignment.attempts_allowed is not None and used >= assignment.attempts_allowed:
+        raise ClassError(f"You have used all {assignment.attempts_allowed} attempts of this assignment.")
+    question_set = db.session.get(QuestionSet, assignment.set_id)
+    plan = plan_from_set(user_id, question_set, now)
+    if not plan.picked:
+        raise ClassError("This set has no questions yet; tell your teacher.")
+    attempt = start_attempt(user_id, plan, now)
+    attempt.assignment_id = assignment.id
+    return attempt
+
+
+def set_open_to(user: User, set_id: int) -> bool:
+    """May this person study the set: its owner, or a member of a class it is assigned to."""
+    if db.session.scalar(sa.select(QuestionSet.owner_id).where(QuestionSet.id == set_id)) == user.id:
+        return True
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Assignment)
+            .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user.id))
+            .where(Assignment.set_id == set_id)
+        )
+        > 0
+    )
