@@ -57,6 +57,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_ENV: dict[str, str] = {}
+
+
+def flask_command(*args: str, stdin: str | None = None) -> str:
+    """Run `flask --app quizapp ...` against the browser tests' database (e.g. to make a teacher)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "quizapp", *args],
+        cwd=ROOT,
+        env=SERVER_ENV,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout
+
+
 @pytest.fixture(scope="session")
 def server():
     """gunicorn serving the app on 127.0.0.1:<free port>; yields its base URL."""
@@ -69,6 +86,7 @@ def server():
         "SECRET_KEY": "e2e-only-secret",
     }
     env.pop("TEST_DATABASE_URL", None)
+    SERVER_ENV.update(env)
     flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
     for command in (["db", "upgrade"], ["bank", "load"]):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
