@@ -97,6 +97,8 @@ MATRIX = {
     "authoring.add_set_item": ("POST", S, {"question_id": "curated_question"}, owners(302), "teacher"),
     "authoring.remove_set_item": ("POST", ITEM, {}, owners(302), "teacher"),
     "authoring.move_set_item": ("POST", ITEM, {"direction": "up"}, owners(302), "teacher"),
+    "authoring.import_questions": ("GET", {}, None, teachers(200), "teacher"),
+    "authoring.export_questions": ("GET", {}, None, teachers(200), "teacher"),
     "classes.index": ("GET", {}, None, teachers(200), "teacher"),
     "classes.create": ("POST", {}, {"name": "Year 12"}, teachers(302), "teacher"),
     "classes.show": ("GET", C, None, owners(200), "teacher"),

@@ -1,6 +1,7 @@
 """The question editor: one form for every type (each type's template shows its own fields)."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
@@ -107,3 +108,17 @@ class SetForm(FlaskForm):
 
 class AddItemForm(FlaskForm):
     question_id = IntegerField(validators=[DataRequired()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("File (GIFT, CSV or the app's JSON; at most 2 MB)")
+    format = SelectField(
+        "Format",
+        choices=[
+            SelectChoice("gift", "GIFT (Moodle)"),
+            SelectChoice("csv", "CSV"),
+            SelectChoice("json", "JSON (this app's export)"),
+        ],
+    )
+    topic = SelectField("Topic for questions whose file names none")
+    payload = HiddenField()  # the checked questions, signed, between the preview and the import

@@ -182,23 +182,39 @@ def item_dict(question: Question, version: QuestionVersion) -> dict[str, Any]:
     return item
 
 
-def export_curated(topic_slug: str | None = None) -> list[dict[str, Any]]:
-    """The active curated items (optionally one topic's subtree), in topic order, in two queries."""
+def export_items(
+    topic_slug: str | None = None, set_id: int | None = None, owner_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Active items in the content format, in two queries: a set's items (in set order), an owner's
+    questions, or (by default) the curated bank; optionally within one topic's subtree."""
+    from quizapp.authoring.models import SetItem
+
     select = (
         sa.select(Question)
         .join(Question.topic)
-        .where(Question.slug.is_not(None), Question.status == QuestionStatus.ACTIVE)
+        .where(Question.status == QuestionStatus.ACTIVE)
         .options(
             selectinload(Question.current_version), selectinload(Question.tags), sa.orm.contains_eager(Question.topic)
         )
-        .order_by(Topic.path, Question.slug)
     )
+    if set_id is not None:
+        select = select.join(SetItem, SetItem.question_id == Question.id).where(SetItem.set_id == set_id)
+        select = select.order_by(SetItem.position)
+    elif owner_id is not None:
+        select = select.where(Question.owner_id == owner_id).order_by(Topic.path, Question.id)
+    else:
+        select = select.where(Question.slug.is_not(None)).order_by(Topic.path, Question.slug)
     if topic_slug is not None:
         topic = db.session.scalar(sa.select(Topic).where(Topic.slug == topic_slug))
         if topic is None:
             raise LookupError(topic_slug)
         select = select.where(Topic.path.startswith(topic.path, autoescape=True))
     return [item_dict(q, q.current_version) for q in db.session.scalars(select)]
+
+
+def export_curated(topic_slug: str | None = None) -> list[dict[str, Any]]:
+    """The active curated items (optionally one topic's subtree), in topic order."""
+    return export_items(topic_slug)
 
 
 def topics_in_tree_order() -> list[Topic]:

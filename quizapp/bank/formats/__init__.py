@@ -1,0 +1,15 @@
+"""Question interchange formats: GIFT (Moodle), CSV and the app's own JSON."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_ITEMS = 1000
+
+
+@dataclass
+class Parsed:
+    """What a file holds: items in the content format, problems (with their line) and skipped questions."""
+
+    items: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (line, item)
+    problems: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
