@@ -249,3 +249,42 @@ def test_the_bank_browser_filters_and_stays_within_a_query_bound(app, client, te
     mine = client.get("/teach/questions?author=mine").get_data(as_text=True)
     assert "Name the movement." in mine and "Bulk prompt" not in mine
     assert "Bulk prompt 3" in client.get("/teach/questions?q=PROMPT 3").get_data(as_text=True)
+
+
+def test_an_admin_edit_of_a_curated_item_is_a_conflict_for_the_loader(app, make_app, client, auth, tmp_path):
+    from tests.test_bank_load import ITEMS, TOPICS
+
+    content = tmp_path / "content"
+    (content / "questions").mkdir(parents=True)
+    (content / "topics.yaml").write_text(TOPICS)
+    (content / "questions" / "war.yaml").write_text(ITEMS)
+    bank_app = make_app(CONTENT_DIR=content)
+    runner = bank_app.test_cli_runner()
+    assert "added 2" in runner.invoke(args=["bank", "load"]).output
+    with app.app_context():
+        question_id = db.session.scalar(sa.select(Question.id).where(Question.slug == "road-plan"))
+    auth.login(role="admin")
+    assert client.get(f"/teach/questions/{question_id}/edit").status_code == 200
+    data = {
+        "prompt": "Edited by an admin?",
+        "explanation": "Still Stalin.",
+        "topic": "road-to-war",
+        "difficulty": "2",
+        "type": "single_choice",
+        "save": "1",
+        "choices-0-id": "a",
+        "choices-0-text": "Stalin",
+        "choices-0-correct": "y",
+        "choices-1-id": "b",
+        "choices-1-text": "Mao",
+        "source_page": "231",
+        "source_evidence": "Stalin proposed a three-stage operation",
+        "tags": "stalin",
+    }
+    response = client.post(f"/teach/questions/{question_id}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    result = runner.invoke(args=["bank", "load"])
+    assert "conflict: road-plan was edited in the app; kept" in result.output
+    with app.app_context():
+        current = db.session.scalar(sa.select(Question.current_version_id).where(Question.id == question_id))
+        assert db.session.get(QuestionVersion, current).prompt == "Edited by an admin?"

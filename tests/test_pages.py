@@ -113,3 +113,15 @@ def test_admin_deactivates_and_reactivates(app, client, auth):
     client.post(f"/admin/users/{pupil}/reactivate")
     with app.app_context():
         assert db.session.get(User, pupil).active is True
+
+
+def test_no_attribute_is_ever_written_as_none(app, client, auth):
+    """WTForms writes a None attribute value as the text "None"; no page may carry one."""
+    auth.login(role="admin")
+    bad = client.post("/auth/password", data={"current": "x", "password": "short", "confirm": "other"})
+    pages = [
+        client.get(url).get_data(as_text=True)
+        for url in ("/auth/account", "/quiz/new", "/teach/questions/new", "/teach/sets/new", "/review/settings")
+    ]
+    for page in [*pages, bad.get_data(as_text=True)]:
+        assert '="None"' not in page

@@ -56,10 +56,8 @@ def upgrade():
     sa.Column('time_limit_minutes', sa.Integer(), nullable=True),
     sa.Column('attempts_allowed', sa.Integer(), nullable=True),
     sa.Column('shuffle', sa.Boolean(), nullable=False),
-    sa.Column('feedback', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("feedback IN ('each', 'end')", name=op.f('ck_question_sets_feedback_known')),
     sa.CheckConstraint("mode IN ('practice', 'test')", name=op.f('ck_question_sets_mode_known')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_question_sets_owner_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_question_sets'))

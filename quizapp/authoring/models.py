@@ -12,7 +12,8 @@ from quizapp.models import UTCDateTime, utcnow
 
 class QuestionSet(db.Model):
     """A teacher's set: chosen items (set_items) and/or rules (N random items from topics, tags
-    and difficulties), with the settings a quiz from it uses."""
+    and difficulties), with the settings a quiz from it uses. When feedback is shown follows the
+    mode: after each question in practice, at the end in a test."""
 
     __tablename__ = "question_sets"
 
@@ -26,14 +27,10 @@ class QuestionSet(db.Model):
     time_limit_minutes: Mapped[int | None]
     attempts_allowed: Mapped[int | None]  # None: as many as the learner likes
     shuffle: Mapped[bool] = mapped_column(default=True)
-    feedback: Mapped[str] = mapped_column(sa.String(16), default="each")  # each | end
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (
-        sa.CheckConstraint("mode IN ('practice', 'test')", name="mode_known"),
-        sa.CheckConstraint("feedback IN ('each', 'end')", name="feedback_known"),
-    )
+    __table_args__ = (sa.CheckConstraint("mode IN ('practice', 'test')", name="mode_known"),)
 
 
 class SetItem(db.Model):

@@ -84,7 +84,6 @@ def duplicate(question_set: QuestionSet, owner_id: int, now: datetime) -> Questi
         time_limit_minutes=question_set.time_limit_minutes,
         attempts_allowed=question_set.attempts_allowed,
         shuffle=question_set.shuffle,
-        feedback=question_set.feedback,
         created_at=now,
         updated_at=now,
     )
