@@ -80,7 +80,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
 
 
-FEATURES = ("main", "auth", "admin", "bank", "quiz", "review", "authoring", "classes")
+FEATURES = ("main", "auth", "admin", "bank", "quiz", "review", "authoring", "classes", "progress")
 
 
 def _register_blueprints(app: Flask) -> None:

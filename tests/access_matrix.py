@@ -99,6 +99,8 @@ MATRIX = {
     "authoring.move_set_item": ("POST", ITEM, {"direction": "up"}, owners(302), "teacher"),
     "authoring.import_questions": ("GET", {}, None, teachers(200), "teacher"),
     "authoring.export_questions": ("GET", {}, None, teachers(200), "teacher"),
+    "progress.dashboard": ("GET", {}, None, signed_in(200), "student"),
+    "progress.knowledge_map": ("GET", {}, None, signed_in(200), "student"),
     "classes.index": ("GET", {}, None, teachers(200), "teacher"),
     "classes.create": ("POST", {}, {"name": "Year 12"}, teachers(302), "teacher"),
     "classes.show": ("GET", C, None, owners(200), "teacher"),

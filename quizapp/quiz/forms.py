@@ -60,6 +60,7 @@ class QuizForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 180, "Choose between 1 and 180 minutes.")],
     )
     accept_shorter = BooleanField("Take the shorter quiz")
+    page = IntegerField(validators=[Optional(), NumberRange(225, 251)])  # practise one page of the article
 
     def set_topic_choices(self, topics) -> None:
         """Topics in tree order, subtopics indented under their parent's title."""

@@ -36,6 +36,7 @@ class QuizRules:
     mode: str = Mode.PRACTICE.value
     time_limit_minutes: int | None = None
     set_id: int | None = None  # a teacher's set supplies the questions instead of the topics
+    pages: list[int] = field(default_factory=list)  # only items citing these pages (from the knowledge map)
 
     def as_settings(self) -> dict[str, Any]:
         return {
@@ -46,6 +47,7 @@ class QuizRules:
             "mode": self.mode,
             "time_limit_minutes": self.time_limit_minutes,
             "set_id": self.set_id,
+            "pages": self.pages,
         }
 
     @classmethod
@@ -57,8 +59,11 @@ def topic_paths(slugs: list[str]) -> list[str]:
     return list(db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(slugs)).order_by(Topic.path)))
 
 
-def candidate_pool(paths: list[str], types: list[str], difficulties: list[int]) -> list[Candidate]:
-    """Active curated questions of these types and difficulties in these topic subtrees: one query."""
+def candidate_pool(
+    paths: list[str], types: list[str], difficulties: list[int], pages: list[int] | None = None
+) -> list[Candidate]:
+    """Active curated questions of these types and difficulties in these topic subtrees (and, when
+    given, citing these pages of the article): one query."""
     if not paths:
         return []
     rows = db.session.execute(
@@ -78,6 +83,7 @@ def candidate_pool(paths: list[str], types: list[str], difficulties: list[int]) 
             Question.type.in_([t for t in types if t in QUIZ_TYPES]),
             QuestionVersion.difficulty.in_(difficulties),
             sa.or_(*[Topic.path.startswith(p, autoescape=True) for p in paths]),
+            QuestionVersion.source_page.in_(pages) if pages else sa.true(),
         )
     )
     return [Candidate(*row) for row in rows]
@@ -119,7 +125,7 @@ def plan_quiz(user_id: int, rules: QuizRules, now: datetime, seed: int | None = 
     """Choose the questions (without writing anything), so a short pool can be offered first."""
     seed = secrets.randbits(48) if seed is None else seed
     paths = topic_paths(rules.topics)
-    pool = candidate_pool(paths, rules.types, rules.difficulties)
+    pool = candidate_pool(paths, rules.types, rules.difficulties, rules.pages)
     picked = pick_questions(pool, paths, rules.length, last_scores(user_id), seed, due_questions(user_id, now))
     return Plan(rules, picked, available(pool, paths), seed)
 

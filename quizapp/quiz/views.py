@@ -26,6 +26,9 @@ def new():
     form.set_topic_choices(topics_in_tree_order())
     if request.method == "GET" and request.args.get("topic"):
         form.topics.data = [request.args["topic"]]
+    if request.method == "GET" and request.args.get("page", type=int):
+        form.page.data = request.args.get("page", type=int)
+        form.topics.data = [t.slug for t in topics_in_tree_order() if t.parent_id is None]
     shortfall = None
     if form.validate_on_submit():
         rules = services.QuizRules(
@@ -35,6 +38,7 @@ def new():
             length=form.length.data,
             mode=form.mode.data,
             time_limit_minutes=form.time_limit.data if form.mode.data == Mode.TEST else None,
+            pages=[form.page.data] if form.page.data else [],
         )
         plan = services.plan_quiz(current_user.id, rules, utcnow())
         if plan.picked and (len(plan.picked) == rules.length or form.accept_shorter.data):

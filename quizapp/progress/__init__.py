@@ -1,0 +1,5 @@
+"""Progress and analytics: the learner's dashboard and knowledge map, the class view, item analysis."""
+
+from flask import Blueprint
+
+bp = Blueprint("progress", __name__)

@@ -1,0 +1,37 @@
+"""Memory arithmetic shared by the dashboards, in SQL where it can be.
+
+In FSRS, predicted recall is at least 0.9 exactly when the time since the last review is at
+most the card's stability, so "mastered" is a comparison SQL can count without powers.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from quizapp.extensions import db
+from quizapp.review.models import Card
+
+DECAY = -DEFAULT_PARAMETERS[20]
+FACTOR = 0.9 ** (1 / DECAY) - 1
+
+
+def days_since(column, now: datetime):
+    """Days between a timestamp column and `now`, on both databases."""
+    moment = sa.literal(now, type_=sa.DateTime(timezone=True))
+    if db.engine.dialect.name == "postgresql":
+        return sa.extract("epoch", moment - column) / 86400.0
+    return sa.func.julianday(sa.func.datetime(moment)) - sa.func.julianday(column)
+
+
+def mastered(now: datetime):
+    """SQL: this card's predicted recall now is at least 0.9."""
+    return sa.and_(Card.reps > 0, Card.stability.is_not(None), days_since(Card.last_review, now) <= Card.stability)
+
+
+def recall(stability: float | None, days: float) -> float:
+    """FSRS's forgetting curve: the probability of recall `days` after the last review
+    (0.9 exactly when `days` equals the stability)."""
+    if not stability:
+        return 0.0
+    return (1 + FACTOR * max(days, 0.0) / stability) ** DECAY

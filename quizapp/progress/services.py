@@ -1,0 +1,210 @@
+"""The learner's dashboard and knowledge map: every figure aggregated in SQL, a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.extensions import db
+from quizapp.progress.memory import days_since, mastered, recall
+from quizapp.quiz.models import QuizAttempt
+from quizapp.review.models import Card, ReviewLog
+from quizapp.review.services import DAY_STARTS_AT
+
+FIRST_PAGE, LAST_PAGE = 225, 251
+
+
+def local_day(moment: datetime, zone: str) -> date:
+    """The learning day (starting 04:00 local) a moment belongs to."""
+    local = moment.astimezone(ZoneInfo(zone)) - timedelta(hours=DAY_STARTS_AT.hour, minutes=DAY_STARTS_AT.minute)
+    return local.date()
+
+
+def _day_shift(zone: str, now: datetime) -> timedelta:
+    """UTC to learning-day shift for grouping in SQL: the zone's current offset, less four hours."""
+    return now.astimezone(ZoneInfo(zone)).utcoffset() - timedelta(hours=DAY_STARTS_AT.hour)
+
+
+def _day_column(column, shift: timedelta):
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.date(column + sa.literal(shift, type_=sa.Interval))
+    return sa.func.date(column, f"{shift.total_seconds():+.0f} seconds")
+
+
+@dataclass
+class TopicMastery:
+    slug: str
+    title: str
+    items: int
+    mastered: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.mastered / self.items) if self.items else 0
+
+
+@dataclass
+class Dashboard:
+    due_today: int = 0
+    due_tomorrow: int = 0
+    streak: int = 0
+    reviews_by_day: dict[date, int] = field(default_factory=dict)
+    forecast: list[tuple[date, int]] = field(default_factory=list)
+    retention_by_week: list[tuple[date, int, int]] = field(default_factory=list)  # (week start, passed, total)
+    mastery: list[TopicMastery] = field(default_factory=list)
+    weakest: list[tuple[Question, float]] = field(default_factory=list)
+    recent_quizzes: list[QuizAttempt] = field(default_factory=list)
+
+    @property
+    def forecast_points(self) -> list[tuple[str, int]]:
+        return [(day.strftime("%d %b"), n) for day, n in self.forecast]
+
+
+def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
+    """Everything on the learner's dashboard in nine queries, whatever the size of their history."""
+    board = Dashboard()
+    shift = _day_shift(zone, now)
+    today = local_day(now, zone)
+    day_col = _day_column(Card.due, shift)
+    due = dict(
+        db.session.execute(
+            sa.select(day_col, sa.func.count())
+            .where(Card.user_id == user_id, Card.reps > 0, Card.due < now + timedelta(days=31))
+            .group_by(day_col)
+        ).all()
+    )
+    overdue = sum(n for day, n in due.items() if date.fromisoformat(str(day)) <= today)
+    board.due_today = overdue
+    board.due_tomorrow = due.get(str(today + timedelta(days=1)), 0) + due.get(today + timedelta(days=1), 0)
+    board.forecast = [
+        (today + timedelta(days=n), overdue if n == 0 else _lookup(due, today + timedelta(days=n))) for n in range(30)
+    ]
+
+    log_day = _day_column(ReviewLog.reviewed_at, shift)
+    daily = db.session.execute(
+        sa.select(log_day, sa.func.count())
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.undone_at.is_(None),
+            ReviewLog.reviewed_at >= now - timedelta(days=372),
+        )
+        .group_by(log_day)
+    ).all()
+    board.reviews_by_day = {date.fromisoformat(str(day)): n for day, n in daily}
+    day, streak = today, 0
+    if day not in board.reviews_by_day:
+        day -= timedelta(days=1)  # today not studied yet: the streak still counts up to yesterday
+    while day in board.reviews_by_day:
+        streak, day = streak + 1, day - timedelta(days=1)
+    board.streak = streak
+
+    passed = ReviewLog.rating > 1
+    weekly = db.session.execute(
+        sa.select(log_day, sa.func.count().filter(passed), sa.func.count())
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.undone_at.is_(None),
+            ReviewLog.before.is_not(None),
+            ReviewLog.reviewed_at >= now - timedelta(weeks=12),
+        )
+        .group_by(log_day)
+    ).all()
+    weeks: dict[date, list[int]] = {}
+    for day_value, ok, total in weekly:
+        start = date.fromisoformat(str(day_value))
+        start -= timedelta(days=start.weekday())
+        counts = weeks.setdefault(start, [0, 0])
+        counts[0], counts[1] = counts[0] + ok, counts[1] + total
+    board.retention_by_week = [(start, ok, total) for start, (ok, total) in sorted(weeks.items())]
+
+    board.mastery = topic_mastery([user_id], now)[user_id]
+
+    weakness = (days_since(Card.last_review, now) / Card.stability).desc()
+    rows = db.session.execute(
+        sa.select(Question, Card.stability, days_since(Card.last_review, now))
+        .join(Card, sa.and_(Card.question_id == Question.id, Card.user_id == user_id))
+        .where(Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
+        .options(sa.orm.joinedload(Question.current_version))
+        .order_by(weakness)
+        .limit(8)
+    ).all()
+    board.weakest = [(question, recall(stability, days)) for question, stability, days in rows]
+
+    board.recent_quizzes = list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.finished_at.is_not(None))
+            .order_by(QuizAttempt.finished_at.desc())
+            .limit(5)
+        )
+    )
+    return board
+
+
+def _lookup(counts: dict, day: date) -> int:
+    return counts.get(str(day), 0) + counts.get(day, 0)
+
+
+def topic_mastery(user_ids: list[int], now: datetime) -> dict[int, list[TopicMastery]]:
+    """Per learner and top-level topic: how many active items there are, and how many they have
+    mastered (predicted recall now at least 0.9). Two queries for any number of learners."""
+    roots = db.session.execute(
+        sa.select(Topic.slug, Topic.title, Topic.path).where(Topic.parent_id.is_(None)).order_by(Topic.position)
+    ).all()
+    root_of = sa.case(*[(Topic.path.startswith(path, autoescape=True), slug) for slug, _, path in roots], else_=None)
+    totals = (
+        dict(
+            db.session.execute(
+                sa.select(root_of, sa.func.count())
+                .select_from(Question)
+                .join(Topic, Topic.id == Question.topic_id)
+                .where(Question.status == QuestionStatus.ACTIVE)
+                .group_by(root_of)
+            ).all()
+        )
+        if roots
+        else {}
+    )
+    known = (
+        db.session.execute(
+            sa.select(Card.user_id, root_of, sa.func.count())
+            .join(Question, Question.id == Card.question_id)
+            .join(Topic, Topic.id == Question.topic_id)
+            .where(Card.user_id.in_(user_ids), Question.status == QuestionStatus.ACTIVE, mastered(now))
+            .group_by(Card.user_id, root_of)
+        ).all()
+        if roots
+        else []
+    )
+    counts = {(user, slug): n for user, slug, n in known}
+    return {
+        user: [TopicMastery(slug, title, totals.get(slug, 0), counts.get((user, slug), 0)) for slug, title, _ in roots]
+        for user in user_ids
+    }
+
+
+@dataclass
+class PageCell:
+    page: int
+    items: int
+    mastered: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.mastered / self.items) if self.items else None
+
+
+def knowledge_map(user_id: int, now: datetime) -> list[PageCell]:
+    """For each page of the article, how many active items cite it and how many the learner has mastered."""
+    rows = db.session.execute(
+        sa.select(QuestionVersion.source_page, sa.func.count(Question.id), sa.func.count(Card.id))
+        .select_from(Question)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .outerjoin(Card, sa.and_(Card.question_id == Question.id, Card.user_id == user_id, mastered(now)))
+        .where(Question.status == QuestionStatus.ACTIVE, QuestionVersion.source_page.is_not(None))
+        .group_by(QuestionVersion.source_page)
+    ).all()
+    found = {page: (items, known) for page, items, known in rows}
+    return [PageCell(page, *found.get(page, (0, 0))) for page in range(FIRST_PAGE, LAST_PAGE + 1)]

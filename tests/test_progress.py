@@ -1,0 +1,191 @@
+"""The learner's dashboard and the knowledge map: figures checked by hand, bounded queries."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from fsrs import Card as FsrsCard
+from fsrs import Scheduler, State
+
+from quizapp.extensions import db
+from quizapp.models import utcnow
+from quizapp.progress import services
+from quizapp.progress.memory import recall
+from quizapp.review.models import Card, ReviewLog
+from tests.factories import make_question, make_topic, make_user
+
+
+def test_recall_is_fsrs_forgetting_curve_and_point_nine_at_the_stability():
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    scheduler = Scheduler()
+    for stability, days in ((5.0, 5), (2.0, 9), (30.0, 3)):
+        card = FsrsCard(
+            card_id=1,
+            state=State.Review,
+            stability=stability,
+            difficulty=5.0,
+            due=now,
+            last_review=now - timedelta(days=days),
+        )
+        assert recall(stability, days) == pytest.approx(scheduler.get_card_retrievability(card, now))
+    assert recall(7.0, 7.0) == pytest.approx(0.9)
+
+
+@pytest.fixture
+def learner(app):
+    """A learner with four cards: two mastered (pages 231, 231), one slipping (232), one new (233)."""
+    now = utcnow()
+    with app.app_context():
+        war, split = make_topic("war"), make_topic("split", position=1)
+        questions = [make_question(war if n < 3 else split, "true_false") for n in range(4)]
+        for question, page in zip(questions, (231, 231, 232, 233), strict=True):
+            question.current_version.source_page = page
+        user = make_user()
+        for question, (stability, days_ago, due_in) in zip(
+            questions, ((10.0, 2, 5), (3.0, 3, 0.5), (1.0, 6, -1)), strict=False
+        ):
+            db.session.add(
+                Card(
+                    user_id=user.id,
+                    question_id=question.id,
+                    state=2,
+                    step=None,
+                    stability=stability,
+                    difficulty=5.0,
+                    due=now + timedelta(days=due_in),
+                    last_review=now - timedelta(days=days_ago),
+                    reps=3,
+                    lapses=0,
+                )
+            )
+        db.session.commit()
+        return {"user": user.id, "questions": [q.id for q in questions], "now": now}
+
+
+def test_mastery_by_topic_counts_recall_at_least_point_nine(app, learner):
+    with app.app_context():
+        [mastery] = services.topic_mastery([learner["user"]], learner["now"]).values()
+    assert [(m.slug, m.mastered, m.items) for m in mastery] == [("war", 2, 3), ("split", 0, 1)]
+
+
+def test_the_knowledge_map_has_every_page_with_its_share(app, learner):
+    with app.app_context():
+        pages = {cell.page: cell for cell in services.knowledge_map(learner["user"], learner["now"])}
+    assert len(pages) == 27 and min(pages) == 225 and max(pages) == 251
+    assert (pages[231].items, pages[231].mastered, pages[231].percent) == (2, 2, 100)
+    assert (pages[232].percent, pages[233].percent, pages[240].percent) == (0, 0, None)
+
+
+def test_streak_heatmap_forecast_and_retention(app, learner):
+    now = learner["now"]
+    user, question = learner["user"], learner["questions"][0]
+    with app.app_context():
+        card_id = db.session.scalar(sa.select(Card.id).where(Card.question_id == question))
+        version = db.session.scalar(sa.text("SELECT current_version_id FROM questions WHERE id = :q"), {"q": question})
+        for days_ago, rating in ((0, 3), (1, 3), (1, 1), (2, 4), (5, 3)):
+            db.session.add(
+                ReviewLog(
+                    user_id=user,
+                    card_id=card_id,
+                    question_id=question,
+                    version_id=version,
+                    rating=rating,
+                    reviewed_at=now - timedelta(days=days_ago),
+                    origin="review",
+                    before={"state": 2},
+                    after={},
+                )
+            )
+        db.session.commit()
+        board = services.dashboard(user, now, "UTC")
+    today = services.local_day(now, "UTC")
+    assert board.streak == 3  # today, yesterday and the day before; not five days ago
+    assert board.reviews_by_day[today] == 1 and board.reviews_by_day[today - timedelta(days=1)] == 2
+    assert board.due_today == 1  # the slipping card is overdue
+    assert sum(n for _, n in board.forecast) == 3
+    assert sum(ok for _, ok, _ in board.retention_by_week) == 4 and sum(t for _, _, t in board.retention_by_week) == 5
+    assert [round(chance, 2) for _, chance in board.weakest][0] < 0.9
+
+
+def test_the_dashboard_page_shows_the_figures(app, client, auth, learner):
+    with app.app_context():
+        from quizapp.auth.models import User
+
+        email = db.session.get(User, learner["user"]).email
+    auth.signin(email)
+    page = client.get("/progress").get_data(as_text=True)
+    assert 'id="due-today">1<' in page and "Mastery by topic" in page and "p. 231" in page
+    assert '<title id="heat-title">Reviews per day over the last year</title>' in page
+    assert 'href="/quiz/new?page=231"' in page
+
+
+def test_practising_a_page_uses_only_its_items(app, client, auth, learner):
+    with app.app_context():
+        from quizapp.auth.models import User
+
+        email = db.session.get(User, learner["user"]).email
+    auth.signin(email)
+    form = client.get("/quiz/new?page=231").get_data(as_text=True)
+    assert "Practising page 231" in form
+    response = client.post(
+        "/quiz/new",
+        data={
+            "topics": ["war", "split"],
+            "types": ["true_false"],
+            "difficulties": ["1", "2", "3"],
+            "length": "5",
+            "mode": "practice",
+            "page": "231",
+            "accept_shorter": "y",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        from quizapp.quiz.models import AttemptItem
+
+        chosen = set(db.session.scalars(sa.select(AttemptItem.question_id)))
+    assert chosen == set(learner["questions"][:2])
+
+
+@pytest.mark.parametrize("logs", [1000, 20000])
+def test_the_dashboard_stays_within_the_same_bound(app, client, auth, queries, logs):
+    user, _ = auth.login()
+    now = utcnow()
+    with app.app_context():
+        topic = make_topic("war")
+        question = make_question(topic, "flashcard")
+        card = Card(
+            user_id=user,
+            question_id=question.id,
+            state=2,
+            stability=4.0,
+            difficulty=5.0,
+            due=now,
+            last_review=now - timedelta(days=1),
+            reps=3,
+            lapses=0,
+        )
+        db.session.add(card)
+        db.session.flush()
+        db.session.execute(
+            sa.insert(ReviewLog),
+            [
+                {
+                    "user_id": user,
+                    "card_id": card.id,
+                    "question_id": question.id,
+                    "version_id": question.current_version_id,
+                    "rating": 1 + n % 4,
+                    "reviewed_at": now - timedelta(minutes=25 * n),
+                    "origin": "review",
+                    "before": {"state": 2},
+                    "after": {},
+                }
+                for n in range(logs)
+            ],
+        )
+        db.session.commit()
+    with queries() as statements:
+        page = client.get("/progress")
+    assert page.status_code == 200
+    assert 0 < len(statements) <= 10, len(statements)
