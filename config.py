@@ -26,6 +26,8 @@ def _development_secret() -> str:
 class Config:
     """Settings shared by every environment."""
 
+    ENVIRONMENT = "development"
+
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("quizapp.sqlite")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -59,6 +61,8 @@ class Config:
 class DevelopmentConfig(Config):
     """`make run`: SQLite in instance/, a generated secret kept in instance/."""
 
+    ENVIRONMENT = "development"
+
     @staticmethod
     def fallback_secret_key() -> str:
         return _development_secret()
@@ -66,6 +70,8 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     """pytest: a database of its own (TEST_DATABASE_URL or a temporary SQLite file)."""
+
+    ENVIRONMENT = "test"
 
     TESTING = True
     SECRET_KEY = "test-only-secret"  # noqa: S105  (tests only)
@@ -77,6 +83,8 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     """gunicorn behind a proxy: SECRET_KEY and DATABASE_URL from the environment."""
+
+    ENVIRONMENT = "production"
 
     @staticmethod
     def fallback_secret_key() -> str:

@@ -39,6 +39,16 @@ def prepare(env: dict[str, str]) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "bank", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
+    seeded = DATA / ".demo-seeded"
+    if not seeded.exists():  # the demo class fills the dashboards (kept between runs)
+        subprocess.run(
+            [*flask, "demo", "seed", "--students", "30", "--days", "30"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        seeded.touch()
     subprocess.run(
         [*flask, "users", "create", "--email", BENCH_EMAIL],
         cwd=ROOT,
@@ -83,11 +93,11 @@ def gunicorn(app: str, env: dict[str, str]):
 class Learner:
     """A signed-in browser: cookies, the CSRF token, and the pages it needs."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, email: str = BENCH_EMAIL, password: str = BENCH_PASSWORD):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.post("/auth/signin", {"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+        self.post("/auth/signin", {"email": email, "password": password})
         if "session=" not in self.cookie:
             raise RuntimeError("could not sign in the bench learner")
 
@@ -162,6 +172,15 @@ def main() -> None:
         flashcard = re.search(r"reveal=(\d+)", cards).group(1)
         rating = urllib.parse.urlencode({"csrf_token": token, "question_id": flashcard, "rating": "3"}) + "&key={KEY}"
         results.append(measure("review: rate a card", f"{base}/review/rate", learner.cookie, rating))
+        student = Learner(base, "demo.student15@quizapp.example", "demo student password")
+        results.append(measure("progress: learner dashboard", f"{base}/progress", student.cookie))
+        teacher = Learner(base, "demo.teacher@quizapp.example", "demo teacher password")
+        classes = teacher.opener.open(f"{base}/teach/classes").read().decode()
+        class_id = re.search(r'href="/teach/classes/(\d+)"', classes).group(1)
+        results.append(
+            measure("progress: class view (30)", f"{base}/teach/classes/{class_id}/progress", teacher.cookie)
+        )
+        results.append(measure("progress: item analysis", f"{base}/teach/analysis", teacher.cookie))
     one_select = results[1]["requests_per_s"]
     print("\nRatio to the one-SELECT baseline (requests/s):")
     for result in results:

@@ -2,4 +2,4 @@
 
 from flask import Blueprint
 
-bp = Blueprint("progress", __name__)
+bp = Blueprint("progress", __name__, cli_group="demo")

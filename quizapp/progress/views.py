@@ -1,13 +1,19 @@
-"""HTTP for progress: the learner's dashboard and the knowledge map of the article."""
+"""HTTP for progress: the learner's dashboard and knowledge map; the class view, grades and item analysis."""
 
-from datetime import timedelta
+import csv
+import io
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
-from quizapp.auth.access import signed_in
+from quizapp.auth.access import signed_in, teacher_required
+from quizapp.bank.types import get_type
+from quizapp.classes.services import owned_class
 from quizapp.models import utcnow
-from quizapp.progress import bp, services
+from quizapp.progress import bp, items, services
+from quizapp.progress import classroom as classroom_services
 
 
 @bp.get("/progress")
@@ -28,3 +34,44 @@ def dashboard():
 @signed_in
 def knowledge_map():
     return render_template("progress/map.html", pages=services.knowledge_map(current_user.id, utcnow()))
+
+
+@bp.get("/teach/classes/<int:class_id>/progress")
+@teacher_required
+def class_progress(class_id: int):
+    classroom = owned_class(current_user, class_id) or abort(404)
+    now = utcnow()
+    exam = _exam_date(now)
+    view = classroom_services.class_view(classroom, now, exam)
+    return render_template("progress/class.html", classroom=classroom, view=view, exam=exam)
+
+
+def _exam_date(now):
+    """The date the teacher picked (?on=YYYY-MM-DD, noon in their zone), or a week from now."""
+    raw = request.args.get("on", "")
+    try:
+        day = date.fromisoformat(raw) if raw else (now + timedelta(days=7)).date()
+    except ValueError:
+        abort(400, "Give the date as YYYY-MM-DD.")
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
+
+
+@bp.get("/teach/classes/<int:class_id>/grades.csv")
+@teacher_required
+def grades_csv(class_id: int):
+    classroom = owned_class(current_user, class_id) or abort(404)
+    now = utcnow()
+    view = classroom_services.class_view(classroom, now, now)
+    out = io.StringIO()
+    csv.writer(out).writerows(classroom_services.grades_rows(view))
+    name = f"grades-{classroom.name.replace(' ', '-').lower()}-{now.date().isoformat()}.csv"
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
+    )
+
+
+@bp.get("/teach/analysis")
+@teacher_required
+def item_analysis():
+    analysis = items.analyse(current_user)
+    return render_template("progress/analysis.html", analysis=analysis, get_type=get_type, minimum=items.MIN_ATTEMPTS)

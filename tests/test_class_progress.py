@@ -1,0 +1,126 @@
+"""The teacher's class view, grades export, item analysis pages, and the demo data generator."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.auth.models import User
+from quizapp.classes.models import Enrolment
+from quizapp.extensions import db
+from quizapp.models import utcnow
+from quizapp.quiz.models import QuestionReport
+from quizapp.review.models import Card
+from tests.factories import build_targets, make_bank, make_user
+
+
+@pytest.fixture
+def seeded(app, runner):
+    """The demo generator at a small size on the factory bank; returns the teacher's and a student's emails."""
+    with app.app_context():
+        make_bank(per_type=2)
+    result = runner.invoke(args=["demo", "seed", "--students", "3", "--days", "12"])
+    assert result.exit_code == 0, result.output
+    assert "demo.teacher@quizapp.example" in result.output
+    return result.output
+
+
+def test_demo_seed_makes_a_class_with_history(app, seeded):
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)) == 3
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Card)) > 10
+
+
+def test_demo_seed_refuses_production(app, make_app):
+    from config import ProductionConfig
+
+    production = make_app(ENVIRONMENT=ProductionConfig.ENVIRONMENT)
+    result = production.test_cli_runner().invoke(args=["demo", "seed", "--students", "1", "--days", "1"])
+    assert result.exit_code == 1 and "never made under the production configuration" in result.output
+
+
+def test_class_view_shows_mastery_behind_and_predicted_recall(app, client, auth, seeded):
+    auth.signin("demo.teacher@quizapp.example", "demo teacher password")
+    with app.app_context():
+        class_id = db.session.scalar(sa.select(Enrolment.class_id).limit(1))
+    page = client.get(f"/teach/classes/{class_id}/progress").get_data(as_text=True)
+    assert "Mastery by student and topic" in page and "Student 01" in page and "Student 03" in page
+    assert "Predicted recall on" in page
+    near = client.get(f"/teach/classes/{class_id}/progress?on={(utcnow() + timedelta(days=1)).date()}")
+    far = client.get(f"/teach/classes/{class_id}/progress?on={(utcnow() + timedelta(days=400)).date()}")
+    assert near.status_code == far.status_code == 200
+    assert client.get(f"/teach/classes/{class_id}/progress?on=someday").status_code == 400
+
+
+def test_predicted_recall_falls_with_time(app, seeded):
+    from quizapp.progress.classroom import predicted_recall
+
+    with app.app_context():
+        students = list(db.session.scalars(sa.select(Enrolment.user_id)))
+        soon = predicted_recall(students, utcnow() + timedelta(days=1))
+        later = predicted_recall(students, utcnow() + timedelta(days=200))
+    assert all(later[s][t] <= soon[s][t] for s in students for t in soon[s])
+    assert any(later[s][t] < soon[s][t] for s in students for t in soon[s])
+
+
+def test_grades_export(app, client, auth, seeded):
+    auth.signin("demo.teacher@quizapp.example", "demo teacher password")
+    with app.app_context():
+        class_id = db.session.scalar(sa.select(Enrolment.class_id).limit(1))
+    response = client.get(f"/teach/classes/{class_id}/grades.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert response.mimetype == "text/csv" and rows[0][:2] == ["Student", "Sign-in"]
+    assert [row[0] for row in rows[1:]] == ["Student 01", "Student 02", "Student 03"]
+    assert rows[0][2] == "The Armistice, week 1 (quiz)" and any("Mastery: " in h for h in rows[0])
+
+
+def test_item_analysis_lists_reports_for_the_teacher(app, client, auth):
+    with app.app_context():
+        teacher = make_user(role="teacher", email="t@school.example")
+        targets = build_targets(teacher.id, "teacher")
+        learner = make_user().id
+        from quizapp.bank.models import Question
+
+        question = db.session.get(Question, targets["curated_question"])
+        db.session.add(
+            QuestionReport(
+                question_id=question.id,
+                version_id=question.current_version_id,
+                user_id=learner,
+                reason="wrong_key",
+                note="B is right",
+            )
+        )
+        db.session.commit()
+    auth.signin("t@school.example")
+    page = client.get("/teach/analysis").get_data(as_text=True)
+    assert "reported: wrong key — “B is right”" in page
+
+
+@pytest.mark.parametrize("students", [30, 300])
+def test_class_view_stays_within_the_same_bound(app, client, auth, queries, students):
+    from tests.factories import make_card
+
+    with app.app_context():
+        teacher = make_user(role="teacher", email="t@school.example")
+        targets = build_targets(teacher.id, "teacher")
+        pupils = [
+            User(email=f"p{n}@school.example", display_name=f"P{n}", password_hash="x", role="student")
+            for n in range(students)
+        ]
+        db.session.add_all(pupils)
+        db.session.flush()
+        db.session.add_all(Enrolment(class_id=targets["own_class"], user_id=p.id) for p in pupils)
+        db.session.commit()
+        for pupil in pupils[:5]:
+            make_card(pupil.id)
+    auth.signin("t@school.example")
+    with queries() as statements:
+        page = client.get(f"/teach/classes/{targets['own_class']}/progress")
+    assert page.status_code == 200
+    assert 0 < len(statements) <= 14, len(statements)
+    with queries() as statements:
+        assert client.get("/teach/analysis").status_code == 200
+    assert 0 < len(statements) <= 6, len(statements)
