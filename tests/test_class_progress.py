@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -48,6 +49,7 @@ def test_class_view_shows_mastery_behind_and_predicted_recall(app, client, auth,
     page = client.get(f"/teach/classes/{class_id}/progress").get_data(as_text=True)
     assert "Mastery by student and topic" in page and "Student 01" in page and "Student 03" in page
     assert "Predicted recall on" in page
+    assert re.search(r"The Armistice, week 1</td><td>quiz</td><td>[^<]+</td>\s*<td>\d of 3</td>", page)
     near = client.get(f"/teach/classes/{class_id}/progress?on={(utcnow() + timedelta(days=1)).date()}")
     far = client.get(f"/teach/classes/{class_id}/progress?on={(utcnow() + timedelta(days=400)).date()}")
     assert near.status_code == far.status_code == 200
@@ -124,3 +126,13 @@ def test_class_view_stays_within_the_same_bound(app, client, auth, queries, stud
     with queries() as statements:
         assert client.get("/teach/analysis").status_code == 200
     assert 0 < len(statements) <= 6, len(statements)
+
+
+def test_the_question_page_shows_its_statistics(app, client, auth, seeded):
+    from quizapp.authoring.models import SetItem
+
+    auth.signin("demo.teacher@quizapp.example", "demo teacher password")
+    with app.app_context():
+        question_id = db.session.scalar(sa.select(SetItem.question_id).order_by(SetItem.position).limit(1))
+    page = client.get(f"/teach/questions/{question_id}").get_data(as_text=True)
+    assert re.search(r"This version: \d+ attempts?", page) and "facility" in page

@@ -14,6 +14,7 @@ from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import REGISTRY, get_type
 from quizapp.extensions import db
 from quizapp.models import utcnow
+from quizapp.progress.items import stats_for
 
 FILTERS = ("q", "topic", "tag", "type", "difficulty", "page_cited", "author", "status")
 
@@ -113,6 +114,7 @@ def question(question_id: int):
         can_edit=services.can_edit(current_user, found),
         earlier=services.responses_on_earlier_versions(found),
         used=services.set_counts([found.id]).get(found.id, 0),
+        stats=stats_for({version.id}).get(version.id),
     )
 
 

@@ -123,6 +123,33 @@ class Analysis:
         return list(flagged.values())
 
 
+def stats_for(wanted: set[int]) -> dict[int, ItemStats]:
+    """Statistics of these versions from whole finished attempts, plus their lapse rates: two queries."""
+    if not wanted:
+        return {}
+    finished = (
+        sa.select(AttemptItem.attempt_id)
+        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+        .where(AttemptItem.version_id.in_(wanted), QuizAttempt.finished_at.is_not(None))
+    )
+    rows = db.session.execute(
+        sa.select(
+            AttemptItem.attempt_id, AttemptItem.version_id, sa.func.coalesce(Response.score, 0.0), Response.answer
+        )
+        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id.in_(finished))
+    ).all()
+    stats = statistics([tuple(row) for row in rows], wanted)
+    lapses = db.session.execute(
+        sa.select(ReviewLog.version_id, sa.func.count().filter(ReviewLog.rating == 1), sa.func.count())
+        .where(ReviewLog.version_id.in_(wanted), ReviewLog.before.is_not(None), ReviewLog.undone_at.is_(None))
+        .group_by(ReviewLog.version_id)
+    ).all()
+    for version_id, again, total in lapses:
+        stats.setdefault(version_id, ItemStats(version_id)).lapse_rate = again / total if total else None
+    return stats
+
+
 def analyse(user: User) -> Analysis:
     """Statistics of every version in the user's scope that has answers, and open reports: five queries."""
     scope = questions_in_scope(user)
@@ -132,35 +159,7 @@ def analyse(user: User) -> Analysis:
         .options(joinedload(QuestionVersion.question))
         .order_by(QuestionVersion.question_id, QuestionVersion.number)
     ).all()
-    wanted = {v.id for v in versions}
-    finished = (
-        sa.select(AttemptItem.attempt_id)
-        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
-        .where(AttemptItem.version_id.in_(wanted), QuizAttempt.finished_at.is_not(None))
-    )
-    rows = (
-        db.session.execute(
-            sa.select(
-                AttemptItem.attempt_id, AttemptItem.version_id, sa.func.coalesce(Response.score, 0.0), Response.answer
-            )
-            .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-            .where(AttemptItem.attempt_id.in_(finished))
-        ).all()
-        if wanted
-        else []
-    )
-    stats = statistics([tuple(row) for row in rows], wanted)
-    lapses = (
-        db.session.execute(
-            sa.select(ReviewLog.version_id, sa.func.count().filter(ReviewLog.rating == 1), sa.func.count())
-            .where(ReviewLog.version_id.in_(wanted), ReviewLog.before.is_not(None), ReviewLog.undone_at.is_(None))
-            .group_by(ReviewLog.version_id)
-        ).all()
-        if wanted
-        else []
-    )
-    for version_id, again, total in lapses:
-        stats.setdefault(version_id, ItemStats(version_id)).lapse_rate = again / total if total else None
+    stats = stats_for({v.id for v in versions})
     reports = db.session.execute(
         sa.select(QuestionReport, QuestionVersion)
         .join(QuestionVersion, QuestionVersion.id == QuestionReport.version_id)
