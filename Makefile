@@ -44,6 +44,7 @@ test-pg: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r quizapp --severity-level high
 
 ## Throughput and latency under gunicorn (2 workers) with wrk; never part of `make test`.
 bench: install
