@@ -13,9 +13,13 @@ class _LiveMarkup(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in DANGEROUS_TAGS and tag not in self.allowed_tags:
+        source = dict(attrs).get("src") or ""
+        ours = tag == "script" and source.startswith("/static/")  # the app's own vendored scripts
+        if tag in DANGEROUS_TAGS and tag not in self.allowed_tags and not ours:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
+            if name == "content" and value and "javascript:" in value.lower():
+                self.found.append(f"{tag}[content]")
             if name.startswith("on") or name == "style":
                 self.found.append(f"{tag}[{name}]")
             if name in URL_ATTRIBUTES and value:
