@@ -43,7 +43,7 @@ def test_a_token_from_another_session_is_refused(csrf_app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(e for e, row in MATRIX.items() if row[0] == "POST"))
-def test_every_post_route_refuses_a_missing_token(csrf_app, endpoint):
+def test_every_post_route_refuses_missing_wrong_and_foreign_tokens(csrf_app, endpoint):
     from tests.test_access_matrix import resolve
 
     owner_role = MATRIX[endpoint][4]
@@ -53,6 +53,8 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, endpoint):
     client = csrf_app.test_client()
     token = token_from(client.get("/auth/signin").get_data(as_text=True))
     client.post("/auth/signin", data={"email": "owner@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token})
+    foreign = token_from(csrf_app.test_client().get("/auth/signin").get_data(as_text=True))  # another session's
     method, url, data = resolve(csrf_app, endpoint, targets)
-    assert client.post(url, data=data).status_code == 400
+    for variant in ({}, {"csrf_token": "wrong"}, {"csrf_token": foreign}):
+        assert client.post(url, data=data | variant).status_code == 400, variant
     assert client.get("/auth/account").status_code == 200  # nothing happened: still signed in
