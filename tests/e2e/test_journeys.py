@@ -101,3 +101,14 @@ def test_keyboard_focus_is_visible_and_skip_link_works(server, new_page):
     assert outline != "none"
     page.keyboard.press("Enter")
     assert re.search(r"#main$", page.url)
+
+
+def test_signed_in_pages_fit_a_phone(server, new_page, tmp_path):
+    page = new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    sign_up(page, server, "phone@school.example", "Phone Reader")
+    page.wait_for_url(f"{server}/")
+    for path in ("/", "/quiz/new", "/review/", "/progress", "/progress/map", "/auth/account", "/classes/join"):
+        page.goto(server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    page.screenshot(path=str(tmp_path / "phone-progress.png"), full_page=True)
