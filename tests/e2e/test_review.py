@@ -27,7 +27,8 @@ def test_five_cards_reviewed_with_the_keyboard_alone(server, new_page, tmp_path)
         page.keyboard.press("3")
         expect(page.locator(".count-new strong")).to_have_text(str(20 - done))
     expect(page.locator(".count-learning strong")).to_have_text("5")  # rated Good once: still learning
-    page.keyboard.press("u")  # undo the last rating
+    with page.expect_navigation():  # undo is a plain form: the page reloads with the message
+        page.keyboard.press("u")
     expect(page.get_by_text("Your last rating is undone")).to_be_visible()
     expect(page.locator(".count-new strong")).to_have_text("16")
     expect(page.locator(".count-learning strong")).to_have_text("4")
