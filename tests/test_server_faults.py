@@ -2,11 +2,8 @@
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +16,7 @@ from quizapp.extensions import db
 from quizapp.review.models import Card, ReviewLog
 from tests.conftest import _INSTANCE, DATABASE_URL
 from tests.factories import DEFAULT_PASSWORD, make_question, make_topic, make_user
+from tests.servers import start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,43 +29,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @contextmanager
 def gunicorn(workers: int):
     """The app (test configuration, the run's database) under gunicorn on a free port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {**os.environ, "QUIZAPP_INSTANCE": _INSTANCE, "DATABASE_URL": DATABASE_URL, "QUIZAPP_ENV": "test"}
     env.pop("TEST_DATABASE_URL", None)
-    app_spec = f"quizapp:create_app('test', SQLALCHEMY_DATABASE_URI='{DATABASE_URL}')"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--graceful-timeout",
-            "1",
-            app_spec,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    process, base = start_gunicorn(
+        f"quizapp:create_app('test', SQLALCHEMY_DATABASE_URI='{DATABASE_URL}')", env, workers
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
     try:
-        yield f"http://127.0.0.1:{port}", process
+        yield base, process
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop(process)
 
 
 def post(url: str, data: dict, cookie: str | None = None) -> tuple[int, str | None]:
