@@ -28,17 +28,21 @@ def known_timezone(_form, field) -> None:
         raise ValidationError("Choose a time zone from the list, such as Europe/London or Asia/Seoul.")
 
 
-class SignUpForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), plausible_email, Length(max=254)])
-    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+def new_password_fields(label: str, repeat_label: str) -> tuple[PasswordField, PasswordField]:
+    """A new password and its repetition, with the password rules; unpack them into a form."""
     password = PasswordField(
-        "Password",
+        label,
         validators=[DataRequired(), acceptable_password],
         description="At least 8 characters; common passwords are refused.",
     )
-    confirm = PasswordField(
-        "Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
-    )
+    confirm = PasswordField(repeat_label, validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    return password, confirm
+
+
+class SignUpForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), plausible_email, Length(max=254)])
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    password, confirm = new_password_fields("Password", "Repeat password")
     make_admin = BooleanField("Make this first account the administrator", default=True)
     submit = SubmitField("Create account")
 
@@ -62,14 +66,7 @@ class AccountForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), acceptable_password],
-        description="At least 8 characters; common passwords are refused.",
-    )
-    confirm = PasswordField(
-        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
-    )
+    password, confirm = new_password_fields("New password", "Repeat new password")
     submit = SubmitField("Change password")
 
 
@@ -89,11 +86,4 @@ class RedeemForm(FlaskForm):
 
     identifier = StringField("Email or username", validators=[DataRequired(), Length(max=254)])
     code = StringField("One-time code", validators=[DataRequired(), Length(max=20)])
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), acceptable_password],
-        description="At least 8 characters; common passwords are refused.",
-    )
-    confirm = PasswordField(
-        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
-    )
+    password, confirm = new_password_fields("New password", "Repeat new password")

@@ -14,7 +14,7 @@ from quizapp.authoring.forms import ROWS, QuestionForm
 from quizapp.authoring.models import Regrade, SetItem
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
-from quizapp.bank.services import tags_by_slug
+from quizapp.bank.services import add_version, tags_by_slug
 from quizapp.bank.types import BLANK, get_type
 from quizapp.extensions import db
 from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
@@ -212,29 +212,13 @@ def save_question(
     question.tags = [tags[slug] for slug in spec.tags]
     if current is not None and current.content_hash == spec.content_hash:
         return question, False
-    version = QuestionVersion(
-        question=question,
-        number=(current.number + 1) if current else 1,
-        type=spec.type,
-        prompt=spec.prompt,
-        data=spec.data,
-        explanation=spec.explanation,
-        difficulty=spec.difficulty,
-        source_page=spec.source_page,
-        source_evidence=spec.source_evidence,
-        content_hash=spec.content_hash,
-        created_by_id=by_user_id,
-        created_at=now,
-    )
-    db.session.add(version)
-    question.current_version = version
+    add_version(question, spec, (current.number + 1) if current else 1, by_user_id, now)
     db.session.flush()
     return question, True
 
 
 def copy_question(question: Question, owner_id: int, now: datetime) -> Question:
     """An editable copy of a question (its current version) owned by this teacher."""
-    source = question.current_version
     copy = Question(
         owner_id=owner_id,
         type=question.type,
@@ -245,22 +229,7 @@ def copy_question(question: Question, owner_id: int, now: datetime) -> Question:
     )
     copy.tags = list(question.tags)
     db.session.add(copy)
-    version = QuestionVersion(
-        question=copy,
-        number=1,
-        type=source.type,
-        prompt=source.prompt,
-        data=source.data,
-        explanation=source.explanation,
-        difficulty=source.difficulty,
-        source_page=source.source_page,
-        source_evidence=source.source_evidence,
-        content_hash=source.content_hash,
-        created_by_id=owner_id,
-        created_at=now,
-    )
-    db.session.add(version)
-    copy.current_version = version
+    add_version(copy, question.current_version, 1, owner_id, now)
     db.session.flush()
     return copy
 

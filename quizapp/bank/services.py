@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,19 +65,35 @@ def tags_by_slug(slugs: Iterable[str]) -> dict[str, Tag]:
     return tags
 
 
-def _new_version(question: Question, spec: ItemSpec, number: int) -> QuestionVersion:
+VERSION_FIELDS = (
+    "type",
+    "prompt",
+    "data",
+    "explanation",
+    "difficulty",
+    "source_page",
+    "source_evidence",
+    "content_hash",
+)
+
+
+def add_version(
+    question: Question,
+    content: ItemSpec | QuestionVersion,
+    number: int,
+    created_by_id: int | None = None,
+    created_at: datetime | None = None,
+) -> QuestionVersion:
+    """A new version of `question` saying what `content` says (a validated item or another version),
+    made its current version. Every place that versions a question goes through here."""
     version = QuestionVersion(
         question=question,
         number=number,
-        type=spec.type,
-        prompt=spec.prompt,
-        data=spec.data,
-        explanation=spec.explanation,
-        difficulty=spec.difficulty,
-        source_page=spec.source_page,
-        source_evidence=spec.source_evidence,
-        content_hash=spec.content_hash,
+        created_by_id=created_by_id,
+        **{name: getattr(content, name) for name in VERSION_FIELDS},
     )
+    if created_at is not None:
+        version.created_at = created_at
     db.session.add(version)
     question.current_version = version
     return version
@@ -115,7 +132,7 @@ def load_bank(bank: Bank, force: bool = False, progress: Callable[[int], None] =
         if question is None:
             question = Question(slug=spec.slug, type=spec.type)
             db.session.add(question)
-            _new_version(question, spec, 1)
+            add_version(question, spec, 1)
             _set_identity(question, spec, topics, tags)
             report.added += 1
             touched.append(question)
@@ -125,7 +142,7 @@ def load_bank(bank: Bank, force: bool = False, progress: Callable[[int], None] =
             current = question.current_version
             new_content = current is None or current.content_hash != spec.content_hash
             if new_content:
-                _new_version(question, spec, (current.number if current else 0) + 1)
+                add_version(question, spec, (current.number if current else 0) + 1)
             identity_changed = _set_identity(question, spec, topics, tags)
             if new_content or identity_changed or question.current_version_id != question.loaded_version_id:
                 report.changed += 1
