@@ -134,3 +134,23 @@ def test_settings_defaults_and_limits_saved(app, world):
         services.save_settings(user, 0.85, 5, 50)
         db.session.commit()
         assert db.session.get(ReviewSettings, user).new_per_day == 5
+
+
+def test_a_teachers_own_question_is_new_only_in_the_deck_of_a_set_that_holds_it(app, world):
+    from quizapp.authoring.models import QuestionSet, SetItem
+
+    user = world["user"]
+    with app.app_context():
+        teacher = make_user(role="teacher", email="author@example.org")
+        own = make_question(make_topic("drafts", position=2), "flashcard")
+        own.slug, own.owner_id = None, teacher.id
+        question_set = QuestionSet(owner_id=teacher.id, name="Drafts", created_at=NOW, updated_at=NOW)
+        db.session.add(question_set)
+        db.session.flush()
+        db.session.add(SetItem(set_id=question_set.id, question_id=own.id, position=1))
+        db.session.commit()
+        assert queue(user).counts.new == 6  # the curated items only: a draft never reaches everyone
+        in_set = queue(user, deck=services.Deck(set_id=question_set.id))
+        assert in_set.counts.new == 1 and in_set.new_question.id == own.id
+        rate(user, own.id, 1, NOW)
+        assert queue(user, now=NOW + timedelta(minutes=5)).counts.learning == 1  # once studied, everywhere

@@ -159,12 +159,15 @@ def _cards_in_deck(user_id: int, deck: Deck, today: Today):
 
 
 def _new_questions(user_id: int, deck: Deck, today: Today):
+    """Questions the learner has never studied. A teacher's own questions are new to a learner only
+    in the deck of a set that holds them (once studied, their cards are in every deck)."""
     studied = sa.select(Card.id).where(Card.user_id == user_id, Card.question_id == Question.id, Card.reps > 0)
+    curated = Question.owner_id.is_(None) if deck.set_id is None else sa.true()
     return (
         sa.select(Question)
         .join(Topic, Topic.id == Question.topic_id)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(~studied.exists(), _in_deck(deck, today))
+        .where(~studied.exists(), curated, _in_deck(deck, today))
     )
 
 
