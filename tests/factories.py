@@ -130,6 +130,7 @@ def make_question(
     )
     db.session.add(version)
     question.current_version = version
+    question.source_page = version.source_page
     db.session.flush()
     question.loaded_version_id = version.id
     return question
@@ -180,6 +181,7 @@ def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split"),
     import sqlalchemy as sa
 
     from quizapp.bank.models import Question, QuestionVersion
+    from quizapp.bank.summary import bank_changed
     from quizapp.bank.types import QUIZ_TYPES
 
     kinds = list(types or QUIZ_TYPES)
@@ -194,6 +196,7 @@ def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split"),
                 "type": kinds[n % len(kinds)],
                 "topic_id": topics[n % 2].id,
                 "status": "active",
+                "source_page": 231,
                 "fact": f"fact-{start + n // 3}" if n % 5 == 0 else None,
             }
             for n in range(count)
@@ -225,6 +228,7 @@ def make_large_bank(count: int, topic_slugs: tuple[str, ...] = ("war", "split"),
         .values(current_version_id=current, loaded_version_id=current)
         .execution_options(synchronize_session=False)
     )
+    bank_changed()  # Core statements pass by the flush hook that says so (bank/summary.py)
     db.session.commit()
 
 
@@ -245,8 +249,13 @@ def make_card(user_id: int, question=None, rating: int = 3, when=None):
     return rated.card
 
 
-def build_targets(owner_id: int, owner_role: str) -> dict[str, int]:
-    """The objects the access matrix probes, owned by `owner_id`; committed."""
+def build_targets(owner_id: int, owner_role: str, classmate: bool = False) -> dict[str, int]:
+    """The objects the access matrix probes, owned by `owner_id`; committed.
+
+    With `classmate`, also a student in the owner's class ("classmate"): for a teacher, a second
+    member of the class they teach (beside "member", the pupil the roster routes act on); for a
+    student, a peer enrolled in the same class as them (a class of a third person, their teacher).
+    """
     from datetime import timedelta
 
     import sqlalchemy as sa
@@ -258,11 +267,19 @@ def build_targets(owner_id: int, owner_role: str) -> dict[str, int]:
 
     now = utcnow()
     target = make_user(role="student", email=f"target{next(_serial)}@example.org")
+    peer = make_user(role="student", email=f"classmate{next(_serial)}@example.org") if classmate else None
+    extra = {"classmate": peer.id} if peer else {}
     if owner_role == "student":
-        return {"target": target.id, "attempt": make_attempt(owner_id).id, "card": make_card(owner_id).id}
+        if peer:
+            teacher = make_user(role="teacher", email=f"their-teacher{next(_serial)}@example.org")
+            shared = classes.create_class(teacher.id, "The owner's class", now)
+            classes.join(owner_id, shared.join_code, now)
+            classes.join(peer.id, shared.join_code, now)
+            db.session.commit()
+        return {"target": target.id, "attempt": make_attempt(owner_id).id, "card": make_card(owner_id).id} | extra
     curated = db.session.scalar(sa.select(Question).where(Question.owner_id.is_(None)).limit(1))
-    if curated is None:
-        curated = make_bank(per_type=1)["war"][0]
+    if curated is None:  # one curated question is all the rows need (a bank costs a tenth of a second)
+        curated = make_question(make_topic("war"), "single_choice")
     own = make_question(_topic_of(curated), "true_false")
     own.slug, own.owner_id = None, owner_id
     question_set = QuestionSet(owner_id=owner_id, name="Owner's set", created_at=now, updated_at=now)
@@ -272,6 +289,8 @@ def build_targets(owner_id: int, owner_role: str) -> dict[str, int]:
     db.session.add(SetItem(set_id=question_set.id, question_id=own.id, position=2))
     classroom = classes.create_class(owner_id, "Owner's class", now)
     classes.join(target.id, classroom.join_code, now)
+    if peer:
+        classes.join(peer.id, classroom.join_code, now)
     assignment = classes.assign(classroom, question_set, "quiz", now + timedelta(days=7), None, now)
     db.session.commit()
     return {
@@ -282,7 +301,7 @@ def build_targets(owner_id: int, owner_role: str) -> dict[str, int]:
         "own_set": question_set.id,
         "own_class": classroom.id,
         "assignment": assignment.id,
-    }
+    } | extra
 
 
 def _topic_of(question):

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from quizapp.bank.models import Question
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
 from quizapp.review.models import Card
@@ -59,6 +60,7 @@ def test_db_check_reports_each_planted_problem(app, runner):
             sa.update(QuizAttempt).where(QuizAttempt.id == attempt.id).values(finished_at=attempt.started_at, score=4.0)
         )
         db.session.execute(sa.update(Card).where(Card.id == card.id).values(reps=5, lapses=7))
+        db.session.execute(sa.update(Question).where(Question.id == card.question_id).values(source_page=250))
         db.session.commit()
         orphan = "INSERT INTO enrolments (class_id, user_id, joined_at) VALUES (987654, %s, '2026-01-01 00:00:00')"
         raw = db.engine.raw_connection()  # an orphan, written past the foreign keys
@@ -79,3 +81,19 @@ def test_db_check_reports_each_planted_problem(app, runner):
     assert "impossible card state: 1 card with more lapses than reviews" in result.output
     assert "counts disagree: 1 cards whose review count differs from their log" in result.output
     assert "counts disagree: 1 finished attempts whose score is not the sum of their answers" in result.output
+    assert "counts disagree: 1 questions whose page differs from their current version's" in result.output
+
+
+def test_db_analyze_gives_the_planner_statistics(app, runner):
+    with app.app_context():
+        make_attempt(make_user().id)
+    result = runner.invoke(args=["db", "analyze"])
+    assert result.exit_code == 0 and "statistics refreshed" in result.output
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            analysed = db.session.scalars(sa.text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+        else:
+            analysed = db.session.scalars(
+                sa.text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+            ).all()
+    assert "questions" in analysed

@@ -6,7 +6,10 @@ import pytest
 
 from tests.factories import RIGHT_FORMS, make_large_bank
 
-BOUND = {"generate": 9, "show": 4, "submit": 6}
+# Generating: a count of the matching items up to the window; when the bank holds more, the
+# id range and a window per chosen topic (two statements when it wraps round; two topics here):
+# at most 9 + 1 + 1 + 2 * 2, the same for 3,000 items as for 3 million.
+BOUND = {"generate": 15, "show": 4, "submit": 6}
 
 
 def measure(app, client, queries) -> dict[str, int]:
@@ -34,10 +37,27 @@ def measure(app, client, queries) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.parametrize("size", [50, 2000])
+@pytest.mark.parametrize("size", [50, 3000])
 def test_generate_show_and_submit_stay_within_the_same_bound(app, client, auth, queries, size):
     with app.app_context():
         make_large_bank(size)
     auth.login()
     counts = measure(app, client, queries)
     assert all(0 < counts[step] <= BOUND[step] for step in BOUND), counts
+
+
+def test_a_bank_larger_than_the_window_is_sampled_with_every_topic_in_its_share(app, monkeypatch):
+    from quizapp.quiz import services
+
+    monkeypatch.setattr(services, "WINDOW", 40)
+    with app.app_context():
+        make_large_bank(400)
+        paths = services.topic_paths(["war", "split"])
+        pool = services.candidate_pool(paths, list(RIGHT_FORMS), [1, 2, 3], seed=11)
+        assert len(pool) == 40 and len({c.question_id for c in pool}) == 40
+        assert sum(c.topic_path.startswith("/war/") for c in pool) == 20  # each topic its share
+        assert pool == services.candidate_pool(paths, list(RIGHT_FORMS), [1, 2, 3], seed=11)  # seeded
+        other = services.candidate_pool(paths, list(RIGHT_FORMS), [1, 2, 3], seed=12)
+        assert {c.question_id for c in other} != {c.question_id for c in pool}
+        small = services.candidate_pool(["/war/"], ["true_false"], [1, 2, 3], seed=11)
+        assert len(small) <= 40 and all(c.type == "true_false" for c in small)

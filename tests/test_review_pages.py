@@ -26,6 +26,7 @@ def learner(app, auth):
         card = make_question(topic, "flashcard", slug="card-shtykov", prompt="Terentii Shtykov")
         choice = make_question(topic, "single_choice", slug="q-plan", prompt="Who proposed the plan?")
         card.current_version.source_page, choice.current_version.source_page = 230, 231
+        card.source_page, choice.source_page = 230, 231
         db.session.commit()
         ids = {"flashcard": card.id, "choice": choice.id}
     user_id, _ = auth.login(email="learner@example.org")

@@ -22,7 +22,7 @@ def world(app):
         questions = []
         for n in range(6):
             q = make_question(war if n < 4 else split, "flashcard", fact="shared" if n in (1, 2) else None)
-            q.current_version.source_page = 236 - n  # article order is the reverse of creation order
+            q.current_version.source_page = q.source_page = 236 - n  # article order: the reverse of creation
             questions.append(q.id)
         user = make_user()
         db.session.commit()

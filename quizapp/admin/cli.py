@@ -1,4 +1,4 @@
-"""`flask db backup | restore` and `flask db-check`: backups and the integrity check."""
+"""`flask db backup | restore | analyze` and `flask db-check`: backups, statistics, the integrity check."""
 
 from pathlib import Path
 
@@ -6,6 +6,7 @@ import click
 from flask_migrate.cli import db as migrate_group
 
 from quizapp.admin import bp, maintenance
+from quizapp.database import refresh_statistics
 from quizapp.extensions import db
 
 
@@ -34,6 +35,14 @@ def restore_command(file: Path, yes: bool) -> None:
     click.echo(f"restored {file}")
 
 
+@click.command("analyze")
+def analyze_command() -> None:
+    """Refresh the query planner's statistics (after bulk changes, or nightly)."""
+    refresh_statistics()
+    click.echo(f"statistics refreshed ({db.engine.dialect.name})")
+
+
+migrate_group.add_command(analyze_command)
 migrate_group.add_command(backup_command)
 migrate_group.add_command(restore_command)
 

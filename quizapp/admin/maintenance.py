@@ -136,6 +136,15 @@ def integrity_findings() -> list[Finding]:
     )
     if count := db.session.scalar(sa.select(sa.func.count()).select_from(Card).where(Card.reps != logged)):
         findings.append(Finding("counts disagree", count, "cards whose review count differs from their log"))
+    from quizapp.bank.models import Question, QuestionVersion
+
+    if count := db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Question)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.source_page.is_distinct_from(QuestionVersion.source_page))
+    ):
+        findings.append(Finding("counts disagree", count, "questions whose page differs from their current version's"))
     summed = (
         sa.select(sa.func.coalesce(sa.func.sum(Response.score), 0.0))
         .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)

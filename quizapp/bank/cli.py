@@ -9,6 +9,7 @@ from flask import current_app
 
 from quizapp.bank import bp, services
 from quizapp.bank.content import read_bank
+from quizapp.database import refresh_statistics
 from quizapp.extensions import db
 
 PROGRESS_FROM = 200  # items; shorter loads print no bar
@@ -57,6 +58,7 @@ def load_command(force: bool) -> None:
         _print_problems(error.problems)
         raise click.ClickException("nothing was loaded") from None
     db.session.commit()
+    refresh_statistics()
     for slug in report.conflicts:
         click.echo(f"conflict: {slug} was edited in the app; kept (use --force to overwrite)")
     click.echo(f"bank loaded: {report.summary()}")

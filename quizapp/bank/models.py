@@ -70,7 +70,10 @@ class Question(db.Model):
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id"), index=True)
     type: Mapped[str] = mapped_column(sa.String(32), index=True)  # fixed for the question's life
     fact: Mapped[str | None] = mapped_column(sa.String(120), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default=QuestionStatus.ACTIVE.value, index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default=QuestionStatus.ACTIVE.value)
+    # The current version's page, repeated here (add_version keeps it) so that new cards come
+    # in article order from ix_questions_article_order, without sorting the bank.
+    source_page: Mapped[int | None]
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id"))
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id")
@@ -92,6 +95,7 @@ class Question(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('active', 'retired')", name="status_known"),
         sa.CheckConstraint("(slug IS NULL) <> (owner_id IS NULL)", name="curated_xor_owned"),
+        sa.Index("ix_questions_article_order", "source_page", "id"),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from quizapp.bank import summary
 from quizapp.bank.content import Bank, ItemSpec, Problem, TopicSpec
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
 from quizapp.bank.types import get_type
@@ -96,6 +97,7 @@ def add_version(
         version.created_at = created_at
     db.session.add(version)
     question.current_version = version
+    question.source_page = version.source_page
     return version
 
 
@@ -256,21 +258,18 @@ class TopicCount:
 
 
 def topic_overview() -> list[TopicCount]:
-    """The topic tree with active question and flashcard counts, subtrees summed; two queries."""
+    """The topic tree with active curated question and flashcard counts, subtrees summed: the topics
+    and the bank's revision, and the counts only when the bank has changed (bank/summary.py)."""
     topics = db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.id)).all()
-    is_card = Question.type == "flashcard"
-    rows = db.session.execute(
-        sa.select(Question.topic_id, is_card, sa.func.count())
-        .where(Question.status == QuestionStatus.ACTIVE, Question.slug.is_not(None))
-        .group_by(Question.topic_id, is_card)
-    ).all()
     nodes = {t.id: TopicCount(t) for t in topics}
-    for topic_id, card, count in rows:
-        node = nodes[topic_id]
-        if card:
-            node.flashcards += count
+    for count in summary.counts():
+        if not count.curated:
+            continue
+        node = nodes[count.topic_id]
+        if count.flashcard:
+            node.flashcards += count.count
         else:
-            node.questions += count
+            node.questions += count.count
     for topic in sorted(topics, key=lambda t: -t.depth):  # deepest first, so sums roll up
         if topic.parent_id is not None:
             parent, node = nodes[topic.parent_id], nodes[topic.id]

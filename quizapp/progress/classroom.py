@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from quizapp.auth.models import User
+from quizapp.bank import summary
 from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.classes.models import Classroom
 from quizapp.classes.services import class_assignments, class_progress, roster
@@ -107,15 +108,7 @@ def predicted_recall(user_ids: list[int], on: datetime) -> dict[int, dict[str, f
     (items never studied count as 0), from each card's FSRS state: two queries."""
     roots = db.session.execute(sa.select(Topic.slug, Topic.path).where(Topic.parent_id.is_(None))).all()
     root_of = sa.case(*[(Topic.path.startswith(path, autoescape=True), slug) for slug, path in roots], else_=None)
-    totals = dict(
-        db.session.execute(
-            sa.select(root_of, sa.func.count())
-            .select_from(Question)
-            .join(Topic, Topic.id == Question.topic_id)
-            .where(Question.status == QuestionStatus.ACTIVE)
-            .group_by(root_of)
-        ).all()
-    )
+    totals = summary.per_root(roots)
     sums: dict[int, dict[str, float]] = {user: dict.fromkeys(totals, 0.0) for user in user_ids}
     rows = db.session.execute(
         sa.select(Card.user_id, root_of, Card.stability, days_since(Card.last_review, on))

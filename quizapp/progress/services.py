@@ -1,12 +1,14 @@
 """The learner's dashboard and knowledge map: every figure aggregated in SQL, a fixed number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.bank import summary
+from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.extensions import db
 from quizapp.progress.memory import days_since, mastered, recall
 from quizapp.quiz.models import QuizAttempt
@@ -154,19 +156,7 @@ def topic_mastery(user_ids: list[int], now: datetime) -> dict[int, list[TopicMas
         sa.select(Topic.slug, Topic.title, Topic.path).where(Topic.parent_id.is_(None)).order_by(Topic.position)
     ).all()
     root_of = sa.case(*[(Topic.path.startswith(path, autoescape=True), slug) for slug, _, path in roots], else_=None)
-    totals = (
-        dict(
-            db.session.execute(
-                sa.select(root_of, sa.func.count())
-                .select_from(Question)
-                .join(Topic, Topic.id == Question.topic_id)
-                .where(Question.status == QuestionStatus.ACTIVE)
-                .group_by(root_of)
-            ).all()
-        )
-        if roots
-        else {}
-    )
+    totals = summary.per_root([(slug, path) for slug, _, path in roots]) if roots else {}
     known = (
         db.session.execute(
             sa.select(Card.user_id, root_of, sa.func.count())
@@ -198,13 +188,17 @@ class PageCell:
 
 def knowledge_map(user_id: int, now: datetime) -> list[PageCell]:
     """For each page of the article, how many active items cite it and how many the learner has mastered."""
-    rows = db.session.execute(
-        sa.select(QuestionVersion.source_page, sa.func.count(Question.id), sa.func.count(Card.id))
-        .select_from(Question)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .outerjoin(Card, sa.and_(Card.question_id == Question.id, Card.user_id == user_id, mastered(now)))
-        .where(Question.status == QuestionStatus.ACTIVE, QuestionVersion.source_page.is_not(None))
-        .group_by(QuestionVersion.source_page)
-    ).all()
-    found = {page: (items, known) for page, items, known in rows}
-    return [PageCell(page, *found.get(page, (0, 0))) for page in range(FIRST_PAGE, LAST_PAGE + 1)]
+    items: dict[int, int] = defaultdict(int)
+    for count in summary.counts():
+        if count.page is not None:
+            items[count.page] += count.count
+    known = dict(
+        db.session.execute(
+            sa.select(Question.source_page, sa.func.count())
+            .select_from(Card)
+            .join(Question, Question.id == Card.question_id)
+            .where(Card.user_id == user_id, mastered(now), Question.status == QuestionStatus.ACTIVE)
+            .group_by(Question.source_page)
+        ).all()
+    )
+    return [PageCell(page, items[page], known.get(page, 0)) for page in range(FIRST_PAGE, LAST_PAGE + 1)]

@@ -59,14 +59,22 @@ def topic_paths(slugs: list[str]) -> list[str]:
     return list(db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(slugs)).order_by(Topic.path)))
 
 
+WINDOW = 500  # the most candidates a quiz is drawn from; a bank with more matching items is sampled
+
+
 def candidate_pool(
-    paths: list[str], types: list[str], difficulties: list[int], pages: list[int] | None = None
+    paths: list[str], types: list[str], difficulties: list[int], pages: list[int] | None = None, seed: int = 0
 ) -> list[Candidate]:
     """Active curated questions of these types and difficulties in these topic subtrees (and, when
-    given, citing these pages of the article): one query."""
+    given, citing these pages of the article).
+
+    All of them when there are at most WINDOW (the curated bank): two queries. In a larger bank,
+    a window of each chosen subtree from a seeded point in id order, so that the cost stays flat
+    whatever the bank's size and every chosen topic keeps its share: one or two queries a topic.
+    """
     if not paths:
         return []
-    rows = db.session.execute(
+    query = (
         sa.select(
             Question.id,
             Question.current_version_id,
@@ -82,11 +90,33 @@ def candidate_pool(
             Question.slug.is_not(None),
             Question.type.in_([t for t in types if t in QUIZ_TYPES]),
             QuestionVersion.difficulty.in_(difficulties),
-            sa.or_(*[Topic.path.startswith(p, autoescape=True) for p in paths]),
-            QuestionVersion.source_page.in_(pages) if pages else sa.true(),
+            Question.source_page.in_(pages) if pages else sa.true(),
         )
     )
-    return [Candidate(*row) for row in rows]
+
+    def within(subtrees: list[str]):
+        return query.where(sa.or_(*[Topic.path.startswith(p, autoescape=True) for p in subtrees]))
+
+    matching = db.session.scalar(sa.select(sa.func.count()).select_from(within(paths).limit(WINDOW + 1).subquery()))
+    if matching <= WINDOW:
+        return [Candidate(*row) for row in db.session.execute(within(paths))]
+    rng = Random(seed)
+    lowest, highest = db.session.execute(  # one subquery each: SQLite reads min and max off the index
+        sa.select(
+            sa.select(sa.func.min(Question.id)).scalar_subquery(), sa.select(sa.func.max(Question.id)).scalar_subquery()
+        )
+    ).one()
+    share = max(WINDOW // len(paths), 1)
+    sampled: dict[int, Candidate] = {}  # nested subtrees may share items
+    for path in paths:  # up to `share` in id order from a random point, wrapping round to the start
+        pivot = rng.randint(lowest, highest)
+        rows = db.session.execute(within([path]).where(Question.id >= pivot).order_by(Question.id).limit(share)).all()
+        if len(rows) < share:
+            rows += db.session.execute(
+                within([path]).where(Question.id < pivot).order_by(Question.id).limit(share - len(rows))
+            ).all()
+        sampled.update((row[0], Candidate(*row)) for row in rows)
+    return list(sampled.values())
 
 
 def last_scores(user_id: int) -> dict[int, float]:
@@ -125,7 +155,7 @@ def plan_quiz(user_id: int, rules: QuizRules, now: datetime, seed: int | None = 
     """Choose the questions (without writing anything), so a short pool can be offered first."""
     seed = secrets.randbits(48) if seed is None else seed
     paths = topic_paths(rules.topics)
-    pool = candidate_pool(paths, rules.types, rules.difficulties, rules.pages)
+    pool = candidate_pool(paths, rules.types, rules.difficulties, rules.pages, seed)
     picked = pick_questions(pool, paths, rules.length, last_scores(user_id), seed, due_questions(user_id, now))
     return Plan(rules, picked, available(pool, paths), seed)
 

@@ -194,11 +194,14 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
             sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= now),
         ).select_from(waiting)
     ).one()
-    new_available = db.session.scalar(
-        sa.select(sa.func.count()).select_from(_new_questions(user_id, deck, today).subquery())
+    new_left = max(0, settings.new_per_day - today.new_done)
+    new_available = db.session.scalar(  # counts no further than the day's limit, whatever the bank's size
+        sa.select(sa.func.count()).select_from(
+            _new_questions(user_id, deck, today).with_only_columns(Question.id).limit(new_left).subquery()
+        )
     )
     counts = Counts(
-        new=max(0, min(new_available, settings.new_per_day - today.new_done)),
+        new=new_available,
         learning=learning,
         review=max(0, min(reviews, settings.reviews_per_day - today.reviews_done)),
     )
@@ -220,7 +223,7 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
     if card is None and counts.new:
         question = db.session.scalar(
             _new_questions(user_id, deck, today)
-            .order_by(QuestionVersion.source_page, Question.id)
+            .order_by(Question.source_page, Question.id)
             .options(joinedload(Question.current_version))
             .limit(1)
         )

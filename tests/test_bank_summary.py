@@ -1,0 +1,52 @@
+"""The bank's counts, kept by each process until the bank changes, never shown stale."""
+
+from quizapp.bank.models import Question, QuestionStatus
+from quizapp.bank.services import topic_overview
+from quizapp.extensions import db
+from tests.conftest import empty_tables
+from tests.factories import make_bank, make_large_bank
+
+
+def curated_questions(app) -> int:
+    with app.test_request_context():
+        return sum(node.questions for node in topic_overview())
+
+
+def test_counts_follow_every_change_made_by_this_process_or_another(make_app):
+    first, second = make_app(), make_app()  # two processes' worth of caches, one database
+    empty_tables(first)
+    with first.app_context():
+        made = make_bank(per_type=1)
+        ids = [q.id for q in made["war"] if q.type != "flashcard"]
+    before = curated_questions(first)
+    assert before == curated_questions(second) > 0
+    with second.app_context():  # the other process retires a question (the ORM's flush hook)
+        db.session.get(Question, ids[0]).status = QuestionStatus.RETIRED.value
+        db.session.commit()
+    assert curated_questions(first) == before - 1
+    with first.app_context():  # a Core writer says so itself
+        make_large_bank(30, topic_slugs=("core-a", "core-b"))
+    assert curated_questions(second) == before - 1 + 30
+
+
+def test_an_unchanged_bank_is_not_counted_again(app, queries):
+    with app.app_context():
+        make_bank(per_type=1)
+    curated_questions(app)
+    with queries() as statements, app.test_request_context():
+        topic_overview()
+    assert len(statements) == 2, statements  # the topics and the revision, not the counts
+    assert any("site_settings" in s for s in statements)
+
+
+def test_a_rolled_back_change_leaves_the_counts_right(app):
+    with app.app_context():
+        made = make_bank(per_type=1)
+        question_id = next(q.id for q in made["war"] if q.type != "flashcard")
+    before = curated_questions(app)
+    with app.test_request_context():
+        db.session.get(Question, question_id).status = QuestionStatus.RETIRED.value
+        db.session.flush()
+        assert sum(node.questions for node in topic_overview()) == before - 1  # counted in its own transaction
+        db.session.rollback()
+    assert curated_questions(app) == before
