@@ -1,53 +1,97 @@
 """The expected answer of every endpoint for each kind of visitor.
 
 Each row: endpoint -> (method, URL arguments, form data, {visitor: status}, owner's role).
-Visitors: anonymous, student, teacher (another teacher), owner (who owns the row's objects)
-and admin. URL arguments and form values naming an object ("own_question", "own_set",
-"own_class", "member", "assignment", "attempt", "card", "curated_question", "target") are
-made for the owner before each request (tests/factories.build_targets). Every endpoint in
-app.url_map must have a row: each feature adds its rows here.
+The six visitors, each a fresh account of its own unless said otherwise:
+
+- ANON: nobody signed in.
+- STUDENT: an unrelated student, in no class of the owner's.
+- OTHER_STUDENT: a student with a relationship to the owner: for teacher-owned rows, a
+  student enrolled in the owner's class (a member, which must not open teacher pages: class
+  progress, grades, questions, sets...); for student-owned rows (attempts, cards), a
+  classmate of the owner, in the same class.
+- TEACHER: another teacher, who owns nothing here.
+- OWNER: who owns the row's objects (a teacher or a student, the row's last field).
+- ADMIN: an administrator.
+
+URL arguments, query strings and form values naming an object ("own_question", "own_set",
+"own_class", "member", "assignment", "attempt", "card", "curated_question", "target") are made
+for the owner before each request (tests/factories.build_targets), so every visitor but the
+owner probes ids that belong to someone else. Every endpoint in app.url_map must have a row:
+each feature adds its rows here, and a route that takes an object id (in its path, its query
+string or its form) names one of the owner's objects in its row.
 """
 
-ANON, STUDENT, TEACHER, OWNER, ADMIN = "anonymous", "student", "teacher", "owner", "admin"
-VISITORS = [ANON, STUDENT, TEACHER, OWNER, ADMIN]
+ANON, STUDENT, OTHER_STUDENT, TEACHER, OWNER, ADMIN = (
+    "anonymous",
+    "student",
+    "other student",
+    "teacher",
+    "owner",
+    "admin",
+)
+VISITORS = [ANON, STUDENT, OTHER_STUDENT, TEACHER, OWNER, ADMIN]
 SIGN_IN = "sign-in"  # a redirect to the sign-in page
+# The owner's objects (tests/factories.build_targets), by the names rows use for them.
+TARGETS = {"own_question", "curated_question", "own_set", "own_class", "member", "assignment", "attempt", "card"}
+TARGETS.add("target")  # the user the admin rows act on
 
 
 def everyone(status):
     return dict.fromkeys(VISITORS, status)
 
 
-def signed_in(status, owner=None):
-    return {ANON: SIGN_IN, STUDENT: status, TEACHER: status, OWNER: owner or status, ADMIN: status}
+def visitors_only(status):
+    """Pages for the signed-out: anyone signed in is sent home."""
+    return dict.fromkeys(VISITORS, 302) | {ANON: status}
+
+
+def signed_in(status):
+    return dict.fromkeys(VISITORS, status) | {ANON: SIGN_IN}
 
 
 def admins(status):
-    return {ANON: SIGN_IN, STUDENT: 403, TEACHER: 403, OWNER: 403, ADMIN: status}
+    return dict.fromkeys(VISITORS, 403) | {ANON: SIGN_IN, ADMIN: status}
 
 
 def teachers(status):
-    return {ANON: SIGN_IN, STUDENT: 403, TEACHER: status, OWNER: status, ADMIN: status}
+    return {ANON: SIGN_IN, STUDENT: 403, OTHER_STUDENT: 403, TEACHER: status, OWNER: status, ADMIN: status}
 
 
 def owners(status, admin=None):
-    """Only the owning teacher (and admins); another teacher finds nothing there."""
-    return {ANON: SIGN_IN, STUDENT: 403, TEACHER: 404, OWNER: status, ADMIN: admin or status}
+    """Only the owning teacher (and admins); another teacher finds nothing there, and a member
+    of the owner's class is a student like any other (403)."""
+    return {ANON: SIGN_IN, STUDENT: 403, OTHER_STUDENT: 403, TEACHER: 404, OWNER: status, ADMIN: admin or status}
 
 
 def learner_owned(status):
-    """A learner's own object: nobody else, admins included, can reach it."""
-    return {ANON: SIGN_IN, STUDENT: 404, TEACHER: 404, OWNER: status, ADMIN: 404}
+    """A learner's own object: nobody else, classmates and admins included, can reach it."""
+    return dict.fromkeys(VISITORS, 404) | {ANON: SIGN_IN, OWNER: status}
 
+
+def set_learners(status, refused=404):
+    """Studying a teacher's set: its owner, and members of a class it is assigned to (the other
+    student is one). Other students and teachers find nothing; nor do admins, who study only
+    the sets open to them as learners."""
+    allowed = {OTHER_STUDENT: status, OWNER: status}
+    return dict.fromkeys(VISITORS, refused) | {ANON: SIGN_IN} | allowed
+
+
+# Cells where the app answers wrongly today: the expectation above is the secure answer and
+# the cell runs as a strict xfail, so fixing the bug makes it pass loudly (drop the entry then).
+# Empty: the last ones (review.answer and review.rate grading another teacher's private
+# question) were fixed by classes.services.question_open_to.
+KNOWN_LEAKS: dict[tuple[str, str], str] = {}
 
 Q, S, C = {"question_id": "own_question"}, {"set_id": "own_set"}, {"class_id": "own_class"}
 ITEM = {"set_id": "own_set", "question_id": "curated_question"}
+KEY = "k" * 16  # a review form's submission key
 
 MATRIX = {
     "main.home": ("GET", {}, None, everyone(200), "teacher"),
     "static": ("GET", {"filename": "css/app.css"}, None, everyone(200), "teacher"),
-    "auth.signup": ("GET", {}, None, {ANON: 200, STUDENT: 302, TEACHER: 302, OWNER: 302, ADMIN: 302}, "teacher"),
-    "auth.signin": ("GET", {}, None, {ANON: 200, STUDENT: 302, TEACHER: 302, OWNER: 302, ADMIN: 302}, "teacher"),
-    "auth.redeem": ("GET", {}, None, {ANON: 200, STUDENT: 302, TEACHER: 302, OWNER: 302, ADMIN: 302}, "teacher"),
+    "auth.signup": ("GET", {}, None, visitors_only(200), "teacher"),
+    "auth.signin": ("GET", {}, None, visitors_only(200), "teacher"),
+    "auth.redeem": ("GET", {}, None, visitors_only(200), "teacher"),
     "auth.signout": ("POST", {}, {}, signed_in(302), "teacher"),
     "auth.account": ("GET", {}, None, signed_in(200), "teacher"),
     "auth.change_password": ("GET", {}, None, signed_in(200), "teacher"),
@@ -71,9 +115,25 @@ MATRIX = {
         learner_owned(302),
         "student",
     ),
-    "review.study": ("GET", {}, None, signed_in(200), "student"),
-    "review.answer": ("POST", {}, {}, signed_in(400), "student"),
-    "review.rate": ("POST", {}, {}, signed_in(400), "student"),
+    # The owner's set is assigned to the owner's class: its members may study it, as a deck.
+    "review.study": ("GET", {"set": "own_set"}, None, set_learners(200), "teacher"),
+    # The owner's own question (in that set) answered or rated in review: those who may study the
+    # set get on (a grade; a rating without a grade token is a 400), anyone else finds nothing.
+    # Admins may see every question (authoring's can_view), so they get on too.
+    "review.answer": (
+        "POST",
+        {},
+        {"question_id": "own_question", "key": KEY, "answer": "false"},
+        set_learners(200) | {ADMIN: 200},
+        "teacher",
+    ),
+    "review.rate": (
+        "POST",
+        {},
+        {"question_id": "own_question", "rating": 3, "key": KEY},
+        set_learners(400) | {ADMIN: 400},
+        "teacher",
+    ),
     "review.undo": ("POST", {}, {}, signed_in(302), "student"),
     "review.settings": ("GET", {}, None, signed_in(200), "student"),
     "review.optimise": ("POST", {}, {}, signed_in(302), "student"),
@@ -98,7 +158,7 @@ MATRIX = {
     "authoring.remove_set_item": ("POST", ITEM, {}, owners(302), "teacher"),
     "authoring.move_set_item": ("POST", ITEM, {"direction": "up"}, owners(302), "teacher"),
     "authoring.import_questions": ("GET", {}, None, teachers(200), "teacher"),
-    "authoring.export_questions": ("GET", {}, None, teachers(200), "teacher"),
+    "authoring.export_questions": ("GET", {"set": "own_set", "format": "json"}, None, owners(200), "teacher"),
     "progress.dashboard": ("GET", {}, None, signed_in(200), "student"),
     "progress.knowledge_map": ("GET", {}, None, signed_in(200), "student"),
     "progress.class_progress": ("GET", C, None, owners(200), "teacher"),
@@ -115,6 +175,13 @@ MATRIX = {
     # An admin may open any class but assigns only sets of their own: the owner's set is no choice for them.
     "classes.assign": ("POST", C, {"set_id": "own_set", "kind": "quiz"}, owners(302, admin=400), "teacher"),
     "classes.join": ("GET", {}, None, signed_in(200), "teacher"),
-    # Only members of the assignment's class may start it: none of the visitors is one.
-    "classes.start": ("POST", {"assignment_id": "assignment"}, {}, signed_in(404), "teacher"),
+    # Only members of the assignment's class may start it: the other student is one, and starting
+    # it takes them to its first question; for anyone else (its teacher included) it does not exist.
+    "classes.start": (
+        "POST",
+        {"assignment_id": "assignment"},
+        {},
+        dict.fromkeys(VISITORS, 404) | {ANON: SIGN_IN, OTHER_STUDENT: 302},
+        "teacher",
+    ),
 }

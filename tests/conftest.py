@@ -18,9 +18,15 @@ from flask_migrate import upgrade  # noqa: E402
 from config import TestConfig  # noqa: E402
 from quizapp import create_app  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
+from tests import security_summary  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: E402
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_INSTANCE}/test.sqlite"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures the security tests counted in this run (tests/security_summary.py)."""
+    security_summary.write_summary(terminalreporter)
 
 
 def build_app(**overrides):

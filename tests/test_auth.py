@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from quizapp.auth.models import Role, User
 from quizapp.extensions import db
+from tests import security_summary
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
@@ -126,13 +127,20 @@ def _cookie(client):
     return client.get_cookie("session").value
 
 
+def _replay(app, stolen):
+    """The status of a request made with a copied session cookie (counted for the summary)."""
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    status = thief.get("/auth/account").status_code
+    security_summary.count("sessions", replayed=1, refused=status == 302)
+    return status
+
+
 def test_copied_cookie_stops_working_after_signout(app, client, auth):
     auth.login(email="cy@example.org")
     stolen = _cookie(client)
     client.post("/auth/signout")
-    thief = app.test_client()
-    thief.set_cookie("session", stolen)
-    assert thief.get("/auth/account").status_code == 302
+    assert _replay(app, stolen) == 302
 
 
 def test_copied_cookie_stops_working_after_password_change(app, client, auth):
@@ -142,9 +150,7 @@ def test_copied_cookie_stops_working_after_password_change(app, client, auth):
         "/auth/password",
         data={"current": DEFAULT_PASSWORD, "password": "a new passphrase", "confirm": "a new passphrase"},
     )
-    thief = app.test_client()
-    thief.set_cookie("session", stolen)
-    assert thief.get("/auth/account").status_code == 302
+    assert _replay(app, stolen) == 302
     assert client.get("/auth/account").status_code == 200
 
 
@@ -156,9 +162,7 @@ def test_copied_cookie_stops_working_after_deactivation(app, client, auth):
         make_user(role="admin", email="boss@example.org")
     admin.post("/auth/signin", data={"email": "boss@example.org", "password": DEFAULT_PASSWORD})
     assert admin.post(f"/admin/users/{student_id}/deactivate").status_code == 302
-    thief = app.test_client()
-    thief.set_cookie("session", stolen)
-    assert thief.get("/auth/account").status_code == 302
+    assert _replay(app, stolen) == 302
 
 
 def test_session_cookie_flags(app, make_app):  # app empties the tables

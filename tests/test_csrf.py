@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests import security_summary
 from tests.access_matrix import MATRIX
 from tests.factories import DEFAULT_PASSWORD, build_targets, make_user
 
@@ -22,9 +23,14 @@ def test_signin_without_or_with_a_wrong_token_is_refused(csrf_app):
         make_user(email="cy@example.org")
     client = csrf_app.test_client()
     data = {"email": "cy@example.org", "password": DEFAULT_PASSWORD}
-    assert client.post("/auth/signin", data=data).status_code == 400
+    missing = client.post("/auth/signin", data=data).status_code
     client.get("/auth/signin")
-    assert client.post("/auth/signin", data=data | {"csrf_token": "forged"}).status_code == 400
+    forged = client.post("/auth/signin", data=data | {"csrf_token": "forged"}).status_code
+    security_summary.note("csrf", route="auth.signin (POST)", case="missing")
+    security_summary.note("csrf", case="wrong")
+    security_summary.count("csrf", tried=2, refused=(missing == 400) + (forged == 400))
+    assert missing == 400
+    assert forged == 400
     token = token_from(client.get("/auth/signin").get_data(as_text=True))
     assert client.post("/auth/signin", data=data | {"csrf_token": token}).status_code == 302
 
@@ -38,6 +44,8 @@ def test_a_token_from_another_session_is_refused(csrf_app):
     client.get("/auth/signin")
     data = {"email": "cy@example.org", "password": DEFAULT_PASSWORD, "csrf_token": foreign}
     response = client.post("/auth/signin", data=data)
+    security_summary.note("csrf", route="auth.signin (POST)", case="foreign")
+    security_summary.count("csrf", tried=1, refused=response.status_code == 400)
     assert response.status_code == 400
     assert "The form had expired or was not sent from this site" in response.get_data(as_text=True)
 
@@ -55,6 +63,9 @@ def test_every_post_route_refuses_missing_wrong_and_foreign_tokens(csrf_app, end
     client.post("/auth/signin", data={"email": "owner@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token})
     foreign = token_from(csrf_app.test_client().get("/auth/signin").get_data(as_text=True))  # another session's
     method, url, data = resolve(csrf_app, endpoint, targets)
-    for variant in ({}, {"csrf_token": "wrong"}, {"csrf_token": foreign}):
-        assert client.post(url, data=data | variant).status_code == 400, variant
+    for case, variant in {"missing": {}, "wrong": {"csrf_token": "wrong"}, "foreign": {"csrf_token": foreign}}.items():
+        status = client.post(url, data=data | variant).status_code
+        security_summary.note("csrf", route=endpoint, case=case)
+        security_summary.count("csrf", tried=1, refused=status == 400)
+        assert status == 400, variant
     assert client.get("/auth/account").status_code == 200  # nothing happened: still signed in

@@ -12,6 +12,7 @@ from quizapp.bank.models import Question
 from quizapp.bank.services import export_items
 from quizapp.extensions import db
 from quizapp.models import utcnow
+from tests import security_summary
 from tests.factories import make_question, make_topic, make_user
 
 GIFT = r"""// Moodle's own examples, adapted
@@ -103,7 +104,9 @@ def test_broken_gift_is_refused_with_its_line(app, source, message):
         make_topic("korean-war")
         db.session.commit()
         parsed, _ = importing.read_and_check(source, "gift", "korean-war")
-    assert any(p.startswith(message) for p in parsed.problems), parsed.problems
+    refused = any(p.startswith(message) for p in parsed.problems)
+    security_summary.count("import", tried=1, refused=refused)
+    assert refused, parsed.problems
 
 
 def bank_of_every_gift_type(owner_id):
@@ -189,7 +192,9 @@ def test_bad_files_are_refused_clearly(app, source, fmt, message):
         make_topic("korean-war")
         db.session.commit()
         parsed, _ = importing.read_and_check(source, fmt, "korean-war")
-    assert any(message in p for p in parsed.problems), parsed.problems
+    refused = any(message in p for p in parsed.problems)
+    security_summary.count("import", tried=1, refused=refused)
+    assert refused, parsed.problems
 
 
 def test_cli_import_dry_run_then_real_and_all_or_nothing(app, runner, tmp_path):
@@ -209,10 +214,13 @@ def test_cli_import_dry_run_then_real_and_all_or_nothing(app, runner, tmp_path):
     assert real.exit_code == 0 and "imported 10 questions" in real.output
     path.write_text(GIFT + "\n\n::Bad:: Number? {#lots}\n")
     bad = runner.invoke(args=["bank", "import", str(path), "--format", "gift", "--owner", "t@school.example"])
-    assert bad.exit_code == 1 and "nothing was imported" in bad.output
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 10
+        kept = db.session.scalar(sa.select(sa.func.count()).select_from(Question))
+    security_summary.count("import", tried=1, refused=bad.exit_code == 1, saved_nothing=kept == 10)
+    assert bad.exit_code == 1 and "nothing was imported" in bad.output
+    assert kept == 10
     nobody = runner.invoke(args=["bank", "import", str(path), "--format", "gift", "--owner", "x@y.org"])
+    security_summary.count("import", tried=1, refused=nobody.exit_code == 2)
     assert nobody.exit_code == 2 and "no account with the email" in nobody.output
 
 
@@ -243,6 +251,7 @@ def test_upload_preview_then_import(app, client, auth):
         "/teach/import",
         data={"format": "gift", "topic": "korean-war", "confirm": "1", "payload": payload[:-4] + "AAAA"},
     )
+    security_summary.count("import", tried=1, refused=tampered.status_code == 400)
     assert tampered.status_code == 400
     done = client.post(
         "/teach/import", data={"format": "gift", "topic": "korean-war", "confirm": "1", "payload": payload}
@@ -264,6 +273,7 @@ def test_a_broken_upload_shows_the_problems_and_saves_nothing(app, client, auth)
         data={"format": "gift", "topic": "korean-war", "file": (io.BytesIO(b"Broken {=a ~b"), "bad.gift")},
         content_type="multipart/form-data",
     )
+    security_summary.count("import", tried=1, refused=response.status_code == 400)
     assert response.status_code == 400 and "Line 1: the answer block has no closing }" in response.get_data(
         as_text=True
     )

@@ -63,3 +63,26 @@ def test_search_and_add_from_the_set_page(app, client, auth):
     )
     page = client.get(f"/teach/sets/{set_id}?q=numeric").get_data(as_text=True)
     assert "(numeric)" in page and 'name="question_id"' in page
+
+
+def test_a_sets_rules_never_draw_another_teachers_own_questions(app):
+    from quizapp.bank.models import Question
+
+    with app.app_context():
+        bank = make_bank(per_type=1)
+        author, other = make_user(role="teacher"), make_user(role="teacher")
+        private = [q for q in bank["split"] if q.type != "flashcard"]
+        for question in private:  # every quiz item of the topic becomes the author's draft
+            question.slug, question.owner_id = None, author.id
+        question_set = QuestionSet(
+            owner_id=other.id,
+            name="Split, by rule",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            rules={"count": 5, "topics": ["split"], "tags": [], "difficulties": [1, 2, 3]},
+        )
+        db.session.add(question_set)
+        db.session.commit()
+        plan = plan_from_set(make_user().id, question_set, utcnow(), seed=3)
+        assert plan.picked == []  # the topic holds only the author's drafts: nothing to draw
+        assert db.session.get(Question, private[0].id).owner_id == author.id

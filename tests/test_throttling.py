@@ -5,13 +5,16 @@ from datetime import timedelta
 from quizapp.auth import services
 from quizapp.extensions import db
 from quizapp.models import utcnow
+from tests import security_summary
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
 def attempt(client, email, password="wrong password!", address="10.0.0.1"):
-    return client.post(
+    response = client.post(
         "/auth/signin", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
     )
+    security_summary.count("throttle", tried=1, refused=response.status_code == 429)
+    return response
 
 
 def test_account_locks_after_repeated_failures_even_for_the_right_password(app, client):
@@ -73,5 +76,6 @@ def test_counters_live_in_the_database_so_a_second_worker_sees_them(app, make_ap
     worker_a, worker_b = app.test_client(), make_app().test_client()
     for n in range(5):
         attempt(worker_a if n % 2 else worker_b, "cy@example.org")
-    assert attempt(worker_a, "cy@example.org", DEFAULT_PASSWORD).status_code == 429
-    assert attempt(worker_b, "cy@example.org", DEFAULT_PASSWORD).status_code == 429
+    answers = [attempt(worker, "cy@example.org", DEFAULT_PASSWORD).status_code for worker in (worker_a, worker_b)]
+    security_summary.count("throttle", workers=2, worker_refusals=answers.count(429))
+    assert answers == [429, 429]

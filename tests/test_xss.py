@@ -11,15 +11,19 @@ from quizapp.classes.models import Classroom, Enrolment
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.quiz import services as quiz
+from tests import security_summary
 from tests.factories import make_question, make_topic, make_user
 from tests.html_checks import live_markup
 from tests.xss_payloads import PAYLOADS
 
 PAGE_TAGS = frozenset({"meta", "link", "form", "svg"})  # the app's own markup
+# Where `world` stores each payload: question prompt, choice, explanation; set, class and learner names.
+AUTHORED_FIELDS = 6
 
 
 def assert_safe(page: str, where: str) -> None:
     found = live_markup(page, PAGE_TAGS)
+    security_summary.count("xss", pages=bool(page), live=len(found))
     assert found == [], (where, found[:5])
 
 
@@ -72,6 +76,7 @@ def world(app, auth):
             quiz.finish_attempt(attempt, now)
             attempts.append(attempt.id)
         db.session.commit()
+        security_summary.count("xss", payloads=len(PAYLOADS), fields=AUTHORED_FIELDS)
         return {"questions": [q.id for q in questions], "class": classroom.id, "attempts": attempts}
 
 
@@ -106,9 +111,11 @@ def test_payloads_in_forms_come_back_escaped(app, client, auth):
     auth.login(role="teacher", email="teacher@example.org")
     for payload in PAYLOADS[:40]:
         response = client.post("/teach/classes", data={"name": payload[:120]})
+        security_summary.count("xss", form_posts=1)
         assert response.status_code in (302, 400)
         page = client.get(response.headers["Location"]).get_data(as_text=True) if response.status_code == 302 else ""
         assert_safe(page, payload)
     account = client.post("/auth/account", data={"display_name": PAYLOADS[5][:80], "timezone": "UTC"})
+    security_summary.count("xss", form_posts=1)
     assert_safe(client.get(account.headers["Location"]).get_data(as_text=True), "account")
     assert re.search(r"&lt;", client.get("/").get_data(as_text=True))

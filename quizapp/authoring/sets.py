@@ -95,10 +95,11 @@ def duplicate(question_set: QuestionSet, owner_id: int, now: datetime) -> Questi
 
 
 def rule_conditions(rules: dict[str, Any] | None) -> list:
-    """SQL conditions for a set's rules (topics, tags, difficulties); [] when it has none."""
+    """SQL conditions for a set's rules (topics, tags, difficulties); [] when it has none. Rules draw
+    from the curated bank: a teacher's own questions join a set only as its chosen items."""
     if not rules or not rules.get("count"):
         return []
-    conditions = [Question.type != "flashcard"]
+    conditions = [Question.type != "flashcard", Question.owner_id.is_(None)]
     if rules.get("topics"):
         paths = db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(rules["topics"]))).all()
         conditions.append(sa.or_(*[Topic.path.startswith(p, autoescape=True) for p in paths] or [sa.false()]))

@@ -14,7 +14,8 @@ from flask import current_app
 
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import hash_password, normalise_email
-from quizapp.authoring.models import QuestionSet
+from quizapp.authoring.models import QuestionSet, SetItem
+from quizapp.bank.models import Question
 from quizapp.classes.models import Assignment, Classroom, Enrolment
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
@@ -322,6 +323,23 @@ def start_assignment(user_id: int, assignment: Assignment, now: datetime):
     attempt = start_attempt(user_id, plan, now)
     attempt.assignment_id = assignment.id
     return attempt
+
+
+def question_open_to(user: User, question: Question) -> bool:
+    """May this person study the question: any curated item; a teacher's own item only its
+    owner, admins, and members of a class assigned a set that holds it."""
+    if question.owner_id is None or question.owner_id == user.id or user.is_admin:
+        return True
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SetItem)
+            .join(Assignment, Assignment.set_id == SetItem.set_id)
+            .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user.id))
+            .where(SetItem.question_id == question.id)
+        )
+        > 0
+    )
 
 
 def set_open_to(user: User, set_id: int) -> bool:

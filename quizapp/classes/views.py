@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from quizapp.auth.access import signed_in, teacher_required
 from quizapp.auth.forms import EmptyForm
-from quizapp.auth.models import User
+from quizapp.auth.models import Role, User
 from quizapp.authoring.sets import owned_set, sets_of
 from quizapp.classes import bp, services
 from quizapp.classes.forms import AssignForm, ClassForm, JoinForm, RosterForm
@@ -102,6 +102,8 @@ def reset_code(class_id: int, user_id: int):
     if not services.is_member(class_id, user_id):
         abort(404)
     pupil = db.session.get(User, user_id)
+    if pupil.role != Role.STUDENT:  # a staff account that joined the class: only an admin resets it
+        abort(403, "Only a student's password can be reset from a class; staff ask an admin.")
     code = services.issue_code(pupil, "reset", current_user.id, utcnow())
     db.session.commit()
     return render_template("classes/sheet.html", classroom=classroom, sheet=[(pupil, code)], title="Reset code")

@@ -12,7 +12,7 @@ from quizapp.auth.access import signed_in
 from quizapp.bank.models import Question, QuestionStatus
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
-from quizapp.classes.services import set_open_to
+from quizapp.classes.services import question_open_to, set_open_to
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.review import bp, optimiser, scheduling, services
@@ -105,6 +105,8 @@ def study():
 def _studyable(question_id: int) -> Question:
     question = db.session.get(Question, question_id, options=[joinedload(Question.current_version)])
     if question is None or question.status != QuestionStatus.ACTIVE:
+        abort(404)
+    if not question_open_to(current_user, question):  # a teacher's own item, not given to this learner
         abort(404)
     return question
 

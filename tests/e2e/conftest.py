@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import security_summary
 from tests.servers import start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +122,9 @@ def new_page(browser, request):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{n}.png"), full_page=True)
         page.context.close()
+    security_summary.count("browser", contexts=len(pages), problems=len(problems))
+    if part := getattr(request.module, "SECURITY_PART", None):  # a module's own summary line
+        security_summary.count(part, problems=len(problems))
     assert problems == [], problems
 
 

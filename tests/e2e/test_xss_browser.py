@@ -6,12 +6,14 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests import security_summary
 from tests.e2e.conftest import flask_command
 from tests.e2e.test_journeys import PASSWORD, sign_in
 from tests.xss_payloads import PAYLOADS
 
 pytestmark = pytest.mark.e2e
 SAMPLE = PAYLOADS[:: len(PAYLOADS) // 30][:30]
+SECURITY_PART = "xss_browser"  # new_page adds its dialogs and CSP violations to the security summary
 
 
 def test_payloads_stay_inert_in_chromium(server, new_page, tmp_path):
@@ -44,7 +46,9 @@ def test_payloads_stay_inert_in_chromium(server, new_page, tmp_path):
     assert "imported 30 questions" in flask_command(
         "bank", "import", str(bank), "--format", "json", "--owner", "xss.teacher@school.example"
     )
+    security_summary.count("xss_browser", payloads=len(SAMPLE))
     page = new_page()
+    page.on("load", lambda _: security_summary.count("xss_browser", pages=1))
     sign_in(page, server, "xss.teacher@school.example")
     page.wait_for_url(f"{server}/")
     page.goto(f"{server}/teach/questions?author=mine")
