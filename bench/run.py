@@ -1,10 +1,18 @@
-"""`make bench`: throughput and latency of the app's pages against two baselines.
+"""`make bench`: throughput and latency of the app's pages against two baselines, at three bank sizes.
 
-Serves the baselines and the app with gunicorn (2 workers) on 127.0.0.1, drives each
-route with wrk (2 threads, 8 connections) on the same machine, prints requests/s and
-p50/p95/p99 latency with each page's ratio to the one-SELECT baseline, and writes
-bench/results/<date>.json. The database is SQLite in bench/data/ (kept between runs),
-or BENCH_DATABASE_URL when set. Compare figures only within one run: wrk shares the cores.
+Builds (once, then keeps in bench/data/) three datasets that differ only in the size of the bank:
+1,000, 10,000 and 100,000 items, each with the demo class (`flask demo seed`) and 1,000 learners
+with 1,000,000 review-log rows between them (`flask demo bulk`). The 1,000-item dataset is made
+first; the larger ones are copies of it whose bank is grown, so the learners and their histories
+are the same in all three. SQLite files by default, PostgreSQL databases <name>_1000, … beside
+BENCH_DATABASE_URL when it is set.
+
+On the largest dataset it serves the baselines and the app with gunicorn (2 workers) on
+127.0.0.1, drives each route with wrk (2 threads, 8 connections) on the same machine, and
+prints requests/s and p50/p95/p99 latency with each page's ratio to the one-SELECT baseline;
+then it runs the app's routes again on the two smaller datasets and prints how each figure
+grows with the bank. Results go to bench/results/<date>.json. Compare figures only within one
+run: wrk shares the cores.
 """
 
 import http.cookiejar
@@ -12,6 +20,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,43 +30,110 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-BENCH_EMAIL, BENCH_PASSWORD = "bench-student@example.org", "bench student passphrase"
+SCALING_SECONDS = int(os.environ.get("BENCH_SCALING_SECONDS", "5"))
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")]
+LEARNERS, REVIEWS = 1_000, 1_000_000
+# The public demo credentials of `flask demo bulk` and `flask demo seed`.
+BENCH_PASSWORD = "bulk learner password"  # noqa: S105
+LEARNER, DASHBOARD_LEARNER = "bulk.learner0001@quizapp.example", "bulk.learner0002@quizapp.example"
+TEACHERS = {"class view": "bulk.teacher@quizapp.example", "analysis": "demo.teacher@quizapp.example"}
+TEACHER_PASSWORDS = {TEACHERS["class view"]: BENCH_PASSWORD, TEACHERS["analysis"]: "demo teacher password"}
 
 
-def environment() -> dict[str, str]:
+class Dataset:
+    """One benchmark database: its URL, how to copy it, and the marker saying it is complete."""
+
+    def __init__(self, size: int):
+        self.size = size
+        base = os.environ.get("BENCH_DATABASE_URL")
+        if base:
+            self.server, _, name = base.rpartition("/")
+            self.name = f"{name}_{size}"
+            self.url = f"{self.server}/{self.name}"
+        else:
+            self.server, self.name = None, f"bench-{size}.sqlite"
+            self.url = f"sqlite:///{DATA / self.name}"
+        self.marker = DATA / f".ready-{self.name}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "QUIZAPP_INSTANCE": str(DATA), "QUIZAPP_ENV": "development", "DATABASE_URL": self.url}
+
+    def _server(self):
+        return sa.create_engine(f"{self.server}/postgres", isolation_level="AUTOCOMMIT")
+
+    def exists(self) -> bool:
+        if self.server is None:
+            return (DATA / self.name).exists()
+        with self._server().connect() as connection:
+            found = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": self.name})
+            return found.scalar() is not None
+
+    def drop(self) -> None:
+        self.marker.unlink(missing_ok=True)
+        if self.server is None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{DATA / self.name}{suffix}").unlink(missing_ok=True)
+            return
+        with self._server().connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def copy_from(self, other: "Dataset") -> None:
+        self.drop()
+        if self.server is None:  # SQLite's backup API: a consistent copy, whatever the WAL holds
+            with sqlite3.connect(DATA / other.name) as source, sqlite3.connect(DATA / self.name) as target:
+                source.backup(target)
+            return
+        with self._server().connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{self.name}" TEMPLATE "{other.name}"')
+
+    def create(self) -> None:
+        self.drop()
+        if self.server is not None:
+            with self._server().connect() as connection:
+                connection.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+
+    @property
+    def ready(self) -> bool:
+        return self.marker.exists() and self.exists()
+
+
+def flask(dataset: Dataset, *args: str, quiet: bool = True) -> None:
+    command = [sys.executable, "-m", "flask", "--app", "quizapp", *args]
+    subprocess.run(command, cwd=ROOT, env=dataset.env, check=True, capture_output=quiet)
+
+
+def prepare() -> list[Dataset]:
+    """Make whichever datasets are missing; the progress bars come from `flask demo bulk`."""
     DATA.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{DATA / 'bench.sqlite'}"
-    return {**os.environ, "QUIZAPP_INSTANCE": str(DATA), "QUIZAPP_ENV": "development", "DATABASE_URL": url}
-
-
-def prepare(env: dict[str, str]) -> None:
-    """Migrate, load the bank and make the signed-in learner (all idempotent)."""
-    flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "bank", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
-    seeded = DATA / ".demo-seeded"
-    if not seeded.exists():  # the demo class fills the dashboards (kept between runs)
-        subprocess.run(
-            [*flask, "demo", "seed", "--students", "30", "--days", "30"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        seeded.touch()
-    subprocess.run(
-        [*flask, "users", "create", "--email", BENCH_EMAIL],
-        cwd=ROOT,
-        env=env,
-        input=BENCH_PASSWORD + "\n",
-        text=True,
-        capture_output=True,
-        check=False,
-    )
+    datasets = [Dataset(size) for size in sorted(SIZES)]
+    base = datasets[0]
+    for dataset in datasets:
+        if dataset.ready:
+            flask(dataset, "db", "upgrade")  # a migration added since it was made
+            print(f"  {dataset.url}: ready", flush=True)
+            continue
+        started = time.monotonic()
+        if dataset is base:
+            print(f"  {dataset.url}: the bank, the demo class, {LEARNERS} learners, {REVIEWS:,} reviews", flush=True)
+            dataset.create()
+            flask(dataset, "db", "upgrade")
+            flask(dataset, "bank", "load")
+            flask(dataset, "demo", "seed", "--students", "30", "--days", "30")
+        else:
+            print(f"  {dataset.url}: a copy of {base.name}, its bank grown to {dataset.size:,}", flush=True)
+            dataset.copy_from(base)
+        bulk = ["demo", "bulk", "--questions", str(dataset.size), "--learners", str(LEARNERS)]
+        flask(dataset, *bulk, "--reviews", str(REVIEWS), quiet=False)
+        dataset.marker.write_text(datetime.now(UTC).isoformat() + "\n")
+        print(f"  made in {time.monotonic() - started:.0f} s", flush=True)
+    return datasets
 
 
 def free_port() -> int:
@@ -93,7 +169,7 @@ def gunicorn(app: str, env: dict[str, str]):
 class Learner:
     """A signed-in browser: cookies, the CSRF token, and the pages it needs."""
 
-    def __init__(self, base: str, email: str = BENCH_EMAIL, password: str = BENCH_PASSWORD):
+    def __init__(self, base: str, email: str = LEARNER, password: str = BENCH_PASSWORD):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
@@ -135,9 +211,9 @@ def wrk(url: str, cookie: str | None = None, seconds: int = SECONDS, body: str |
     return result
 
 
-def measure(name: str, url: str, cookie: str | None = None, body: str | None = None) -> dict:
+def measure(name: str, url: str, cookie: str | None = None, body: str | None = None, seconds: int = SECONDS) -> dict:
     wrk(url, cookie, seconds=2, body=body)  # warm the workers and the caches
-    result = {"name": name, "url": url.split("/", 3)[-1], **wrk(url, cookie, body=body)}
+    result = {"name": name, "url": url.split("/", 3)[-1], **wrk(url, cookie, seconds=seconds, body=body)}
     print(
         f"  {name:<28} {result['requests_per_s']:>9.1f} req/s   p50 {result['p50_ms']:6.2f} ms   "
         f"p95 {result['p95_ms']:6.2f} ms   p99 {result['p99_ms']:6.2f} ms   errors {result['errors']}"
@@ -147,56 +223,104 @@ def measure(name: str, url: str, cookie: str | None = None, body: str | None = N
     return result
 
 
-def main() -> None:
-    env = environment()
-    print(f"Preparing {env['DATABASE_URL']} ...", flush=True)
-    prepare(env)
+def baselines(dataset: Dataset) -> list[dict]:
+    with gunicorn("bench.baseline:create_baseline()", dataset.env) as base:
+        return [
+            measure("baseline: bare Flask", f"{base}/hello"),
+            measure("baseline: one SELECT", f"{base}/one-select"),
+        ]
+
+
+def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
+    """Every measured route of the app, signed in as the learners and teachers of the dataset."""
     results = []
-    print(f"wrk -t2 -c8, {SECONDS} s per route, gunicorn -w 2 on 127.0.0.1")
-    with gunicorn("bench.baseline:create_baseline()", env) as base:
-        results.append(measure("baseline: bare Flask", f"{base}/hello"))
-        results.append(measure("baseline: one SELECT", f"{base}/one-select"))
-    with gunicorn("quizapp:create_app()", env) as base:
-        results.append(measure("home, signed out", f"{base}/"))
+    with gunicorn("quizapp:create_app()", dataset.env) as base:
+
+        def run(name: str, url: str, cookie: str | None = None, body: str | None = None) -> None:
+            results.append(measure(name, url, cookie, body, seconds))
+
+        run("home, signed out", f"{base}/")
         learner = Learner(base)
-        results.append(measure("home, signed in (student)", f"{base}/", learner.cookie))
+        run("home, signed in (student)", f"{base}/", learner.cookie)
         token = learner.token()
         generate = urllib.parse.urlencode({"csrf_token": token, **QUIZ_FORM}, doseq=True)
-        results.append(measure("quiz: generate (10 items)", f"{base}/quiz/new", learner.cookie, generate))
+        run("quiz: generate (10 items)", f"{base}/quiz/new", learner.cookie, generate)
         question = learner.post("/quiz/new", QUIZ_FORM)  # a test-mode attempt of true/false items
-        results.append(measure("quiz: show a question", question, learner.cookie))
+        run("quiz: show a question", question, learner.cookie)
         answer = urllib.parse.urlencode({"csrf_token": token, "answer": "true"}) + "&key={KEY}"
-        results.append(measure("quiz: submit an answer", question, learner.cookie, answer))
-        results.append(measure("review: next card", f"{base}/review/", learner.cookie))
+        run("quiz: submit an answer", question, learner.cookie, answer)
+        run("review: next card", f"{base}/review/", learner.cookie)
         cards = learner.opener.open(f"{base}/review/?kind=flashcards").read().decode()
         flashcard = re.search(r"reveal=(\d+)", cards).group(1)
         rating = urllib.parse.urlencode({"csrf_token": token, "question_id": flashcard, "rating": "3"}) + "&key={KEY}"
-        results.append(measure("review: rate a card", f"{base}/review/rate", learner.cookie, rating))
-        student = Learner(base, "demo.student15@quizapp.example", "demo student password")
-        results.append(measure("progress: learner dashboard", f"{base}/progress", student.cookie))
-        teacher = Learner(base, "demo.teacher@quizapp.example", "demo teacher password")
+        run("review: rate a card", f"{base}/review/rate", learner.cookie, rating)
+        student = Learner(base, DASHBOARD_LEARNER)
+        run("progress: learner dashboard", f"{base}/progress", student.cookie)
+        email = TEACHERS["class view"]
+        teacher = Learner(base, email, TEACHER_PASSWORDS[email])
         classes = teacher.opener.open(f"{base}/teach/classes").read().decode()
         class_id = re.search(r'href="/teach/classes/(\d+)"', classes).group(1)
-        results.append(
-            measure("progress: class view (30)", f"{base}/teach/classes/{class_id}/progress", teacher.cookie)
-        )
-        results.append(measure("progress: item analysis", f"{base}/teach/analysis", teacher.cookie))
+        run("progress: class view (30)", f"{base}/teach/classes/{class_id}/progress", teacher.cookie)
+        email = TEACHERS["analysis"]
+        teacher = Learner(base, email, TEACHER_PASSWORDS[email])
+        run("progress: item analysis", f"{base}/teach/analysis", teacher.cookie)
+    return results
+
+
+HOT = {"quiz: show a question", "quiz: submit an answer", "review: next card", "review: rate a card"}
+SLOWER = {"quiz: generate (10 items)", "progress: learner dashboard", "progress: class view (30)"}
+SLOWER |= {"progress: item analysis"}
+
+
+def verdict(result: dict, one_select: float) -> str:
+    """The issue's targets: hot paths at least half the one-SELECT throughput with p95 under
+    50 ms; quiz generation and the dashboards p95 under 150 ms."""
+    if result["name"] in HOT:
+        ok = result["requests_per_s"] >= 0.5 * one_select and result["p95_ms"] < 50
+        return "meets ≥0.5× and p95 < 50 ms" if ok else "SHORT of ≥0.5× and p95 < 50 ms"
+    if result["name"] in SLOWER:
+        return "meets p95 < 150 ms" if result["p95_ms"] < 150 else "SHORT of p95 < 150 ms"
+    return ""
+
+
+def main() -> None:
+    print("Preparing the datasets (kept in bench/data/ between runs) ...", flush=True)
+    datasets = prepare()
+    large = datasets[-1]
+    print(f"\nwrk -t2 -c8, {SECONDS} s per route, gunicorn -w 2 on 127.0.0.1; {large.size:,} items ({large.url})")
+    results = baselines(large) + app_routes(large, SECONDS)
     one_select = results[1]["requests_per_s"]
-    print("\nRatio to the one-SELECT baseline (requests/s):")
+    print("\nRatio to the one-SELECT baseline (requests/s) and the targets:")
     for result in results:
         result["ratio_to_one_select"] = round(result["requests_per_s"] / one_select, 3)
-        print(f"  {result['name']:<28} {result['ratio_to_one_select']:.2f}")
+        result["target"] = verdict(result, one_select)
+        print(f"  {result['name']:<28} {result['ratio_to_one_select']:5.2f}   {result['target']}")
+    scaling = {large.size: results[2:]}
+    for dataset in datasets[:-1]:
+        print(f"\nScaling: {dataset.size:,} items, {SCALING_SECONDS} s per route ({dataset.url})")
+        scaling[dataset.size] = app_routes(dataset, SCALING_SECONDS)
+    sizes = sorted(scaling)
+    if len(sizes) > 1:
+        print("\nGrowth with the bank: requests/s and p95 (ms) at " + ", ".join(f"{n:,}" for n in sizes) + " items")
+        for i, result in enumerate(scaling[sizes[-1]]):
+            rates = " ".join(f"{scaling[n][i]['requests_per_s']:8.1f}" for n in sizes)
+            p95s = " ".join(f"{scaling[n][i]['p95_ms']:7.2f}" for n in sizes)
+            growth = scaling[sizes[0]][i]["requests_per_s"] / max(result["requests_per_s"], 0.1)
+            print(f"  {result['name']:<28} {rates}   p95 {p95s}   slowdown {growth:4.2f}×")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
     out = RESULTS / f"{stamp}.json"
-    database = env["DATABASE_URL"].split(":", 1)[0]
-    out.write_text(
-        json.dumps(
-            {"date": stamp, "database": database, "seconds": SECONDS, "cores": os.cpu_count(), "results": results},
-            indent=2,
-        )
-        + "\n"
-    )
+    summary = {
+        "date": stamp,
+        "database": large.url.split(":", 1)[0],
+        "seconds": SECONDS,
+        "scaling_seconds": SCALING_SECONDS,
+        "cores": os.cpu_count(),
+        "dataset": {"questions": large.size, "learners": LEARNERS, "review_logs": REVIEWS},
+        "results": results,
+        "scaling": {str(n): rows for n, rows in scaling.items()},
+    }
+    out.write_text(json.dumps(summary, indent=2) + "\n")
     print(f"\nwrote {out.relative_to(ROOT)}")
 
 

@@ -5,9 +5,10 @@ import sys
 import click
 from flask import current_app
 
+from quizapp.database import refresh_statistics
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.progress import bp, demo
+from quizapp.progress import bp, bulk, demo
 
 
 @bp.cli.command("seed")
@@ -23,6 +24,34 @@ def seed_command(students: int, days: int) -> None:
     except ValueError as problem:
         db.session.rollback()
         raise click.ClickException(str(problem)) from None
+    refresh_statistics()
     click.echo(f"Demo class ready: {made.reviews} reviews and {made.quizzes} quizzes over {days} days.")
     click.echo(f"  teacher: {made.teacher} / password: {demo.TEACHER_PASSWORD}")
     click.echo(f"  students: {made.students[0]} … {made.students[-1]} / password: {demo.STUDENT_PASSWORD}")
+
+
+@bp.cli.command("bulk")
+@click.option("--questions", default=100_000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--learners", default=1_000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--reviews", default=1_000_000, show_default=True, type=click.IntRange(0, 100_000_000))
+def bulk_command(questions: int, learners: int, reviews: int) -> None:
+    """Grow the bank with copies of the curated items, add learners with review histories (for `make bench`)."""
+    if current_app.config.get("ENVIRONMENT") == "production":
+        raise click.ClickException("demo data is never made under the production configuration")
+    now = utcnow()
+    try:
+        with click.progressbar(length=questions, label="Bank", file=sys.stderr) as bar:
+            bar.update(questions - max(questions - bulk.active_questions(), 0))
+            added = bulk.grow_bank(questions, now, progress=bar.update)
+        made = bulk.make_learners(learners, now)
+        with click.progressbar(length=learners, label="Histories", file=sys.stderr) as bar:
+            report = bulk.write_histories(reviews, now, progress=bar.update)
+    except ValueError as problem:
+        db.session.rollback()
+        raise click.ClickException(str(problem)) from None
+    refresh_statistics()
+    click.echo(
+        f"Bulk data ready: {added} questions and {made} learners added; {report.histories} new histories "
+        f"with {report.cards} cards and {report.reviews} reviews."
+    )
+    click.echo(f"  learners: {bulk.learner_email(1)} … {bulk.learner_email(learners)} / password: {bulk.PASSWORD}")
