@@ -38,7 +38,8 @@ RESULTS = ROOT / "bench" / "results"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SCALING_SECONDS = int(os.environ.get("BENCH_SCALING_SECONDS", "5"))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")]
-LEARNERS, REVIEWS = 1_000, 1_000_000
+LEARNERS = int(os.environ.get("BENCH_LEARNERS", "1000"))
+REVIEWS = int(os.environ.get("BENCH_REVIEWS", "1000000"))
 # The public demo credentials of `flask demo bulk` and `flask demo seed`.
 BENCH_PASSWORD = "bulk learner password"  # noqa: S105
 LEARNER, DASHBOARD_LEARNER = "bulk.learner0001@quizapp.example", "bulk.learner0002@quizapp.example"
@@ -100,8 +101,13 @@ class Dataset:
                 connection.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
 
     @property
+    def recipe(self) -> str:
+        return f"{self.size} questions, {LEARNERS} learners, {REVIEWS} reviews\n"
+
+    @property
     def ready(self) -> bool:
-        return self.marker.exists() and self.exists()
+        """Made to this recipe and still there (a rerun starts at once)."""
+        return self.marker.exists() and self.marker.read_text() == self.recipe and self.exists()
 
 
 def flask(dataset: Dataset, *args: str, quiet: bool = True) -> None:
@@ -131,7 +137,7 @@ def prepare() -> list[Dataset]:
             dataset.copy_from(base)
         bulk = ["demo", "bulk", "--questions", str(dataset.size), "--learners", str(LEARNERS)]
         flask(dataset, *bulk, "--reviews", str(REVIEWS), quiet=False)
-        dataset.marker.write_text(datetime.now(UTC).isoformat() + "\n")
+        dataset.marker.write_text(dataset.recipe)
         print(f"  made in {time.monotonic() - started:.0f} s", flush=True)
     return datasets
 

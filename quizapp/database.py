@@ -1,5 +1,8 @@
 """Engine set-up: SQLite made safe for several worker processes."""
 
+import math
+import sqlite3
+
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -15,6 +18,10 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL"):
         cursor.execute(f"PRAGMA {pragma}")
+    try:  # SQLite's math functions are a compile-time option; the forgetting curve needs power()
+        cursor.execute("SELECT power(2.0, 0.5)")
+    except sqlite3.OperationalError:
+        dbapi_connection.create_function("power", 2, math.pow, deterministic=True)
     cursor.close()
 
 

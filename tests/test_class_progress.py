@@ -136,3 +136,30 @@ def test_the_question_page_shows_its_statistics(app, client, auth, seeded):
         question_id = db.session.scalar(sa.select(SetItem.question_id).order_by(SetItem.position).limit(1))
     page = client.get(f"/teach/questions/{question_id}").get_data(as_text=True)
     assert re.search(r"This version: \d+ attempts?", page) and "facility" in page
+
+
+def test_predicted_recall_in_sql_agrees_with_the_forgetting_curve(app, seeded):
+    from quizapp.bank.models import Question, Topic
+    from quizapp.progress.classroom import predicted_recall
+    from quizapp.progress.memory import recall
+    from quizapp.review.models import Card
+
+    on = utcnow() + timedelta(days=9)
+    with app.app_context():
+        student = db.session.scalar(sa.select(Enrolment.user_id).limit(1))
+        war = db.session.scalar(sa.select(Topic.path).where(Topic.slug == "war"))
+        cards = db.session.execute(
+            sa.select(Card.stability, Card.last_review)
+            .join(Question, Question.id == Card.question_id)
+            .join(Topic, Topic.id == Question.topic_id)
+            .where(Card.user_id == student, Card.reps > 0, Topic.path.startswith(war), Question.status == "active")
+        ).all()
+        items = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Question)
+            .join(Topic, Topic.id == Question.topic_id)
+            .where(Topic.path.startswith(war), Question.status == "active")
+        )
+        predicted = predicted_recall([student], on)[student]["war"]
+    expected = sum(recall(s, (on - last).total_seconds() / 86400) for s, last in cards) / items
+    assert cards and predicted == pytest.approx(expected, rel=1e-6)

@@ -47,3 +47,39 @@ def test_foreign_keys_are_enforced(app):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_sqlite_without_math_functions_gets_power_from_python():
+    import sqlite3
+
+    from quizapp.database import _on_sqlite_connect
+
+    class Bare:
+        """A connection whose SQLite was built without math functions."""
+
+        def __init__(self):
+            self.inner = sqlite3.connect(":memory:")
+            self.isolation_level = ""
+            self.functions = {}
+
+        def cursor(self):
+            outer = self
+
+            class Cursor:
+                def execute(self, sql):
+                    if "power(" in sql and "power" not in outer.functions:
+                        raise sqlite3.OperationalError("no such function: power")
+                    return outer.inner.execute(sql)
+
+                def close(self):
+                    pass
+
+            return Cursor()
+
+        def create_function(self, name, arity, function, deterministic=False):
+            self.functions[name] = function
+            self.inner.create_function(name, arity, function, deterministic=deterministic)
+
+    connection = Bare()
+    _on_sqlite_connect(connection, None)
+    assert connection.functions["power"](2.0, 0.5) == pytest.approx(2**0.5)

@@ -12,7 +12,7 @@ from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.classes.models import Classroom
 from quizapp.classes.services import class_assignments, class_progress, roster
 from quizapp.extensions import db
-from quizapp.progress.memory import days_since, recall
+from quizapp.progress.memory import days_since, recall_sql
 from quizapp.progress.services import topic_mastery
 from quizapp.review.models import Card, ReviewLog
 
@@ -105,20 +105,21 @@ def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> Clas
 
 def predicted_recall(user_ids: list[int], on: datetime) -> dict[int, dict[str, float]]:
     """Per student and top-level topic, the mean predicted recall of the topic's active items on a date
-    (items never studied count as 0), from each card's FSRS state: two queries."""
+    (items never studied count as 0), from each card's FSRS state, summed in SQL: two queries."""
     roots = db.session.execute(sa.select(Topic.slug, Topic.path).where(Topic.parent_id.is_(None))).all()
     root_of = sa.case(*[(Topic.path.startswith(path, autoescape=True), slug) for slug, path in roots], else_=None)
     totals = summary.per_root(roots)
     sums: dict[int, dict[str, float]] = {user: dict.fromkeys(totals, 0.0) for user in user_ids}
     rows = db.session.execute(
-        sa.select(Card.user_id, root_of, Card.stability, days_since(Card.last_review, on))
+        sa.select(Card.user_id, root_of, sa.func.sum(recall_sql(Card.stability, days_since(Card.last_review, on))))
         .join(Question, Question.id == Card.question_id)
         .join(Topic, Topic.id == Question.topic_id)
         .where(Card.user_id.in_(user_ids), Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
+        .group_by(Card.user_id, root_of)
     )
-    for user, slug, stability, days in rows:
+    for user, slug, total in rows:
         if slug in sums[user]:
-            sums[user][slug] += recall(stability, days or 0.0)
+            sums[user][slug] = total or 0.0
     return {
         user: {slug: (total / totals[slug] if totals[slug] else 0.0) for slug, total in topics.items()}
         for user, topics in sums.items()

@@ -35,3 +35,12 @@ def recall(stability: float | None, days: float) -> float:
     if not stability:
         return 0.0
     return (1 + FACTOR * max(days, 0.0) / stability) ** DECAY
+
+
+def recall_sql(stability, days):
+    """SQL: `recall` of a card's stability after `days` (0 for a card without stability)."""
+    elapsed = sa.case((days > 0, days), else_=0.0)
+    return sa.case(
+        (stability > 0, sa.func.power(1 + FACTOR * elapsed / stability, DECAY)),
+        else_=0.0,
+    )
