@@ -42,7 +42,9 @@ LEARNERS = int(os.environ.get("BENCH_LEARNERS", "1000"))
 REVIEWS = int(os.environ.get("BENCH_REVIEWS", "1000000"))
 # The public demo credentials of `flask demo bulk` and `flask demo seed`.
 BENCH_PASSWORD = "bulk learner password"  # noqa: S105
+# One learner each, so that the ratings of one run do not pile up in another's day.
 LEARNER, DASHBOARD_LEARNER = "bulk.learner0001@quizapp.example", "bulk.learner0002@quizapp.example"
+RATER = "bulk.learner0003@quizapp.example"
 TEACHERS = {"class view": "bulk.teacher@quizapp.example", "analysis": "demo.teacher@quizapp.example"}
 TEACHER_PASSWORDS = {TEACHERS["class view"]: BENCH_PASSWORD, TEACHERS["analysis"]: "demo teacher password"}
 
@@ -256,10 +258,11 @@ def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
         answer = urllib.parse.urlencode({"csrf_token": token, "answer": "true"}) + "&key={KEY}"
         run("quiz: submit an answer", question, learner.cookie, answer)
         run("review: next card", f"{base}/review/", learner.cookie)
-        cards = learner.opener.open(f"{base}/review/?kind=flashcards").read().decode()
+        rater = Learner(base, RATER)
+        cards = rater.opener.open(f"{base}/review/?kind=flashcards").read().decode()
         flashcard = re.search(r"reveal=(\d+)", cards).group(1)
-        rating = urllib.parse.urlencode({"csrf_token": token, "question_id": flashcard, "rating": "3"}) + "&key={KEY}"
-        run("review: rate a card", f"{base}/review/rate", learner.cookie, rating)
+        fields = {"csrf_token": rater.token(), "question_id": flashcard, "rating": "3"}
+        run("review: rate a card", f"{base}/review/rate", rater.cookie, urllib.parse.urlencode(fields) + "&key={KEY}")
         student = Learner(base, DASHBOARD_LEARNER)
         run("progress: learner dashboard", f"{base}/progress", student.cookie)
         email = TEACHERS["class view"]

@@ -50,6 +50,7 @@ def test_a_bank_larger_than_the_window_is_sampled_with_every_topic_in_its_share(
     from quizapp.quiz import services
 
     monkeypatch.setattr(services, "WINDOW", 40)
+    monkeypatch.setattr(services, "MIN_SHARE", 5)
     with app.app_context():
         make_large_bank(400)
         paths = services.topic_paths(["war", "split"])

@@ -100,7 +100,8 @@ def questions_in_scope(user: User) -> sa.Select:
         .join(QuestionSet, QuestionSet.id == SetItem.set_id)
         .where(QuestionSet.owner_id == user.id)
     )
-    return sa.select(Question.id).where(sa.or_(Question.owner_id == user.id, Question.id.in_(in_sets)))
+    # A union of two index lookups: an OR of the two would make the database read the whole bank.
+    return sa.union(sa.select(Question.id).where(Question.owner_id == user.id), in_sets)
 
 
 @dataclass

@@ -59,7 +59,8 @@ def topic_paths(slugs: list[str]) -> list[str]:
     return list(db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(slugs)).order_by(Topic.path)))
 
 
-WINDOW = 500  # the most candidates a quiz is drawn from; a bank with more matching items is sampled
+WINDOW = 200  # the most candidates a quiz is drawn from; a bank with more matching items is sampled
+MIN_SHARE = 50  # but never fewer from a chosen topic than the longest quiz
 
 
 def candidate_pool(
@@ -106,7 +107,7 @@ def candidate_pool(
             sa.select(sa.func.min(Question.id)).scalar_subquery(), sa.select(sa.func.max(Question.id)).scalar_subquery()
         )
     ).one()
-    share = max(WINDOW // len(paths), 1)
+    share = max(WINDOW // len(paths), MIN_SHARE)
     sampled: dict[int, Candidate] = {}  # nested subtrees may share items
     for path in paths:  # up to `share` in id order from a random point, wrapping round to the start
         pivot = rng.randint(lowest, highest)

@@ -57,6 +57,9 @@ class Card(db.Model):
         self.due, self.last_review, self.reps, self.lapses = memory.due, memory.last_review, memory.reps, memory.lapses
 
 
+COUNTED = sa.text('"before" IS NOT NULL AND undone_at IS NULL')
+
+
 class ReviewLog(db.Model):
     """One rating of one card: when, how, from where, and the memory before and after.
 
@@ -83,6 +86,18 @@ class ReviewLog(db.Model):
 
     __table_args__ = (
         sa.Index("ix_review_logs_user_reviewed", "user_id", "reviewed_at"),
+        # Reviews of learnt cards, not undone: what retention and lapse rates count (migration 0006).
+        sa.Index(
+            "ix_review_logs_user_counted",
+            "user_id",
+            "reviewed_at",
+            "rating",
+            sqlite_where=COUNTED,
+            postgresql_where=COUNTED,
+        ),
+        sa.Index(
+            "ix_review_logs_version_counted", "version_id", "rating", sqlite_where=COUNTED, postgresql_where=COUNTED
+        ),
         sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating_range"),
         sa.CheckConstraint("origin IN ('review', 'quiz')", name="origin_known"),
     )
