@@ -2,9 +2,10 @@
 
 import math
 import sqlite3
+from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -33,10 +34,28 @@ def _on_sqlite_begin(conn) -> None:
     # when two of them upgrade a shared lock at once (RECIPES.md). Pages fetched with
     # GET never write (state changes only by POST), so they read from a WAL snapshot
     # without taking the write lock and never wait for a writer.
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if has_request_context() and (request.method in READ_ONLY_METHODS or g.get("reading_only")):
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def reading_first():
+    """Do a POST's reads in a transaction of their own that takes no write lock, then end it.
+
+    A POST that reads much before a short write (planning a quiz) would otherwise hold
+    SQLite's write lock for all of it, and queue every other worker's writes behind it;
+    this way workers plan side by side and queue only for the write that follows. The reads
+    are a consistent snapshot, as any GET's; what was planned is written in a new transaction.
+    """
+    db.session.commit()  # end the transaction the request began (nothing written yet)
+    g.reading_only = True
+    try:
+        yield
+    finally:
+        db.session.commit()
+        g.reading_only = False
 
 
 def configure_engine(app: Flask) -> None:

@@ -83,3 +83,34 @@ def test_sqlite_without_math_functions_gets_power_from_python():
     connection = Bare()
     _on_sqlite_connect(connection, None)
     assert connection.functions["power"](2.0, 0.5) == pytest.approx(2**0.5)
+
+
+def test_a_post_that_reads_first_leaves_the_write_lock_to_others_while_it_reads(app):
+    """Planning a quiz reads from a snapshot; another worker can write meanwhile."""
+    import sqlite3
+
+    from quizapp.database import reading_first
+
+    def another_worker_writes() -> bool:
+        other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO site_settings (key, value) VALUES ('probe', '1')")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:  # database is locked
+            return False
+        finally:
+            other.close()
+
+    with app.test_request_context("/quiz/new", method="POST"):
+        if db.engine.dialect.name != "sqlite":
+            return  # PostgreSQL has no database-wide write lock
+        db.session.execute(sa.text("SELECT count(*) FROM users"))
+        assert not another_worker_writes()  # an ordinary POST holds the lock from its first statement
+        with reading_first():
+            db.session.execute(sa.text("SELECT count(*) FROM users"))
+            assert another_worker_writes()
+        db.session.execute(sa.text("SELECT count(*) FROM users"))
+        assert not another_worker_writes()  # the write that follows takes it again
+        db.session.rollback()

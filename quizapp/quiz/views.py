@@ -8,6 +8,7 @@ from flask_login import current_user
 from quizapp.auth.access import signed_in
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
+from quizapp.database import reading_first
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.quiz import bp, services
@@ -40,7 +41,8 @@ def new():
             time_limit_minutes=form.time_limit.data if form.mode.data == Mode.TEST else None,
             pages=[form.page.data] if form.page.data else [],
         )
-        plan = services.plan_quiz(current_user.id, rules, utcnow())
+        with reading_first():
+            plan = services.plan_quiz(current_user.id, rules, utcnow())
         if plan.picked and (len(plan.picked) == rules.length or form.accept_shorter.data):
             attempt = services.start_attempt(current_user.id, plan, utcnow())
             db.session.commit()
@@ -149,7 +151,8 @@ def retake(attempt_id: int):
     attempt = _owned_attempt(attempt_id)
     if attempt.assignment_id is not None:  # an assignment's attempts are counted by the assignment
         return _retake_assignment(attempt.assignment_id)
-    plan = services.plan_quiz(current_user.id, services.QuizRules.from_settings(attempt.settings), utcnow())
+    with reading_first():
+        plan = services.plan_quiz(current_user.id, services.QuizRules.from_settings(attempt.settings), utcnow())
     if not plan.picked:
         flash("No question matches those settings any more.", "error")
         return redirect(url_for("quiz.new"))
