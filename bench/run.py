@@ -333,5 +333,33 @@ def main() -> None:
     print(f"\nwrote {out.relative_to(ROOT)}")
 
 
+def markdown(path: Path) -> str:
+    """The README's tables for a results file: `python bench/run.py --table [FILE]`."""
+    data = json.loads(path.read_text())
+    lines = [
+        "| route | req/s | p50 ms | p95 ms | p99 ms | × one SELECT | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in data["results"]:
+        lines.append(
+            f"| {r['name']} | {r['requests_per_s']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} "
+            f"| {r['ratio_to_one_select']:.2f} | {r.get('target', '')} |"
+        )
+    sizes = sorted(data.get("scaling", {}), key=int)
+    if len(sizes) > 1:
+        heads = " | ".join(f"{int(n):,} items" for n in sizes)
+        lines += ["", f"| route (req/s, p95 ms) | {heads} |", "| --- |" + " ---: |" * len(sizes)]
+        for i, r in enumerate(data["scaling"][sizes[-1]]):
+            cells = " | ".join(
+                f"{data['scaling'][n][i]['requests_per_s']:.0f}, {data['scaling'][n][i]['p95_ms']:.0f}" for n in sizes
+            )
+            lines.append(f"| {r['name']} | {cells} |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--table"]:
+        chosen = Path(sys.argv[2]) if len(sys.argv) > 2 else max(RESULTS.glob("*.json"))
+        print(markdown(chosen))
+    else:
+        main()

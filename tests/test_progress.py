@@ -192,3 +192,16 @@ def test_the_dashboard_stays_within_the_same_bound(app, client, auth, queries, l
     with queries() as statements:
         assert client.get("/progress").status_code == 200
     assert 0 < len(statements) <= 10, len(statements)
+
+
+def test_the_heatmap_has_a_cell_for_every_day_of_the_year_up_to_today():
+    from datetime import date
+
+    from quizapp.progress.charts import heatmap_cells
+
+    today = date(2026, 11, 27)  # a Friday: the last column stops at Friday
+    svg = str(heatmap_cells({today: 4, today - timedelta(days=1): 1, today - timedelta(days=9): 2}, today))
+    assert svg.count("<rect") == 364 + today.weekday() + 1
+    assert "<title>2026-11-27: 4 reviews</title>" in svg and "<title>2026-11-26: 1 review</title>" in svg
+    assert svg.count('fill="#1e6b3a"') == 1  # the busiest day in the darkest green
+    assert svg.count('fill="#e6e9ee"') == svg.count("<rect") - 3  # days without reviews

@@ -12,8 +12,10 @@ from quizapp.auth.access import signed_in, teacher_required
 from quizapp.bank.types import get_type
 from quizapp.classes.services import owned_class
 from quizapp.models import utcnow
-from quizapp.progress import bp, items, services
+from quizapp.progress import bp, charts, items, services
 from quizapp.progress import classroom as classroom_services
+
+bp.add_app_template_global(charts.heatmap_cells, "heatmap_cells")
 
 
 @bp.get("/progress")
