@@ -44,7 +44,9 @@ def learner(app):
         for question, (stability, days_ago, due_in) in zip(
             # Due in 2.5 days, not half a day: that fell on today's learning day (it starts at
             # 04:00) whenever the tests ran between 04:00 and 16:00 UTC.
-            questions, ((10.0, 2, 5), (3.0, 3, 2.5), (1.0, 6, -1)), strict=False
+            questions,
+            ((10.0, 2, 5), (3.0, 3, 2.5), (1.0, 6, -1)),
+            strict=False,
         ):
             db.session.add(
                 Card(
