@@ -47,14 +47,27 @@ def empty_tables(app) -> None:
     """Delete every row (the schema stays): TRUNCATE on PostgreSQL, deferred-FK deletes on SQLite."""
     with app.app_context():
         tables = [t for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            else:
-                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-                for table in tables:
-                    conn.execute(table.delete())
+            return
+        # Every table is emptied, so there is nothing for the foreign keys to check. With them on,
+        # SQLite checks each deleted parent row against its child tables, some through columns
+        # without an index: emptying after the 20,000-card query test took over two minutes.
+        raw = db.engine.raw_connection()
+        try:
+            sqlite = raw.driver_connection
+            sqlite.execute("PRAGMA foreign_keys = OFF")  # outside any transaction
+            sqlite.execute("BEGIN IMMEDIATE")
+            for table in tables:
+                sqlite.execute(f'DELETE FROM "{table.name}"')  # noqa: S608 - the app's own table names
+            sqlite.execute("COMMIT")
+            sqlite.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            raw.invalidate()  # never hand back a connection with its checks off
+            raise
+        raw.close()
 
 
 @pytest.fixture
