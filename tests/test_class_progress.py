@@ -57,12 +57,12 @@ def test_class_view_shows_mastery_behind_and_predicted_recall(app, client, auth,
 
 
 def test_predicted_recall_falls_with_time(app, seeded):
-    from quizapp.progress.classroom import predicted_recall
+    from quizapp.progress.services import topic_memory
 
     with app.app_context():
         students = list(db.session.scalars(sa.select(Enrolment.user_id)))
-        soon = predicted_recall(students, utcnow() + timedelta(days=1))
-        later = predicted_recall(students, utcnow() + timedelta(days=200))
+        soon = topic_memory(students, utcnow(), utcnow() + timedelta(days=1))[1]
+        later = topic_memory(students, utcnow(), utcnow() + timedelta(days=200))[1]
     assert all(later[s][t] <= soon[s][t] for s in students for t in soon[s])
     assert any(later[s][t] < soon[s][t] for s in students for t in soon[s])
 
@@ -140,8 +140,8 @@ def test_the_question_page_shows_its_statistics(app, client, auth, seeded):
 
 def test_predicted_recall_in_sql_agrees_with_the_forgetting_curve(app, seeded):
     from quizapp.bank.models import Question, Topic
-    from quizapp.progress.classroom import predicted_recall
     from quizapp.progress.memory import recall
+    from quizapp.progress.services import topic_memory
     from quizapp.review.models import Card
 
     on = utcnow() + timedelta(days=9)
@@ -160,6 +160,6 @@ def test_predicted_recall_in_sql_agrees_with_the_forgetting_curve(app, seeded):
             .join(Topic, Topic.id == Question.topic_id)
             .where(Topic.path.startswith(war), Question.status == "active")
         )
-        predicted = predicted_recall([student], on)[student]["war"]
+        predicted = topic_memory([student], on, on)[1][student]["war"]
     expected = sum(recall(s, (on - last).total_seconds() / 86400) for s, last in cards) / items
     assert cards and predicted == pytest.approx(expected, rel=1e-6)

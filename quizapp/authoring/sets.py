@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
+from quizapp.bank.models import Question, QuestionVersion, Tag, Topic
 from quizapp.extensions import db
 from quizapp.quiz.generation import Candidate, pick_questions
-from quizapp.quiz.services import Plan, QuizRules, due_questions, last_scores
+from quizapp.quiz.services import Plan, QuizRules, active_candidates, due_questions, last_scores
 
 MAX_ITEMS = 200
 
@@ -114,20 +114,7 @@ def plan_from_set(user_id: int, question_set: QuestionSet, now: datetime, seed: 
     """The questions a learner gets from a set: its chosen items (shuffled if the set says so),
     then `count` items drawn by its rules with the quiz generator's preferences."""
     seed = secrets.randbits(48) if seed is None else seed
-    columns = (
-        Question.id,
-        Question.current_version_id,
-        Topic.path,
-        QuestionVersion.difficulty,
-        Question.fact,
-        Question.type,
-    )
-    base = (
-        sa.select(*columns)
-        .join(Topic, Topic.id == Question.topic_id)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.status == QuestionStatus.ACTIVE, Question.type != "flashcard")
-    )
+    base = active_candidates().where(Question.type != "flashcard")
     chosen = [
         Candidate(*row)
         for row in db.session.execute(

@@ -7,13 +7,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from quizapp.auth.models import User
-from quizapp.bank import summary
-from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.classes.models import Classroom
 from quizapp.classes.services import class_assignments, class_progress, roster
 from quizapp.extensions import db
-from quizapp.progress.memory import days_since, mastered, recall_sql
-from quizapp.progress.services import TopicMastery
+from quizapp.progress.services import root_topics, topic_memory
 from quizapp.review.models import Card, ReviewLog
 
 OVERDUE_LIMIT, RETENTION_FLOOR, MIN_REVIEWS = 20, 0.70, 10
@@ -42,10 +39,8 @@ class ClassView:
 def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> ClassView:
     students = roster(classroom)
     ids = [s.id for s in students]
-    roots = db.session.execute(
-        sa.select(Topic.slug, Topic.title, Topic.path).where(Topic.parent_id.is_(None)).order_by(Topic.position)
-    ).all()
-    mastery, predicted = class_memory(ids, roots, now, exam_date) if ids else ({}, {})
+    roots = root_topics()
+    mastery, predicted = topic_memory(ids, now, exam_date, roots) if ids else ({}, {})
     assignments = class_assignments(classroom)
     progress = class_progress(classroom, students, assignments)
     overdue = (
@@ -90,45 +85,6 @@ def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> Clas
             behind.append(Behind(student, late, share, reasons))
     topics = [(slug, title) for slug, title, _ in roots]
     return ClassView(students, mastery, assignments, progress, behind, exam_date, predicted, topics)
-
-
-def class_memory(
-    user_ids: list[int], roots: list, now: datetime, on: datetime
-) -> tuple[dict[int, list[TopicMastery]], dict[int, dict[str, float]]]:
-    """Per student and top-level topic (roots: slug, title, path): how many active items they have
-    mastered now, and the mean predicted recall of the topic's items on a date (items never studied
-    count as 0), from each card's FSRS state, counted and summed in SQL: one query over the cards."""
-    root_of = sa.case(*[(Topic.path.startswith(path, autoescape=True), slug) for slug, _, path in roots], else_=None)
-    totals = summary.per_root([(slug, path) for slug, _, path in roots])
-    rows = db.session.execute(
-        sa.select(
-            Card.user_id,
-            root_of,
-            sa.func.count().filter(mastered(now)),
-            sa.func.sum(recall_sql(Card.stability, days_since(Card.last_review, on))),
-        )
-        .join(Question, Question.id == Card.question_id)
-        .join(Topic, Topic.id == Question.topic_id)
-        .where(Card.user_id.in_(user_ids), Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
-        .group_by(Card.user_id, root_of)
-    ).all()
-    known = {(user, slug): count for user, slug, count, _ in rows}
-    recalled = {(user, slug): total or 0.0 for user, slug, _, total in rows}
-    mastery = {
-        user: [TopicMastery(slug, title, totals.get(slug, 0), known.get((user, slug), 0)) for slug, title, _ in roots]
-        for user in user_ids
-    }
-    predicted = {
-        user: {slug: recalled.get((user, slug), 0.0) / total for slug, total in totals.items() if total}
-        for user in user_ids
-    }
-    return mastery, predicted
-
-
-def predicted_recall(user_ids: list[int], on: datetime) -> dict[int, dict[str, float]]:
-    """Per student and top-level topic, the mean predicted recall of the topic's active items on a date."""
-    roots = db.session.execute(sa.select(Topic.slug, Topic.title, Topic.path).where(Topic.parent_id.is_(None))).all()
-    return class_memory(user_ids, roots, on, on)[1]
 
 
 def grades_rows(view: ClassView) -> list[list[str]]:

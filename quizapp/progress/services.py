@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from quizapp.bank import summary
 from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.extensions import db
-from quizapp.progress.memory import days_since, mastered, recall
+from quizapp.progress.memory import days_since, mastered, recall, recall_sql
 from quizapp.quiz.models import QuizAttempt
 from quizapp.review.models import Card, ReviewLog
 from quizapp.review.services import DAY_STARTS_AT
@@ -149,30 +149,53 @@ def _lookup(counts: dict, day: date) -> int:
     return counts.get(str(day), 0) + counts.get(day, 0)
 
 
-def topic_mastery(user_ids: list[int], now: datetime) -> dict[int, list[TopicMastery]]:
-    """Per learner and top-level topic: how many active items there are, and how many they have
-    mastered (predicted recall now at least 0.9). Two queries for any number of learners."""
-    roots = db.session.execute(
+def root_topics() -> list:
+    """The top-level topics as (slug, title, path), in their order."""
+    return db.session.execute(
         sa.select(Topic.slug, Topic.title, Topic.path).where(Topic.parent_id.is_(None)).order_by(Topic.position)
     ).all()
+
+
+def topic_memory(
+    user_ids: list[int], now: datetime, on: datetime | None = None, roots: list | None = None
+) -> tuple[dict[int, list[TopicMastery]], dict[int, dict[str, float]]]:
+    """Per learner and top-level topic: how many of its active items they have mastered now
+    (predicted recall at least 0.9), and the mean predicted recall of its items on a date
+    (`on`, now by default; items never studied count as 0), counted and summed in SQL from
+    each card's FSRS state: one query over the cards, for any number of learners."""
+    roots = root_topics() if roots is None else roots
+    if not roots:
+        return {user: [] for user in user_ids}, {user: {} for user in user_ids}
     root_of = sa.case(*[(Topic.path.startswith(path, autoescape=True), slug) for slug, _, path in roots], else_=None)
-    totals = summary.per_root([(slug, path) for slug, _, path in roots]) if roots else {}
-    known = (
-        db.session.execute(
-            sa.select(Card.user_id, root_of, sa.func.count())
-            .join(Question, Question.id == Card.question_id)
-            .join(Topic, Topic.id == Question.topic_id)
-            .where(Card.user_id.in_(user_ids), Question.status == QuestionStatus.ACTIVE, mastered(now))
-            .group_by(Card.user_id, root_of)
-        ).all()
-        if roots
-        else []
-    )
-    counts = {(user, slug): n for user, slug, n in known}
-    return {
-        user: [TopicMastery(slug, title, totals.get(slug, 0), counts.get((user, slug), 0)) for slug, title, _ in roots]
+    totals = summary.per_root([(slug, path) for slug, _, path in roots])
+    rows = db.session.execute(
+        sa.select(
+            Card.user_id,
+            root_of,
+            sa.func.count().filter(mastered(now)),
+            sa.func.sum(recall_sql(Card.stability, days_since(Card.last_review, on or now))),
+        )
+        .join(Question, Question.id == Card.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Card.user_id.in_(user_ids), Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
+        .group_by(Card.user_id, root_of)
+    ).all()
+    known = {(user, slug): count for user, slug, count, _ in rows}
+    recalled = {(user, slug): total or 0.0 for user, slug, _, total in rows}
+    mastery = {
+        user: [TopicMastery(slug, title, totals.get(slug, 0), known.get((user, slug), 0)) for slug, title, _ in roots]
         for user in user_ids
     }
+    predicted = {
+        user: {slug: recalled.get((user, slug), 0.0) / total for slug, total in totals.items() if total}
+        for user in user_ids
+    }
+    return mastery, predicted
+
+
+def topic_mastery(user_ids: list[int], now: datetime) -> dict[int, list[TopicMastery]]:
+    """Per learner and top-level topic: how many active items there are, and how many they have mastered."""
+    return topic_memory(user_ids, now)[0]
 
 
 @dataclass

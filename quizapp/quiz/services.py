@@ -59,6 +59,23 @@ def topic_paths(slugs: list[str]) -> list[str]:
     return list(db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(slugs)).order_by(Topic.path)))
 
 
+def active_candidates():
+    """Active questions as quiz candidates (the columns of `Candidate`), for a caller to narrow."""
+    return (
+        sa.select(
+            Question.id,
+            Question.current_version_id,
+            Topic.path,
+            QuestionVersion.difficulty,
+            Question.fact,
+            Question.type,
+        )
+        .join(Topic, Topic.id == Question.topic_id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.status == QuestionStatus.ACTIVE)
+    )
+
+
 WINDOW = 200  # the most candidates a quiz is drawn from; a bank with more matching items is sampled
 MIN_SHARE = 50  # but never fewer from a chosen topic than the longest quiz
 
@@ -75,24 +92,11 @@ def candidate_pool(
     """
     if not paths:
         return []
-    query = (
-        sa.select(
-            Question.id,
-            Question.current_version_id,
-            Topic.path,
-            QuestionVersion.difficulty,
-            Question.fact,
-            Question.type,
-        )
-        .join(Topic, Topic.id == Question.topic_id)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(
-            Question.status == QuestionStatus.ACTIVE,
-            Question.slug.is_not(None),
-            Question.type.in_([t for t in types if t in QUIZ_TYPES]),
-            QuestionVersion.difficulty.in_(difficulties),
-            Question.source_page.in_(pages) if pages else sa.true(),
-        )
+    query = active_candidates().where(
+        Question.slug.is_not(None),
+        Question.type.in_([t for t in types if t in QUIZ_TYPES]),
+        QuestionVersion.difficulty.in_(difficulties),
+        Question.source_page.in_(pages) if pages else sa.true(),
     )
 
     def within(subtrees: list[str]):
