@@ -19,11 +19,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from quizapp.auth.models import SiteSetting
-from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic, question_tags
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.extensions import db
 
 REVISION = "bank_revision"
-_BANK_TABLES = {Question.__table__, QuestionVersion.__table__, Topic.__table__, question_tags}
+_BANK_TABLES = {Question.__table__, QuestionVersion.__table__, Topic.__table__}  # a tag change marks its question
 
 
 def bank_changed(session: Session | None = None) -> None:

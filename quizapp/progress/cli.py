@@ -41,7 +41,7 @@ def bulk_command(questions: int, learners: int, reviews: int) -> None:
     now = utcnow()
     try:
         with click.progressbar(length=questions, label="Bank", file=sys.stderr) as bar:
-            bar.update(questions - max(questions - bulk.active_questions(), 0))
+            bar.update(min(bulk.active_questions(), questions))  # what the bank already holds
             added = bulk.grow_bank(questions, now, progress=bar.update)
         made = bulk.make_learners(learners, now)
         with click.progressbar(length=learners, label="Histories", file=sys.stderr) as bar:
