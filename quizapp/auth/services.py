@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.auth.codes import code_hash
 from quizapp.auth.models import Role, SignInCounter, SiteSetting, User, new_session_token
 from quizapp.extensions import db
 
@@ -212,7 +213,6 @@ def redeem_code(identifier: str, code: str, password: str, address: str, now: da
     Wrong codes count as failed sign-ins, so guessing is throttled like passwords.
     """
     from quizapp.auth.models import OneTimeCode
-    from quizapp.classes.services import code_hash
 
     if problem := password_problem(password):
         raise AccountError(problem)

@@ -1,8 +1,6 @@
 """Classes: join codes, rosters (with pupils who have no email), one-time codes, assignments, progress."""
 
 import csv
-import hashlib
-import hmac
 import io
 import re
 import secrets
@@ -10,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
+from quizapp.auth.codes import code_hash, random_code
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import hash_password, normalise_email
 from quizapp.authoring.models import QuestionSet, SetItem
@@ -20,7 +18,6 @@ from quizapp.classes.models import Assignment, Classroom, Enrolment
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on paper
 CODE_LIFETIME = timedelta(days=14)
 MAX_ROSTER_ROWS, MAX_ROSTER_BYTES = 500, 200_000
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -28,15 +25,6 @@ EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class ClassError(ValueError):
     """A refused action; the message is for the person who tried it."""
-
-
-def random_code(length: int = 8) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
-
-
-def code_hash(code: str) -> str:
-    key = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key
-    return hmac.new(key, code.strip().upper().replace("-", "").encode(), hashlib.sha256).hexdigest()
 
 
 # --- classes and membership ------------------------------------------------------------------
