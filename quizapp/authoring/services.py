@@ -14,7 +14,7 @@ from quizapp.authoring.forms import ROWS, QuestionForm
 from quizapp.authoring.models import Regrade, SetItem
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
-from quizapp.bank.services import add_version, tags_by_slug
+from quizapp.bank.services import add_version
 from quizapp.bank.types import BLANK, get_type
 from quizapp.extensions import db
 from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
@@ -192,29 +192,6 @@ def fill_form(form: QuestionForm, question: Question, version: QuestionVersion) 
             row.form.id.data, row.form.answers.data = blank["id"], " | ".join(blank["answers"])
     elif kind == "flashcard":
         form.back.data = data["back"]
-
-
-def save_question(
-    question: Question | None, spec: ItemSpec, owner_id: int | None, by_user_id: int, now: datetime
-) -> tuple[Question, bool]:
-    """Create the question or add a version when its content changed; (question, new version?)."""
-    topic_id = db.session.scalar(sa.select(Topic.id).where(Topic.slug == spec.topic))
-    tags = tags_by_slug(spec.tags)
-    if question is None:
-        question = Question(owner_id=owner_id, type=spec.type, created_at=now)
-        db.session.add(question)
-        current = None
-    else:
-        current = question.current_version
-        if spec.type != question.type:
-            raise ValueError("a question's type never changes")
-    question.topic_id, question.fact, question.updated_at = topic_id, spec.fact, now
-    question.tags = [tags[slug] for slug in spec.tags]
-    if current is not None and current.content_hash == spec.content_hash:
-        return question, False
-    add_version(question, spec, (current.number + 1) if current else 1, by_user_id, now)
-    db.session.flush()
-    return question, True
 
 
 def copy_question(question: Question, owner_id: int, now: datetime) -> Question:

@@ -10,7 +10,7 @@ from quizapp.auth.access import teacher_required
 from quizapp.authoring import bp, services
 from quizapp.authoring.forms import QuestionForm
 from quizapp.bank.models import QuestionStatus, Tag
-from quizapp.bank.services import topics_in_tree_order
+from quizapp.bank.services import save_question, topics_in_tree_order
 from quizapp.bank.types import REGISTRY, get_type
 from quizapp.extensions import db
 from quizapp.models import utcnow
@@ -75,7 +75,7 @@ def _save(form: QuestionForm, question=None):
     if spec is None:
         return None
     owner = question.owner_id if question is not None else current_user.id
-    saved, new_version = services.save_question(question, spec, owner, current_user.id, utcnow())
+    saved, new_version = save_question(question, spec, owner, current_user.id, utcnow())
     db.session.commit()
     flash("Saved as a new version." if new_version else "Saved (the content did not change).", "success")
     return redirect(url_for("authoring.question", question_id=saved.id))

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from quizapp.bank import services
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.formats import MAX_ITEMS, Parsed, gift, tabular
 from quizapp.bank.models import Topic
@@ -79,10 +80,8 @@ def validate(parsed: Parsed) -> list[tuple[int, ItemSpec]]:
 
 def import_specs(specs: list[tuple[int, ItemSpec]], owner_id: int, now: datetime) -> int:
     """Create the owner's questions (flush only: the caller commits, so it is all or nothing)."""
-    from quizapp.authoring.services import save_question
-
     for _, spec in specs:
-        save_question(None, spec, owner_id, owner_id, now)
+        services.save_question(None, spec, owner_id, owner_id, now)
     return len(specs)
 
 

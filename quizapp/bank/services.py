@@ -101,6 +101,29 @@ def add_version(
     return version
 
 
+def save_question(
+    question: Question | None, spec: ItemSpec, owner_id: int | None, by_user_id: int, now: datetime
+) -> tuple[Question, bool]:
+    """Create the question or add a version when its content changed; (question, new version?)."""
+    topic_id = db.session.scalar(sa.select(Topic.id).where(Topic.slug == spec.topic))
+    tags = tags_by_slug(spec.tags)
+    if question is None:
+        question = Question(owner_id=owner_id, type=spec.type, created_at=now)
+        db.session.add(question)
+        current = None
+    else:
+        current = question.current_version
+        if spec.type != question.type:
+            raise ValueError("a question's type never changes")
+    question.topic_id, question.fact, question.updated_at = topic_id, spec.fact, now
+    question.tags = [tags[slug] for slug in spec.tags]
+    if current is not None and current.content_hash == spec.content_hash:
+        return question, False
+    add_version(question, spec, (current.number + 1) if current else 1, by_user_id, now)
+    db.session.flush()
+    return question, True
+
+
 def load_bank(bank: Bank, force: bool = False, progress: Callable[[int], None] = lambda n: None) -> LoadReport:
     """Upsert the curated bank by id; flush only (the caller commits, so a failure writes nothing).
 
