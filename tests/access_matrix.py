@@ -147,12 +147,12 @@ MATRIX = {
     "authoring.copy": ("POST", Q, {}, owners(302), "teacher"),
     "authoring.retire": ("POST", Q, {}, owners(302), "teacher"),
     "authoring.restore": ("POST", Q, {}, owners(302), "teacher"),
-    "authoring.regrade": ("POST", Q, {}, owners(302), "teacher"),
+    "quiz.regrade": ("POST", Q, {}, owners(302), "teacher"),
     "authoring.sets_index": ("GET", {}, None, teachers(200), "teacher"),
     "authoring.new_set": ("GET", {}, None, teachers(200), "teacher"),
     "authoring.show_set": ("GET", S, None, owners(200), "teacher"),
     "authoring.edit_set": ("GET", S, None, owners(200), "teacher"),
-    "authoring.preview_set": ("GET", S, None, owners(200), "teacher"),
+    "quiz.preview_set": ("GET", S, None, owners(200), "teacher"),
     "authoring.duplicate_set": ("POST", S, {}, owners(302), "teacher"),
     "authoring.add_set_item": ("POST", S, {"question_id": "curated_question"}, owners(302), "teacher"),
     "authoring.remove_set_item": ("POST", ITEM, {}, owners(302), "teacher"),
@@ -177,7 +177,7 @@ MATRIX = {
     "classes.join": ("GET", {}, None, signed_in(200), "teacher"),
     # Only members of the assignment's class may start it: the other student is one, and starting
     # it takes them to its first question; for anyone else (its teacher included) it does not exist.
-    "classes.start": (
+    "quiz.start_assignment": (
         "POST",
         {"assignment_id": "assignment"},
         {},

@@ -218,7 +218,7 @@ def test_regrade_after_a_corrected_key(app, client, teacher):
     client.post(f"/teach/questions/{question.id}/edit", data=data)
     page = client.get(f"/teach/questions/{question.id}").get_data(as_text=True)
     assert "1 answer were given on earlier versions" in page or "Regrade 1 answer" in page
-    response = client.post(f"/teach/questions/{question.id}/regrade")
+    response = client.post(f"/quiz/questions/{question.id}/regrade")
     assert "1 scores changed" in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         response_row = db.session.scalar(sa.select(Response))

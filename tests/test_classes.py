@@ -122,7 +122,7 @@ def test_an_assigned_quiz_is_taken_and_the_teacher_sees_the_score(app, client, s
     sign_in(client, login)
     home = client.get("/").get_data(as_text=True)
     assert "Your assignments" in home and "Owner&#39;s set" in home
-    start = client.post(f"/assignments/{setup['assignment']}/start")
+    start = client.post(f"/quiz/assignments/{setup['assignment']}/start")
     attempt_id = int(start.headers["Location"].split("/")[2])
     client.post(f"/quiz/{attempt_id}/finish")
     sign_in(client, "teacher@example.org")
@@ -138,8 +138,8 @@ def test_attempts_allowed_are_enforced(app, client, setup):
         db.session.commit()
         login = db.session.get(User, setup["member"]).email
     sign_in(client, login)
-    assert client.post(f"/assignments/{setup['assignment']}/start").status_code == 302
-    refused = client.post(f"/assignments/{setup['assignment']}/start")
+    assert client.post(f"/quiz/assignments/{setup['assignment']}/start").status_code == 302
+    refused = client.post(f"/quiz/assignments/{setup['assignment']}/start")
     assert "You have used all 1 attempts" in client.get(refused.headers["Location"]).get_data(as_text=True)
 
 

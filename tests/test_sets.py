@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.authoring.sets import plan_from_set
+from quizapp.quiz.sets import plan_from_set
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from tests.factories import make_bank, make_user
@@ -44,7 +44,7 @@ def test_a_teacher_builds_a_set_by_hand_and_by_rules(app, client, auth):
         assert {c.question_id for c in plan.picked[:2]} == {first, second}
         assert len(plan.picked) == 5 and {c.question_id for c in plan.picked[2:]} <= split_ids
         assert all(c.type != "flashcard" for c in plan.picked)
-    preview = client.get(f"/teach/sets/{set_id}/preview").get_data(as_text=True)
+    preview = client.get(f"/quiz/sets/{set_id}/preview").get_data(as_text=True)
     assert "Preview as a student" in preview and preview.count("Right answer:") == 5
     client.post(f"/teach/sets/{set_id}/items/{first}/remove")
     copy = client.post(f"/teach/sets/{set_id}/duplicate")

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from quizapp.auth.access import teacher_required
 from quizapp.authoring import bp
 from quizapp.authoring.forms import ImportForm
-from quizapp.authoring.sets import owned_set
+from quizapp.authoring.sets import chosen_question_ids, owned_set
 from quizapp.bank import importing
 from quizapp.bank.services import export_items, topics_in_tree_order
 from quizapp.extensions import db
@@ -71,7 +71,10 @@ def export_questions():
     set_id = request.args.get("set", type=int)
     if set_id is not None and owned_set(current_user, set_id) is None:
         abort(404)
-    items = export_items(set_id=set_id, owner_id=None if set_id is not None else current_user.id)
+    if set_id is not None:
+        items = export_items(question_ids=chosen_question_ids(set_id))
+    else:
+        items = export_items(owner_id=current_user.id)
     name = f"quizapp-{'set-' + str(set_id) if set_id else 'my-questions'}.{fmt}"
     if fmt == "apkg":
         from quizapp.bank.anki import build_package

@@ -11,13 +11,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.auth.models import User
 from quizapp.authoring.forms import ROWS, QuestionForm
-from quizapp.authoring.models import Regrade, SetItem
+from quizapp.authoring.models import SetItem
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
 from quizapp.bank.services import add_version
 from quizapp.bank.types import BLANK, get_type
 from quizapp.extensions import db
-from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
 
 SLUGGISH = re.compile(r"[^a-z0-9]+")
 
@@ -250,68 +249,6 @@ def changes(older: QuestionVersion, newer: QuestionVersion) -> list[tuple[str, s
     """(+ or -, line) for each line that differs between two versions."""
     diff = difflib.ndiff(version_lines(older), version_lines(newer))
     return [(line[0], line[2:]) for line in diff if line[:1] in "+-"]
-
-
-# --- regrade -------------------------------------------------------------------------------
-
-
-def responses_on_earlier_versions(question: Question) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Response)
-            .where(Response.question_id == question.id, Response.version_id != question.current_version_id)
-        )
-        or 0
-    )
-
-
-def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
-    """Grade answers given on earlier versions with the current key; finished attempts get new totals."""
-    version = question.current_version
-    question_type = get_type(version.type)
-    responses = db.session.scalars(
-        sa.select(Response)
-        .where(Response.question_id == question.id, Response.version_id != version.id)
-        .with_for_update()
-    ).all()
-    changed_attempts: set[int] = set()
-    changed = 0
-    for response in responses:
-        score = question_type.grade(version.data, response.answer)
-        if abs(score - response.score) > 1e-9:
-            if response.score_before_regrade is None:
-                response.score_before_regrade = response.score
-            response.score, response.regraded_at = score, now
-            changed += 1
-            changed_attempts.add(response.attempt_item_id)
-    if changed_attempts:
-        attempt_ids = set(
-            db.session.scalars(sa.select(AttemptItem.attempt_id).where(AttemptItem.id.in_(changed_attempts)))
-        )
-        totals = db.session.execute(
-            sa.select(AttemptItem.attempt_id, sa.func.sum(Response.score))
-            .join(Response, Response.attempt_item_id == AttemptItem.id)
-            .where(AttemptItem.attempt_id.in_(attempt_ids))
-            .group_by(AttemptItem.attempt_id)
-        )
-        for attempt_id, total in totals:
-            db.session.execute(
-                sa.update(QuizAttempt)
-                .where(QuizAttempt.id == attempt_id, QuizAttempt.finished_at.is_not(None))
-                .values(score=total)
-            )
-    log = Regrade(
-        question_id=question.id,
-        to_version_id=version.id,
-        by_user_id=by_user_id,
-        responses_checked=len(responses),
-        responses_changed=changed,
-        created_at=now,
-    )
-    db.session.add(log)
-    db.session.flush()
-    return log
 
 
 # --- the bank browser ------------------------------------------------------------------------

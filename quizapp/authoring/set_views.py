@@ -1,23 +1,18 @@
 """HTTP for question sets: list, create, edit settings and rules, add/reorder/remove items, preview, duplicate."""
 
-from random import Random
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp.auth.access import teacher_required
 from quizapp.authoring import bp, services, sets
+from quizapp.authoring.access import set_or_404
 from quizapp.authoring.forms import AddItemForm, SetForm
 from quizapp.authoring.models import QuestionSet
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import get_type
 from quizapp.extensions import db
 from quizapp.models import utcnow
-
-
-def _set_or_404(set_id: int) -> QuestionSet:
-    return sets.owned_set(current_user, set_id) or abort(404)
 
 
 def _set_form(**kwargs) -> SetForm:
@@ -69,7 +64,7 @@ def new_set():
 @bp.route("/sets/<int:set_id>/edit", methods=["GET", "POST"])
 @teacher_required
 def edit_set(set_id: int):
-    question_set = _set_or_404(set_id)
+    question_set = set_or_404(set_id)
     rules = question_set.rules or {}
     form = _set_form(
         obj=question_set,
@@ -91,7 +86,7 @@ def edit_set(set_id: int):
 @bp.get("/sets/<int:set_id>")
 @teacher_required
 def show_set(set_id: int):
-    question_set = _set_or_404(set_id)
+    question_set = set_or_404(set_id)
     query = request.args.get("q", "").strip()
     found = services.browse(current_user, {"q": query, "status": "active"}, 1, per_page=10) if query else None
     return render_template(
@@ -107,7 +102,7 @@ def show_set(set_id: int):
 @bp.post("/sets/<int:set_id>/items")
 @teacher_required
 def add_set_item(set_id: int):
-    question_set = _set_or_404(set_id)
+    question_set = set_or_404(set_id)
     form = AddItemForm()
     if not form.validate_on_submit():
         abort(400)
@@ -123,7 +118,7 @@ def add_set_item(set_id: int):
 @bp.post("/sets/<int:set_id>/items/<int:question_id>/remove")
 @teacher_required
 def remove_set_item(set_id: int, question_id: int):
-    sets.remove_item(_set_or_404(set_id), question_id, utcnow())
+    sets.remove_item(set_or_404(set_id), question_id, utcnow())
     db.session.commit()
     return redirect(url_for("authoring.show_set", set_id=set_id))
 
@@ -132,7 +127,7 @@ def remove_set_item(set_id: int, question_id: int):
 @teacher_required
 def move_set_item(set_id: int, question_id: int):
     step = -1 if request.form.get("direction") == "up" else 1
-    sets.move_item(_set_or_404(set_id), question_id, step, utcnow())
+    sets.move_item(set_or_404(set_id), question_id, step, utcnow())
     db.session.commit()
     return redirect(url_for("authoring.show_set", set_id=set_id))
 
@@ -140,28 +135,7 @@ def move_set_item(set_id: int, question_id: int):
 @bp.post("/sets/<int:set_id>/duplicate")
 @teacher_required
 def duplicate_set(set_id: int):
-    copy = sets.duplicate(_set_or_404(set_id), current_user.id, utcnow())
+    copy = sets.duplicate(set_or_404(set_id), current_user.id, utcnow())
     db.session.commit()
     flash("Set duplicated.", "success")
     return redirect(url_for("authoring.show_set", set_id=copy.id))
-
-
-@bp.get("/sets/<int:set_id>/preview")
-@teacher_required
-def preview_set(set_id: int):
-    """What a learner would get from this set (one draw), shown read-only; nothing is saved."""
-    question_set = _set_or_404(set_id)
-    plan = sets.plan_from_set(current_user.id, question_set, utcnow())
-    questions = {q.id: q for q in services.questions_with_versions([c.question_id for c in plan.picked])}
-    layouts = {
-        qid: get_type(q.type).make_layout(q.current_version.data, Random(f"{plan.seed}:{qid}"))
-        for qid, q in questions.items()
-    }
-    return render_template(
-        "authoring/set_preview.html",
-        question_set=question_set,
-        plan=plan,
-        questions=questions,
-        layouts=layouts,
-        get_type=get_type,
-    )

@@ -1,17 +1,14 @@
 """Question sets: chosen items and rules, and the quiz plan a set gives a learner."""
 
-import secrets
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question, QuestionVersion, Tag, Topic
+from quizapp.bank.models import Question, QuestionVersion, Topic
+from quizapp.bank.rules import rule_conditions
 from quizapp.extensions import db
-from quizapp.quiz.generation import Candidate, pick_questions
-from quizapp.quiz.services import Plan, QuizRules, active_candidates, due_questions, last_scores
 
 MAX_ITEMS = 200
 
@@ -94,52 +91,23 @@ def duplicate(question_set: QuestionSet, owner_id: int, now: datetime) -> Questi
     return copy
 
 
-def rule_conditions(rules: dict[str, Any] | None) -> list:
-    """SQL conditions for a set's rules (topics, tags, difficulties); [] when it has none. Rules draw
-    from the curated bank: a teacher's own questions join a set only as its chosen items."""
-    if not rules or not rules.get("count"):
-        return []
-    conditions = [Question.type != "flashcard", Question.owner_id.is_(None)]
-    if rules.get("topics"):
-        paths = db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(rules["topics"]))).all()
-        conditions.append(sa.or_(*[Topic.path.startswith(p, autoescape=True) for p in paths] or [sa.false()]))
-    if rules.get("tags"):
-        conditions.append(Question.tags.any(Tag.slug.in_(rules["tags"])))
-    if rules.get("difficulties"):
-        conditions.append(QuestionVersion.difficulty.in_(rules["difficulties"]))
-    return conditions
-
-
-def plan_from_set(user_id: int, question_set: QuestionSet, now: datetime, seed: int | None = None) -> Plan:
-    """The questions a learner gets from a set: its chosen items (shuffled if the set says so),
-    then `count` items drawn by its rules with the quiz generator's preferences."""
-    seed = secrets.randbits(48) if seed is None else seed
-    base = active_candidates().where(Question.type != "flashcard")
-    chosen = [
-        Candidate(*row)
-        for row in db.session.execute(
-            base.join(SetItem, SetItem.question_id == Question.id)
-            .where(SetItem.set_id == question_set.id)
-            .order_by(SetItem.position)
-        )
-    ]
-    picked = list(chosen)
-    if question_set.shuffle:
-        from random import Random
-
-        Random(seed).shuffle(picked)
-    rules = question_set.rules or {}
-    if conditions := rule_conditions(rules):
-        taken = {c.question_id for c in chosen}
-        pool = [Candidate(*row) for row in db.session.execute(base.where(*conditions)) if row[0] not in taken]
-        picked += pick_questions(
-            pool, ["/"], int(rules["count"]), last_scores(user_id), seed, due_questions(user_id, now)
-        )
-    settings = QuizRules(
-        topics=[],
-        length=len(picked),
-        mode=question_set.mode,
-        time_limit_minutes=question_set.time_limit_minutes,
-        set_id=question_set.id,
+def chosen_question_ids(set_id: int) -> list[int]:
+    """The set's chosen items, in the set's order."""
+    return list(
+        db.session.scalars(sa.select(SetItem.question_id).where(SetItem.set_id == set_id).order_by(SetItem.position))
     )
-    return Plan(settings, picked, len(picked), seed)
+
+
+def set_questions(set_id: int):
+    """A select of the set's questions: its chosen items and those its rules could draw."""
+    chosen = sa.select(SetItem.question_id).where(SetItem.set_id == set_id)
+    conditions = rule_conditions(db.session.scalar(sa.select(QuestionSet.rules).where(QuestionSet.id == set_id)))
+    if not conditions:
+        return chosen
+    drawn = (
+        sa.select(Question.id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(*conditions)
+    )
+    return sa.union(chosen, drawn)

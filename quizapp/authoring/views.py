@@ -2,32 +2,22 @@
 
 from random import Random
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from quizapp import signals
 from quizapp.auth.access import teacher_required
 from quizapp.authoring import bp, services
+from quizapp.authoring.access import editable_or_refuse, question_or_404
 from quizapp.authoring.forms import QuestionForm
 from quizapp.bank.models import QuestionStatus, Tag
 from quizapp.bank.services import save_question, topics_in_tree_order
 from quizapp.bank.types import REGISTRY, get_type
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.progress.items import stats_for
 
 FILTERS = ("q", "topic", "tag", "type", "difficulty", "page_cited", "author", "status")
-
-
-def _question_or_404(question_id: int):
-    return services.visible_question(current_user, question_id) or abort(404)
-
-
-def _editable_or_refuse(question_id: int):
-    question = _question_or_404(question_id)
-    if not services.can_edit(current_user, question):
-        abort(403, "Curated questions are read-only for teachers: use “Copy to my questions” to adapt one.")
-    return question
 
 
 def _form_with_topics(**kwargs) -> QuestionForm:
@@ -102,7 +92,7 @@ def new_question():
 @bp.get("/questions/<int:question_id>")
 @teacher_required
 def question(question_id: int):
-    found = _question_or_404(question_id)
+    found = question_or_404(question_id)
     version = found.current_version
     qtype = get_type(version.type)
     return render_template(
@@ -112,16 +102,25 @@ def question(question_id: int):
         qtype=qtype,
         layout=qtype.make_layout(version.data, Random(0)),
         can_edit=services.can_edit(current_user, found),
-        earlier=services.responses_on_earlier_versions(found),
         used=services.set_counts([found.id]).get(found.id, 0),
-        stats=stats_for({version.id}).get(version.id),
+        **_from_features_above(found, version),
     )
+
+
+def _from_features_above(question, version) -> dict:
+    """What the features above authoring know of this question (earlier answers, statistics)."""
+    found = {"earlier": 0, "stats": None}
+    for _receiver, values in signals.question_page.send(
+        current_app._get_current_object(), question=question, version=version
+    ):
+        found |= values
+    return found
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @teacher_required
 def edit_question(question_id: int):
-    found = _editable_or_refuse(question_id)
+    found = editable_or_refuse(question_id)
     form = _form_with_topics()
     if request.method == "GET":
         services.fill_form(form, found, found.current_version)
@@ -140,7 +139,7 @@ def edit_question(question_id: int):
 @bp.get("/questions/<int:question_id>/history")
 @teacher_required
 def history(question_id: int):
-    found = _question_or_404(question_id)
+    found = question_or_404(question_id)
     versions = services.versions_of(found)
     steps = [(newer, services.changes(older, newer)) for newer, older in zip(versions, versions[1:], strict=False)]
     return render_template("authoring/history.html", question=found, versions=versions, steps=steps)
@@ -149,7 +148,7 @@ def history(question_id: int):
 @bp.post("/questions/<int:question_id>/copy")
 @teacher_required
 def copy(question_id: int):
-    found = _question_or_404(question_id)
+    found = question_or_404(question_id)
     copied = services.copy_question(found, current_user.id, utcnow())
     db.session.commit()
     flash("Copied to your questions: edit it as you like.", "success")
@@ -159,7 +158,7 @@ def copy(question_id: int):
 @bp.post("/questions/<int:question_id>/retire")
 @teacher_required
 def retire(question_id: int):
-    services.set_status(_editable_or_refuse(question_id), QuestionStatus.RETIRED)
+    services.set_status(editable_or_refuse(question_id), QuestionStatus.RETIRED)
     db.session.commit()
     flash("Retired: it leaves quizzes and review queues; answers and cards keep their history.", "info")
     return redirect(url_for("authoring.question", question_id=question_id))
@@ -168,21 +167,7 @@ def retire(question_id: int):
 @bp.post("/questions/<int:question_id>/restore")
 @teacher_required
 def restore(question_id: int):
-    services.set_status(_editable_or_refuse(question_id), QuestionStatus.ACTIVE)
+    services.set_status(editable_or_refuse(question_id), QuestionStatus.ACTIVE)
     db.session.commit()
     flash("Restored: it is back in quizzes and review.", "success")
-    return redirect(url_for("authoring.question", question_id=question_id))
-
-
-@bp.post("/questions/<int:question_id>/regrade")
-@teacher_required
-def regrade(question_id: int):
-    found = _editable_or_refuse(question_id)
-    log = services.regrade(found, current_user.id, utcnow())
-    db.session.commit()
-    flash(
-        f"Regraded {log.responses_checked} answers given on earlier versions; {log.responses_changed} scores "
-        "changed, and those learners see the new score with a note.",
-        "success",
-    )
     return redirect(url_for("authoring.question", question_id=question_id))

@@ -1,6 +1,6 @@
-"""`flask bank check | load | export`: the curated bank from the command line."""
+"""`flask bank check | load | import`: the curated bank from the command line (`export` is authoring's:
+it can export a question set)."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -64,7 +64,8 @@ def load_command(force: bool) -> None:
     click.echo(f"bank loaded: {report.summary()}")
 
 
-def _owner(email: str | None, hint: str):
+def owner_from_option(email: str | None, hint: str):
+    """The account an --owner option names, or a usage error naming the option."""
     from quizapp.auth.services import user_by_email
 
     if email is None:
@@ -73,56 +74,6 @@ def _owner(email: str | None, hint: str):
     if user is None:
         raise click.BadParameter(f"no account with the email {email!r}", param_hint=hint)
     return user
-
-
-@bp.cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "gift", "csv", "apkg"]), default="json", show_default=True)
-@click.option("--topic", help="Only this topic and its subtopics (a topic slug).")
-@click.option("--set", "set_id", type=int, help="The items of this question set (its id).")
-@click.option("--owner", "owner_email", help="The questions of this teacher (an email) instead of the curated bank.")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
-def export_command(
-    fmt: str, topic: str | None, set_id: int | None, owner_email: str | None, output: Path | None
-) -> None:
-    """Export active items: the curated bank by default, or a set's or a teacher's. JSON is the content
-    format (topic as its full path); GIFT and CSV hold the types they can; apkg is an Anki package
-    (needs --output) whose notes update in place on the next import."""
-    owner = _owner(owner_email, "--owner")
-    if set_id is not None:
-        from quizapp.authoring.models import QuestionSet
-
-        if db.session.get(QuestionSet, set_id) is None:
-            raise click.BadParameter(f"no question set with the id {set_id}", param_hint="--set")
-    try:
-        items = services.export_items(topic, set_id, owner.id if owner else None)
-    except LookupError:
-        raise click.BadParameter(f"no topic with the slug {topic!r}", param_hint="--topic") from None
-    if fmt == "apkg":
-        if output is None:
-            raise click.BadParameter("an Anki package is a file: give --output FILE.apkg", param_hint="--output")
-        from quizapp.bank.anki import build_package
-
-        output.write_bytes(build_package(items, f"quizapp · {topic or 'everything'}").getvalue())
-        click.echo(f"wrote {len(items)} notes to {output}", err=True)
-        return
-    skipped: list[str] = []
-    if fmt == "json":
-        text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    else:
-        from quizapp.bank.formats import gift, tabular
-
-        text, skipped = (gift if fmt == "gift" else tabular).write(items)
-    for item_id in skipped:
-        click.echo(f"skipped: {item_id} (its type has no {fmt.upper()} form)", err=True)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {len(items) - len(skipped)} items to {output}", err=True)
 
 
 @bp.cli.command("import")
@@ -138,7 +89,7 @@ def import_command(file: Path, fmt: str, owner_email: str, topic: str, dry_run: 
     from quizapp.bank import importing
     from quizapp.models import utcnow
 
-    owner = _owner(owner_email, "--owner")
+    owner = owner_from_option(owner_email, "--owner")
     parsed, specs = importing.read_and_check(file.read_bytes(), fmt, topic)
     for message in parsed.skipped:
         click.echo(message, err=True)

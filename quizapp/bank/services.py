@@ -225,12 +225,11 @@ def item_dict(question: Question, version: QuestionVersion) -> dict[str, Any]:
 
 
 def export_items(
-    topic_slug: str | None = None, set_id: int | None = None, owner_id: int | None = None
+    topic_slug: str | None = None, question_ids: list[int] | None = None, owner_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Active items in the content format, in two queries: a set's items (in set order), an owner's
-    questions, or (by default) the curated bank; optionally within one topic's subtree."""
-    from quizapp.authoring.models import SetItem
-
+    """Active items in the content format, in two queries: these questions (in the order given, as a
+    set lists them), an owner's questions, or (by default) the curated bank; optionally within one
+    topic's subtree."""
     select = (
         sa.select(Question)
         .join(Question.topic)
@@ -239,9 +238,8 @@ def export_items(
             selectinload(Question.current_version), selectinload(Question.tags), sa.orm.contains_eager(Question.topic)
         )
     )
-    if set_id is not None:
-        select = select.join(SetItem, SetItem.question_id == Question.id).where(SetItem.set_id == set_id)
-        select = select.order_by(SetItem.position)
+    if question_ids is not None:
+        select = select.where(Question.id.in_(question_ids))
     elif owner_id is not None:
         select = select.where(Question.owner_id == owner_id).order_by(Topic.path, Question.id)
     else:
@@ -251,7 +249,11 @@ def export_items(
         if topic is None:
             raise LookupError(topic_slug)
         select = select.where(Topic.path.startswith(topic.path, autoescape=True))
-    return [item_dict(q, q.current_version) for q in db.session.scalars(select)]
+    questions = list(db.session.scalars(select))
+    if question_ids is not None:
+        place = {question_id: n for n, question_id in enumerate(question_ids)}
+        questions.sort(key=lambda q: place[q.id])
+    return [item_dict(q, q.current_version) for q in questions]
 
 
 def export_curated(topic_slug: str | None = None) -> list[dict[str, Any]]:

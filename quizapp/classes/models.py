@@ -41,3 +41,17 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("kind IN ('quiz', 'review')", name="kind_known"),)
+
+
+class AssignmentResult(db.Model):
+    """What one learner has done of one assigned quiz: attempts started and the best finished score.
+
+    The quiz layer counts these from its attempts and stores them here (quiz.results), so that classes
+    can show them and check attempt limits without reading quiz tables."""
+
+    __tablename__ = "assignment_results"
+
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    best_percent: Mapped[float | None]

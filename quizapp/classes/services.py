@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.auth.codes import code_hash, random_code
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import hash_password, normalise_email
 from quizapp.authoring.models import QuestionSet, SetItem
 from quizapp.bank.models import Question
-from quizapp.classes.models import Assignment, Classroom, Enrolment
+from quizapp.classes.models import Assignment, AssignmentResult, Classroom, Enrolment
 from quizapp.extensions import db
-from quizapp.quiz.models import QuizAttempt
 
 CODE_LIFETIME = timedelta(days=14)
 MAX_ROSTER_ROWS, MAX_ROSTER_BYTES = 500, 200_000
@@ -230,37 +230,53 @@ class StudentAssignment:
 
 
 def assignments_for(user_id: int) -> list[StudentAssignment]:
-    """The learner's assignments with their attempts and best scores: two queries."""
+    """The learner's assignments with their attempts and best scores: one query."""
     rows = db.session.execute(
-        sa.select(Assignment, Classroom, QuestionSet)
+        sa.select(Assignment, Classroom, QuestionSet, AssignmentResult.attempts, AssignmentResult.best_percent)
         .join(Classroom, Classroom.id == Assignment.class_id)
         .join(Enrolment, sa.and_(Enrolment.class_id == Classroom.id, Enrolment.user_id == user_id))
         .join(QuestionSet, QuestionSet.id == Assignment.set_id)
+        .outerjoin(
+            AssignmentResult,
+            sa.and_(AssignmentResult.assignment_id == Assignment.id, AssignmentResult.user_id == user_id),
+        )
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id.desc())
     ).all()
-    found = [StudentAssignment(*row) for row in rows]
-    stats = _attempt_stats([f.assignment.id for f in found], [user_id])
-    for entry in found:
-        entry.attempts, entry.best = stats.get((entry.assignment.id, user_id), (0, None))
-    return found
+    return [
+        StudentAssignment(assignment, classroom, question_set, attempts or 0, _percent(best))
+        for assignment, classroom, question_set, attempts, best in rows
+    ]
 
 
-def _attempt_stats(assignment_ids: list[int], user_ids: list[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
-    """(assignment, user) -> (attempts started, best finished percent): one grouped query."""
+def _percent(best: float | None) -> int | None:
+    return None if best is None else round(best)
+
+
+def store_results(results: dict[tuple[int, int], tuple[int, float | None]]) -> None:
+    """(assignment, learner) -> (attempts started, best finished percent), as the quiz layer counted them."""
+    for (assignment_id, user_id), (attempts, best) in results.items():
+        values = {"assignment_id": assignment_id, "user_id": user_id, "attempts": attempts, "best_percent": best}
+        insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(AssignmentResult)
+        db.session.execute(
+            insert.values(**values).on_conflict_do_update(
+                index_elements=["assignment_id", "user_id"], set_={"attempts": attempts, "best_percent": best}
+            )
+        )
+
+
+def _results(assignment_ids: list[int], user_ids: list[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """(assignment, user) -> (attempts started, best finished percent): one query."""
     if not assignment_ids or not user_ids:
         return {}
-    percent = 100.0 * QuizAttempt.score / QuizAttempt.question_count
     rows = db.session.execute(
         sa.select(
-            QuizAttempt.assignment_id,
-            QuizAttempt.user_id,
-            sa.func.count(),
-            sa.func.max(sa.case((QuizAttempt.finished_at.is_not(None), percent))),
-        )
-        .where(QuizAttempt.assignment_id.in_(assignment_ids), QuizAttempt.user_id.in_(user_ids))
-        .group_by(QuizAttempt.assignment_id, QuizAttempt.user_id)
+            AssignmentResult.assignment_id,
+            AssignmentResult.user_id,
+            AssignmentResult.attempts,
+            AssignmentResult.best_percent,
+        ).where(AssignmentResult.assignment_id.in_(assignment_ids), AssignmentResult.user_id.in_(user_ids))
     )
-    return {(a, u): (n, None if best is None else round(best)) for a, u, n, best in rows}
+    return {(a, u): (n, _percent(best)) for a, u, n, best in rows}
 
 
 def class_assignments(classroom: Classroom) -> list[tuple[Assignment, QuestionSet]]:
@@ -275,7 +291,7 @@ def class_assignments(classroom: Classroom) -> list[tuple[Assignment, QuestionSe
 
 
 def class_progress(classroom: Classroom, students: list[User], assignments) -> dict:
-    return _attempt_stats([a.id for a, _ in assignments], [s.id for s in students])
+    return _results([a.id for a, _ in assignments], [s.id for s in students])
 
 
 def assignment_for_student(user_id: int, assignment_id: int) -> Assignment | None:
@@ -287,30 +303,20 @@ def assignment_for_student(user_id: int, assignment_id: int) -> Assignment | Non
     )
 
 
-def start_assignment(user_id: int, assignment: Assignment, now: datetime):
-    """Start a quiz attempt from the assigned set, within the attempts allowed."""
-    from quizapp.authoring.sets import plan_from_set
-    from quizapp.quiz.services import start_attempt
-
+def check_can_start(assignment: Assignment, user_id: int) -> None:
+    """Refuse with a ClassError when this learner may not start another attempt of the assignment."""
     if assignment.kind != "quiz":
         raise ClassError("This assignment is a review deck: study it from Review.")
     used = (
         db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(QuizAttempt)
-            .where(QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == user_id)
+            sa.select(AssignmentResult.attempts).where(
+                AssignmentResult.assignment_id == assignment.id, AssignmentResult.user_id == user_id
+            )
         )
         or 0
     )
     if assignment.attempts_allowed is not None and used >= assignment.attempts_allowed:
         raise ClassError(f"You have used all {assignment.attempts_allowed} attempts of this assignment.")
-    question_set = db.session.get(QuestionSet, assignment.set_id)
-    plan = plan_from_set(user_id, question_set, now)
-    if not plan.picked:
-        raise ClassError("This set has no questions yet; tell your teacher.")
-    attempt = start_attempt(user_id, plan, now)
-    attempt.assignment_id = assignment.id
-    return attempt
 
 
 def question_open_to(user: User, question: Question) -> bool:

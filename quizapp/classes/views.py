@@ -7,7 +7,6 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp.auth.access import signed_in, teacher_required
-from quizapp.auth.forms import EmptyForm
 from quizapp.auth.models import Role, User
 from quizapp.authoring.sets import owned_set, sets_of
 from quizapp.classes import bp, services
@@ -155,18 +154,3 @@ def join():
             flash(f"You are in {classroom.name}. Your assignments are on your home page.", "success")
             return redirect(url_for("main.home"))
     return render_template("classes/join.html", form=form), (400 if form.errors else 200)
-
-
-@bp.post("/assignments/<int:assignment_id>/start")
-@signed_in
-def start(assignment_id: int):
-    assignment = services.assignment_for_student(current_user.id, assignment_id) or abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        attempt = services.start_assignment(current_user.id, assignment, utcnow())
-    except services.ClassError as problem:
-        flash(str(problem), "error")
-        return redirect(url_for("main.home"))
-    db.session.commit()
-    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))

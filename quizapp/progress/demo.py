@@ -21,6 +21,7 @@ from quizapp.bank.types import get_type
 from quizapp.classes import services as classes
 from quizapp.extensions import db
 from quizapp.progress.memory import recall
+from quizapp.quiz import assignments
 from quizapp.quiz import services as quiz
 from quizapp.review import services as review
 
@@ -126,7 +127,7 @@ def seed(now: datetime, students: int = 30, days: int = 60, seed: int = 7, progr
 
 def _take_quiz(user_id: int, strength: float, assignment, moment: datetime, rng: Random) -> int:
     try:
-        attempt = classes.start_assignment(user_id, assignment, moment)
+        attempt = assignments.start_assignment(user_id, assignment, moment)
     except classes.ClassError:
         return 0
     for position in range(1, attempt.question_count + 1):

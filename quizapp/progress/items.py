@@ -12,6 +12,7 @@ from math import sqrt
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from quizapp import signals
 from quizapp.auth.models import User
 from quizapp.authoring.models import QuestionSet, SetItem
 from quizapp.bank.models import Question, QuestionVersion
@@ -169,3 +170,8 @@ def analyse(user: User) -> Analysis:
         .order_by(QuestionReport.created_at.desc())
     ).all()
     return Analysis(list(versions), stats, [tuple(r) for r in reports])
+
+
+@signals.question_page.connect
+def _statistics(sender, question: Question, version: QuestionVersion) -> dict:
+    return {"stats": stats_for({version.id}).get(version.id)}

@@ -13,9 +13,10 @@ from sqlalchemy.orm import joinedload
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.bank.types import QUIZ_TYPES, Answer, get_type
 from quizapp.extensions import db
+from quizapp.quiz import replay
 from quizapp.quiz.generation import Candidate, available, pick_questions
 from quizapp.quiz.models import AttemptItem, Mode, QuestionReport, QuizAttempt, Response
-from quizapp.review import replay
+from quizapp.quiz.results import record_results
 from quizapp.review.models import Card
 
 MAX_TIME_SPENT_MS = 30 * 60 * 1000  # longer than this is a learner who walked away
@@ -300,6 +301,8 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> bool:
     db.session.refresh(attempt)
     if closed == 1 and attempt.mode == Mode.TEST:  # test answers become final, and reviews, now
         replay.review_finished_attempt(attempt)
+    if closed == 1 and attempt.assignment_id is not None:
+        record_results({(attempt.assignment_id, attempt.user_id)})
     return closed == 1
 
 

@@ -6,12 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp.auth.access import signed_in
+from quizapp.auth.forms import EmptyForm
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
+from quizapp.classes import services as classes
 from quizapp.database import reading_first
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.quiz import bp, services
+from quizapp.quiz import assignments, bp, services
 from quizapp.quiz.forms import AnswerKeyForm, QuizForm, ReportForm
 from quizapp.quiz.models import Mode
 
@@ -163,15 +165,28 @@ def retake(attempt_id: int):
     return redirect(url_for("quiz.question", attempt_id=retaken.id, position=1))
 
 
-def _retake_assignment(assignment_id: int):
-    from quizapp.classes import services as classes
+@bp.post("/assignments/<int:assignment_id>/start")
+@signed_in
+def start_assignment(assignment_id: int):
+    assignment = classes.assignment_for_student(current_user.id, assignment_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = assignments.start_assignment(current_user.id, assignment, utcnow())
+    except classes.ClassError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("main.home"))
+    db.session.commit()
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
 
+
+def _retake_assignment(assignment_id: int):
     assignment = classes.assignment_for_student(current_user.id, assignment_id)
     if assignment is None:
         flash("You are no longer in the class of that assignment.", "error")
         return redirect(url_for("main.home"))
     try:
-        retaken = classes.start_assignment(current_user.id, assignment, utcnow())
+        retaken = assignments.start_assignment(current_user.id, assignment, utcnow())
     except classes.ClassError as problem:
         flash(str(problem), "error")
         return redirect(url_for("main.home"))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
+from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.extensions import db
 from quizapp.review import scheduling
@@ -83,31 +84,13 @@ class Deck:
     set_id: int | None = None  # a teacher's set (assigned as a review deck)
 
 
-def _set_questions(set_id: int):
-    """The questions of a set: its chosen items and those its rules could draw."""
-    from quizapp.authoring.models import QuestionSet, SetItem
-    from quizapp.authoring.sets import rule_conditions
-
-    chosen = sa.select(SetItem.question_id).where(SetItem.set_id == set_id)
-    conditions = rule_conditions(db.session.scalar(sa.select(QuestionSet.rules).where(QuestionSet.id == set_id)))
-    if not conditions:
-        return chosen
-    drawn = (
-        sa.select(Question.id)
-        .join(Topic, Topic.id == Question.topic_id)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(*conditions)
-    )
-    return sa.union(chosen, drawn)
-
-
 def _in_deck(deck: Deck, today: Today):
     """Active questions in the deck, siblings of today's items buried (but not the items themselves)."""
     conditions = [Question.status == QuestionStatus.ACTIVE]
     if deck.path:
         conditions.append(Topic.path.startswith(deck.path, autoescape=True))
     if deck.set_id is not None:
-        conditions.append(Question.id.in_(_set_questions(deck.set_id)))
+        conditions.append(Question.id.in_(set_questions(deck.set_id)))
     if deck.kind == "flashcards":
         conditions.append(Question.type == "flashcard")
     elif deck.kind == "questions":

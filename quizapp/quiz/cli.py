@@ -1,4 +1,6 @@
-"""`flask review rebuild`: replay quiz answers and ratings into the cards."""
+"""`flask review rebuild`: replay quiz answers and ratings into the cards.
+
+A command of the `review` group, kept here because replaying reads quiz answers (quiz stands above review)."""
 
 import click
 import sqlalchemy as sa
@@ -6,11 +8,11 @@ import sqlalchemy as sa
 from quizapp.auth.models import User
 from quizapp.auth.services import user_by_email
 from quizapp.extensions import db
-from quizapp.review import bp
-from quizapp.review.replay import rebuild
+from quizapp.quiz.replay import rebuild
+from quizapp.review import bp as review_bp
 
 
-@bp.cli.command("rebuild")
+@review_bp.cli.command("rebuild")
 @click.option("--learner", "email", help="Only this learner (an email); everyone when left out.")
 def rebuild_command(email: str | None) -> None:
     """Recompute cards from stored ratings and final quiz answers, in time order. Safe to run again."""

@@ -1,0 +1,15 @@
+"""Signals between features (blinker, which Flask already uses).
+
+A feature may call the services of the features below it. When a lower feature needs something
+only a higher one knows, the lower one sends a signal defined here and the higher one, imported
+at start-up by create_app, subscribes. Receivers run in the sender's request and transaction.
+Each signal is listed in the README's architecture section.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# authoring's question page asks the features above it what they know of the question; each
+# receiver gets (sender, question=..., version=...) and returns a dict of template values.
+question_page = _signals.signal("question-page")
