@@ -45,6 +45,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r quizapp --severity-level high
+	$(BIN)/lint-imports
 
 ## Throughput and latency under gunicorn (2 workers) with wrk; never part of `make test`.
 bench: install
