@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.quiz.sets import plan_from_set
 from quizapp.extensions import db
 from quizapp.models import utcnow
+from quizapp.quiz.sets import plan_from_set
 from tests.factories import make_bank, make_user
 
 
