@@ -12,7 +12,7 @@ from quizapp.models import utcnow
 from quizapp.progress import services
 from quizapp.progress.memory import recall
 from quizapp.review.models import Card, ReviewLog
-from tests.factories import make_question, make_topic, make_user
+from tests.factories import DEFAULT_PASSWORD, make_question, make_topic, make_user
 
 
 def test_recall_is_fsrs_forgetting_curve_and_point_nine_at_the_stability():
@@ -45,7 +45,7 @@ def learner(app):
             # Due in 2.5 days, not half a day: that fell on today's learning day (it starts at
             # 04:00) whenever the tests ran between 04:00 and 16:00 UTC.
             questions,
-            ((10.0, 2, 5), (3.0, 3, 2.5), (1.0, 6, -1)),
+            ((10.0, 2, 5), (12.0, 3, 2.5), (1.0, 6, -1)),
             strict=False,
         ):
             db.session.add(
@@ -108,7 +108,7 @@ def test_streak_heatmap_forecast_and_retention(app, learner):
     assert board.due_today == 1  # the slipping card is overdue
     assert sum(n for _, n in board.forecast) == 3
     assert sum(ok for _, ok, _ in board.retention_by_week) == 4 and sum(t for _, _, t in board.retention_by_week) == 5
-    assert [round(chance, 2) for _, chance in board.weakest][0] < 0.9
+    assert board.weakest[0].recall < 0.9 and board.weakest[0].status.startswith("recall now ")
 
 
 def test_the_dashboard_page_shows_the_figures(app, client, auth, learner):
@@ -209,3 +209,76 @@ def test_the_heatmap_has_a_cell_for_every_day_of_the_year_up_to_today():
     assert "<title>2026-11-27: 4 reviews</title>" in svg and "<title>2026-11-26: 1 review</title>" in svg
     assert svg.count('fill="#1e6b3a"') == 1  # the busiest day in the darkest green
     assert svg.count('fill="#e6e9ee"') == svg.count("<rect") - 3  # days without reviews
+
+
+@pytest.fixture
+def studied(app):
+    """Four items: one answered wrong a minute ago (new), one learnt then forgotten a minute ago,
+    one answered Good every few days for weeks, one rated Good once today."""
+    from quizapp.review import services as review
+
+    now = utcnow()
+    with app.app_context():
+        topic = make_topic("war")
+        questions = [make_question(topic, "true_false") for _ in range(4)]
+        for n, question in enumerate(questions):
+            question.current_version.source_page = question.source_page = 231 + n
+        user = make_user()
+        db.session.flush()
+        version = {q.id: q.current_version_id for q in questions}
+        wrong, forgotten, solid, once = (q.id for q in questions)
+
+        def rate(question_id, rating, when):
+            review.rate(user.id, question_id, version[question_id], rating, when)
+
+        rate(wrong, 1, now - timedelta(minutes=1))
+        moment = now - timedelta(days=60)
+        for question_id in (forgotten, solid):
+            day = moment
+            for gap in (0, 1, 3, 7, 15, 30):
+                day += timedelta(days=gap)
+                rate(question_id, 3, day)
+        rate(forgotten, 1, now - timedelta(minutes=1))
+        rate(once, 3, now - timedelta(minutes=5))
+        db.session.commit()
+        return {"user": user.id, "now": now, "wrong": wrong, "forgotten": forgotten, "solid": solid, "once": once}
+
+
+def test_an_item_answered_wrong_is_never_mastered_at_any_moment(app, studied):
+    """Right after a failure predicted recall is ~100%; mastery must still say no, now and an hour later."""
+    with app.app_context():
+        for later in (timedelta(0), timedelta(hours=1), timedelta(hours=20)):
+            pages = {c.page: c for c in services.knowledge_map(studied["user"], studied["now"] + later)}
+            assert pages[231].mastered == 0  # answered wrong a minute ago
+            assert pages[232].mastered == 0  # forgotten a minute ago after weeks of Good
+            assert pages[234].mastered == 0  # rated Good once: still being learnt
+
+
+def test_an_item_reviewed_good_many_times_over_weeks_is_mastered(app, studied):
+    with app.app_context():
+        pages = {c.page: c for c in services.knowledge_map(studied["user"], studied["now"])}
+        [mastery] = services.topic_mastery([studied["user"]], studied["now"]).values()
+    assert pages[233].mastered == 1
+    assert [(m.mastered, m.items) for m in mastery] == [(1, 4)]
+
+
+def test_weakest_items_put_the_failed_first_and_say_what_the_number_means(app, studied):
+    with app.app_context():
+        weak = services.weakest_items(studied["user"], studied["now"])
+        ids = [w.question.id for w in weak]
+        statuses = {w.question.id: w.status for w in weak}
+    assert set(ids[:3]) == {studied["wrong"], studied["forgotten"], studied["once"]}
+    assert ids[-1] == studied["solid"]
+    assert statuses[studied["wrong"]] == statuses[studied["forgotten"]] == "answered wrong last time"
+    assert statuses[studied["once"]] == "still being learnt"
+    assert statuses[studied["solid"]].startswith("recall now ")
+
+
+def test_the_dashboard_says_what_mastered_means(app, client, auth, studied):
+    with app.app_context():
+        from quizapp.auth.models import User
+
+        email = db.session.get(User, studied["user"]).email
+    auth.signin(email, DEFAULT_PASSWORD)
+    page = client.get("/progress").get_data(as_text=True)
+    assert "7 days from now" in page and "answered wrong last time" in page

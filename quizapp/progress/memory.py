@@ -1,7 +1,8 @@
 """Memory arithmetic shared by the dashboards, in SQL where it can be.
 
 In FSRS, predicted recall is at least 0.9 exactly when the time since the last review is at
-most the card's stability, so "mastered" is a comparison SQL can count without powers.
+most the card's stability (whatever the learner's own parameters: stability is defined as the
+interval at which recall falls to 90%), so "mastered" is a comparison SQL can count without powers.
 """
 
 from datetime import datetime
@@ -24,9 +25,23 @@ def days_since(column, now: datetime):
     return sa.func.julianday(sa.func.datetime(moment)) - sa.func.julianday(column)
 
 
+REVIEW_STATE = 2  # py-fsrs State.Review: learnt, not (re)learning
+MASTERY_RECALL, MASTERY_DAYS = 0.9, 7
+MASTERY_MEANING = (
+    "Mastered: you have learnt the item (it is not being learnt or relearnt after a slip) and you "
+    f"would still recall it with at least {MASTERY_RECALL:.0%} probability {MASTERY_DAYS} days from now."
+)
+
+
 def mastered(now: datetime):
-    """SQL: this card's predicted recall now is at least 0.9."""
-    return sa.and_(Card.reps > 0, Card.stability.is_not(None), days_since(Card.last_review, now) <= Card.stability)
+    """SQL, the one definition of mastery: the card is in the review state (not learning, not relearning
+    after a lapse) and its predicted recall stays at or above 90% for 7 more days. A card failed a
+    minute ago is relearning, so it is never mastered."""
+    return sa.and_(
+        Card.state == REVIEW_STATE,
+        Card.stability.is_not(None),
+        days_since(Card.last_review, now) + MASTERY_DAYS <= Card.stability,
+    )
 
 
 def recall(stability: float | None, days: float) -> float:

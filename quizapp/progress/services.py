@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from quizapp.bank import summary
 from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.extensions import db
-from quizapp.progress.memory import days_since, mastered, recall, recall_sql
+from quizapp.progress.memory import REVIEW_STATE, days_since, mastered, recall, recall_sql
 from quizapp.quiz.models import QuizAttempt
 from quizapp.review.models import Card, ReviewLog
 from quizapp.review.services import DAY_STARTS_AT
@@ -56,7 +56,7 @@ class Dashboard:
     forecast: list[tuple[date, int]] = field(default_factory=list)
     retention_by_week: list[tuple[date, int, int]] = field(default_factory=list)  # (week start, passed, total)
     mastery: list[TopicMastery] = field(default_factory=list)
-    weakest: list[tuple[Question, float]] = field(default_factory=list)
+    weakest: list["WeakItem"] = field(default_factory=list)
     recent_quizzes: list[QuizAttempt] = field(default_factory=list)
 
     @property
@@ -123,16 +123,7 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
 
     board.mastery = topic_mastery([user_id], now)[user_id]
 
-    weakness = (days_since(Card.last_review, now) / Card.stability).desc()
-    rows = db.session.execute(
-        sa.select(Question, Card.stability, days_since(Card.last_review, now))
-        .join(Card, sa.and_(Card.question_id == Question.id, Card.user_id == user_id))
-        .where(Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
-        .options(sa.orm.joinedload(Question.current_version))
-        .order_by(weakness)
-        .limit(8)
-    ).all()
-    board.weakest = [(question, recall(stability, days)) for question, stability, days in rows]
+    board.weakest = weakest_items(user_id, now)
 
     board.recent_quizzes = list(
         db.session.scalars(
@@ -143,6 +134,54 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
         )
     )
     return board
+
+
+@dataclass
+class WeakItem:
+    """An item the learner is closest to forgetting, or got wrong most recently."""
+
+    question: Question
+    learnt: bool  # in the review state; otherwise still being learnt or relearnt
+    last_rating: int | None  # 1 = Again (answered wrong or forgotten)
+    recall: float  # predicted recall now
+    last_review: datetime
+
+    @property
+    def status(self) -> str:
+        if not self.learnt:
+            return "answered wrong last time" if self.last_rating == 1 else "still being learnt"
+        return f"recall now {round(self.recall * 100)}%"
+
+
+def weakest_items(user_id: int, now: datetime, limit: int = 8) -> list[WeakItem]:
+    """Items still being learnt or relearnt first (the most recently failed first), then learnt items by
+    how close the learner is to forgetting them (lowest predicted recall now): one query."""
+    learnt = Card.state == REVIEW_STATE
+    elapsed = days_since(Card.last_review, now)
+    last_rating = (
+        sa.select(ReviewLog.rating)
+        .where(ReviewLog.card_id == Card.id, ReviewLog.undone_at.is_(None))
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Question, learnt, last_rating, Card.stability, elapsed, Card.last_review)
+        .join(Card, sa.and_(Card.question_id == Question.id, Card.user_id == user_id))
+        .where(Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
+        .options(sa.orm.joinedload(Question.current_version))
+        .order_by(
+            learnt,  # false (still being learnt) first
+            sa.case((learnt, 0.0), else_=elapsed),  # among those, the most recent first
+            (elapsed / Card.stability).desc(),  # among learnt items, the least retrievable first
+            Card.id,
+        )
+        .limit(limit)
+    ).all()
+    return [
+        WeakItem(question, bool(is_learnt), rating, recall(stability, days), last_review)
+        for question, is_learnt, rating, stability, days, last_review in rows
+    ]
 
 
 def _lookup(counts: dict, day: date) -> int:

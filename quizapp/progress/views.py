@@ -14,8 +14,15 @@ from quizapp.classes.services import owned_class
 from quizapp.models import utcnow
 from quizapp.progress import bp, charts, items, services
 from quizapp.progress import classroom as classroom_services
+from quizapp.progress.memory import MASTERY_MEANING
 
 bp.add_app_template_global(charts.heatmap_cells, "heatmap_cells")
+
+
+@bp.context_processor
+def _definitions() -> dict:
+    """The definitions every progress page states in one sentence."""
+    return {"mastery_meaning": MASTERY_MEANING}
 
 
 @bp.get("/progress")
