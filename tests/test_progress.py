@@ -1,5 +1,6 @@
 """The learner's dashboard and the knowledge map: figures checked by hand, bounded queries."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -201,14 +202,14 @@ def test_the_dashboard_stays_within_the_same_bound(app, client, auth, queries, l
 def test_the_heatmap_has_a_cell_for_every_day_of_the_year_up_to_today():
     from datetime import date
 
-    from quizapp.progress.charts import heatmap_cells
+    from quizapp.progress.charts import BINS, UNSTUDIED, heatmap_cells
 
     today = date(2026, 11, 27)  # a Friday: the last column stops at Friday
     svg = str(heatmap_cells({today: 4, today - timedelta(days=1): 1, today - timedelta(days=9): 2}, today))
     assert svg.count("<rect") == 364 + today.weekday() + 1
     assert "<title>2026-11-27: 4 reviews</title>" in svg and "<title>2026-11-26: 1 review</title>" in svg
-    assert svg.count('fill="#1e6b3a"') == 1  # the busiest day in the darkest green
-    assert svg.count('fill="#e6e9ee"') == svg.count("<rect") - 3  # days without reviews
+    assert svg.count(f'fill="{BINS[-1][1]}"') == 1  # the busiest day in the darkest green
+    assert svg.count(f'fill="{UNSTUDIED[0]}"') == svg.count("<rect") - 3  # days without reviews
 
 
 @pytest.fixture
@@ -282,3 +283,19 @@ def test_the_dashboard_says_what_mastered_means(app, client, auth, studied):
     auth.signin(email, DEFAULT_PASSWORD)
     page = client.get("/progress").get_data(as_text=True)
     assert "7 days from now" in page and "answered wrong last time" in page
+
+
+def test_map_cells_use_the_scale_and_unstudied_pages_are_neutral(app, client, auth, studied):
+    with app.app_context():
+        from quizapp.auth.models import User
+
+        email = db.session.get(User, studied["user"]).email
+        make_question(make_topic("other", position=2), "true_false").source_page = 240
+        db.session.commit()
+    auth.signin(email, DEFAULT_PASSWORD)
+    page = client.get("/progress/map").get_data(as_text=True)
+    cell = {int(n): css for css, n in re.findall(r'class="page-cell (bin-\w+)" title="Page (\d+)', page)}
+    assert cell[231] == "bin-0"  # studied, nothing mastered: the lightest green, not red
+    assert cell[233] == "bin-4"  # its one item mastered
+    assert cell[240] == "bin-none"  # an item nobody has studied yet
+    assert "not studied yet" in page

@@ -7,18 +7,31 @@ from markupsafe import Markup, escape
 
 CELL, GAP, LEFT, TOP = 11, 13, 30, 10
 
+# One scale for every mastery chart (knowledge map, class matrix) and the heatmap: five bins of one
+# green (hue 150 in CIELCh) whose lightness is evenly spaced from L* 95 to 30, each with the text
+# colour that reads on it at 4.5:1 or more; and a neutral grey for what has not been studied.
+BINS = (
+    # (lowest share, fill, text, legend label)
+    (0.0, "#e3f5e7", "#1b1f24", "0-19%"),
+    (0.2, "#abcbb2", "#1b1f24", "20-39%"),
+    (0.4, "#74a27f", "#1b1f24", "40-59%"),
+    (0.6, "#3e7a50", "#ffffff", "60-79%"),
+    (0.8, "#0b5229", "#ffffff", "80-100%"),
+)
+UNSTUDIED = ("#eceef1", "#1b1f24", "not studied yet")
+
+
+def bin_of(fraction: float | None) -> int | None:
+    """The scale's bin (0-4) of a share, or None for nothing studied."""
+    if fraction is None:
+        return None
+    return max(n for n, (low, *_) in enumerate(BINS) if fraction >= low - 1e-9)
+
 
 def shade(fraction: float | None) -> str:
-    """The same greens as the `shade` macro of progress/_charts.html."""
-    if fraction is None:
-        return "#e6e9ee"
-    if fraction >= 0.9:
-        return "#1e6b3a"
-    if fraction >= 0.6:
-        return "#4a9b5f"
-    if fraction >= 0.3:
-        return "#9ccc9f"
-    return "#d8eed9" if fraction > 0 else "#f4d3d3"
+    """The fill of a share on the scale (grey for nothing studied)."""
+    n = bin_of(fraction)
+    return UNSTUDIED[0] if n is None else BINS[n][1]
 
 
 def heatmap_cells(days: dict[date, int], today: date) -> Markup:
@@ -30,7 +43,7 @@ def heatmap_cells(days: dict[date, int], today: date) -> Markup:
         day = first + timedelta(days=offset)
         week, weekday = divmod(offset, 7)
         n = days.get(day, 0)
-        fill = "#e6e9ee" if n == 0 else shade(0.3 + 0.7 * n / peak)
+        fill = UNSTUDIED[0] if n == 0 else shade(n / peak)
         label = escape(f"{day.isoformat()}: {n} review{'' if n == 1 else 's'}")
         cells.append(
             f'<rect x="{LEFT + week * GAP}" y="{TOP + weekday * GAP}" width="{CELL}" height="{CELL}" rx="2" '

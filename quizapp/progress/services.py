@@ -242,6 +242,7 @@ class PageCell:
     page: int
     items: int
     mastered: int
+    studied: int = 0  # items of the page the learner has seen at least once
 
     @property
     def percent(self) -> int | None:
@@ -254,13 +255,17 @@ def knowledge_map(user_id: int, now: datetime) -> list[PageCell]:
     for count in summary.counts():
         if count.page is not None:
             items[count.page] += count.count
-    known = dict(
-        db.session.execute(
-            sa.select(Question.source_page, sa.func.count())
+    known = {
+        page: (studied, mastered_count)
+        for page, studied, mastered_count in db.session.execute(
+            sa.select(Question.source_page, sa.func.count(), sa.func.count().filter(mastered(now)))
             .select_from(Card)
             .join(Question, Question.id == Card.question_id)
-            .where(Card.user_id == user_id, mastered(now), Question.status == QuestionStatus.ACTIVE)
+            .where(Card.user_id == user_id, Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
             .group_by(Question.source_page)
         ).all()
-    )
-    return [PageCell(page, items[page], known.get(page, 0)) for page in range(FIRST_PAGE, LAST_PAGE + 1)]
+    }
+    return [
+        PageCell(page, items[page], known.get(page, (0, 0))[1], known.get(page, (0, 0))[0])
+        for page in range(FIRST_PAGE, LAST_PAGE + 1)
+    ]

@@ -17,6 +17,9 @@ from quizapp.progress import classroom as classroom_services
 from quizapp.progress.memory import MASTERY_MEANING
 
 bp.add_app_template_global(charts.heatmap_cells, "heatmap_cells")
+bp.add_app_template_global(charts.bin_of, "mastery_bin")
+bp.add_app_template_global(charts.BINS, "mastery_bins")
+bp.add_app_template_global(charts.UNSTUDIED, "unstudied")
 
 
 @bp.context_processor
