@@ -12,7 +12,7 @@ from quizapp.auth.models import User
 from quizapp.classes.models import Enrolment
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.quiz.models import QuestionReport
+from quizapp.quiz.models import AttemptItem, QuestionReport
 from quizapp.review.models import Card
 from tests.factories import build_targets, make_bank, make_user
 
@@ -48,7 +48,7 @@ def test_class_view_shows_mastery_behind_and_predicted_recall(app, client, auth,
         class_id = db.session.scalar(sa.select(Enrolment.class_id).limit(1))
     page = client.get(f"/teach/classes/{class_id}/progress").get_data(as_text=True)
     assert "Mastery by student and topic" in page and "Student 01" in page and "Student 03" in page
-    assert "Predicted recall on" in page
+    assert "Readiness for an exam on" in page
     assert re.search(r"The Armistice, week 1</td><td>quiz</td><td>[^<]+</td>\s*<td>\d of 3</td>", page)
     near = client.get(f"/teach/classes/{class_id}/progress?on={(utcnow() + timedelta(days=1)).date()}")
     far = client.get(f"/teach/classes/{class_id}/progress?on={(utcnow() + timedelta(days=400)).date()}")
@@ -163,3 +163,62 @@ def test_predicted_recall_in_sql_agrees_with_the_forgetting_curve(app, seeded):
         predicted = topic_memory([student], on, on)[1][student]["war"]
     expected = sum(recall(s, (on - last).total_seconds() / 86400) for s, last in cards) / items
     assert cards and predicted == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_past_exam_date_is_refused_at_the_field(app, client, auth, seeded):
+    auth.signin("demo.teacher@quizapp.example", "demo teacher password")
+    with app.app_context():
+        class_id = db.session.scalar(sa.select(Enrolment.class_id).limit(1))
+    for day in (utcnow().date(), utcnow().date() - timedelta(days=30), "9999-12-31"):
+        response = client.get(f"/teach/classes/{class_id}/progress?on={day}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and 'aria-invalid="true"' in page and 'id="exam-on-error"' in page
+    page = client.get(f"/teach/classes/{class_id}/progress").get_data(as_text=True)
+    assert "Readiness for an exam on" in page and "Readiness is not mastery" in page and "today</h2>" in page
+
+
+def _student(n: int) -> User:
+    return User(id=n, email=f"s{n}@x.example", display_name=f"Student {n:02d}", password_hash="x")
+
+
+def test_falling_behind_is_overdue_or_the_lowest_quartile_of_retention_below_80():
+    from quizapp.progress.classroom import falling_behind
+
+    students = [_student(n) for n in range(1, 9)]
+    overdue = {1: 21, 2: 20, 3: 50}
+    # retention (passed, total) over 14 days: the lowest quartile of 8 is the 2 lowest
+    retention = {4: (6, 10), 5: (7, 10), 6: (9, 10), 7: (10, 10), 8: (3, 5), 1: (10, 10), 2: (9, 10), 3: (10, 10)}
+    behind = falling_behind(students, overdue, retention)
+    assert [b.student.id for b in behind] == [3, 1, 4, 5]  # most overdue first; 2 has exactly 20
+    assert behind[2].reasons == ["retention 60% over 14 days"]
+    # a whole class retaining well: nobody flagged for retention, even the lowest quartile
+    assert falling_behind(students, {}, {n: (9, 10) for n in range(1, 9)}) == []
+
+
+def test_item_analysis_includes_items_a_sets_rules_drew(app):
+    """A set with no chosen items whose rules draw two curated questions: once a student of the
+    teacher's class finishes the assigned quiz, both appear in the teacher's analysis."""
+    from quizapp.authoring.models import QuestionSet
+    from quizapp.classes import services as classes
+    from quizapp.progress.items import analyse
+    from quizapp.quiz import assignments
+    from quizapp.quiz import services as quiz
+
+    with app.app_context():
+        make_bank(per_type=1)
+        teacher, student = make_user(role="teacher"), make_user()
+        now = utcnow()
+        question_set = QuestionSet(
+            owner_id=teacher.id, name="Drawn", mode="test", created_at=now, updated_at=now, rules={"count": 2}
+        )
+        db.session.add(question_set)
+        classroom = classes.create_class(teacher.id, "9A", now)
+        db.session.add(Enrolment(class_id=classroom.id, user_id=student.id, joined_at=now))
+        assignment = classes.assign(classroom, question_set, "quiz", None, 1, now)
+        attempt = assignments.start_assignment(student.id, assignment, now)
+        quiz.finish_attempt(attempt, now)
+        db.session.commit()
+        drawn = set(db.session.scalars(sa.select(AttemptItem.version_id).where(AttemptItem.attempt_id == attempt.id)))
+        analysed = analyse(teacher)
+    assert len(drawn) == 2 and drawn <= {v.id for v in analysed.versions}
+    assert all(analysed.stats[v].attempts == 1 for v in drawn)

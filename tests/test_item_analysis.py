@@ -61,3 +61,29 @@ def test_problems_need_enough_attempts():
     assert len(flagged) == 2 and "negative discrimination" in flagged[0]
     assert ItemStats(1, attempts=50, facility=0.97, discrimination=0.3).problems[0].startswith("very easy")
     assert ItemStats(1, attempts=50, facility=0.6, discrimination=0.3).problems == []
+
+
+# Five finished attempts of one single-choice item (right option "a"): two right, one "b", one "c",
+# one left unanswered (no response row: score 0, answer None).
+SINGLE = [
+    (11, 9, 1.0, {"choice": "a"}),
+    (12, 9, 1.0, {"choice": "a"}),
+    (13, 9, 0.0, {"choice": "b"}),
+    (14, 9, 0.0, {"choice": "c"}),
+    (15, 9, 0.0, None),
+]
+CHOICES = [{"id": "a", "text": "Right", "correct": True}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]
+
+
+def test_options_chosen_come_from_the_same_attempts_as_the_facility():
+    """Facility 0.40 and "the right option 40%": one denominator (all five attempts), with "no answer" shown."""
+    [item] = statistics(SINGLE, {9}).values()
+    assert item.facility == pytest.approx(0.4)
+    assert item.options(CHOICES) == [("Right", True, 40), ("B", False, 20), ("C", False, 20), ("no answer", False, 20)]
+    assert sum(percent for _, _, percent in item.options(CHOICES)) == 100
+
+
+def test_the_lapse_rate_is_rounded_one_way_everywhere():
+    assert ItemStats(1, lapse_rate=0.339).lapse_percent == 34
+    assert ItemStats(1, lapse_rate=0.335).lapse_percent == 34
+    assert ItemStats(1).lapse_percent is None

@@ -13,7 +13,15 @@ from quizapp.extensions import db
 from quizapp.progress.services import root_topics, topic_memory
 from quizapp.review.models import Card, ReviewLog
 
-OVERDUE_LIMIT, RETENTION_FLOOR, MIN_REVIEWS = 20, 0.70, 10
+# Falling behind: more than OVERDUE_LIMIT reviews overdue, or true retention over the last
+# RETENTION_DAYS in the class's lowest quartile and below RETENTION_FLOOR (with at least MIN_REVIEWS
+# reviews of learnt cards to judge by).
+OVERDUE_LIMIT, RETENTION_FLOOR, RETENTION_DAYS, MIN_REVIEWS = 20, 0.80, 14, 10
+BEHIND_MEANING = (
+    f"Falling behind: more than {OVERDUE_LIMIT} reviews overdue by a day or more, or a true retention over the last "
+    f"{RETENTION_DAYS} days among the lowest quarter of the class and below {RETENTION_FLOOR:.0%}; "
+    "the most overdue first."
+)
 
 
 @dataclass
@@ -63,7 +71,7 @@ def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> Clas
                     ReviewLog.user_id.in_(ids),
                     ReviewLog.before.is_not(None),
                     ReviewLog.undone_at.is_(None),
-                    ReviewLog.reviewed_at >= now - timedelta(days=30),
+                    ReviewLog.reviewed_at >= now - timedelta(days=RETENTION_DAYS),
                 )
                 .group_by(ReviewLog.user_id)
             )
@@ -71,20 +79,35 @@ def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> Clas
         if ids
         else {}
     )
+    behind = falling_behind(students, overdue, retention)
+    topics = [(slug, title) for slug, title, _ in roots]
+    return ClassView(students, mastery, assignments, progress, behind, exam_date, predicted, topics)
+
+
+def lowest_quartile(values: list[float]) -> float | None:
+    """The class's first quartile (the value a quarter of the class is at or below), or None."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) // 4) - 1)]
+
+
+def falling_behind(
+    students: list[User], overdue: dict[int, int], retention: dict[int, tuple[int, int]]
+) -> list[Behind]:
+    """The students to act on, most overdue first (BEHIND_MEANING says the rule)."""
+    shares = {user: ok / total for user, (ok, total) in retention.items() if total >= MIN_REVIEWS}
+    quartile = lowest_quartile(list(shares.values()))
     behind = []
     for student in students:
         late = overdue.get(student.id, 0)
-        ok, total = retention.get(student.id, (0, 0))
-        share = ok / total if total else None
-        reasons = ([f"{late} reviews overdue"] if late >= OVERDUE_LIMIT else []) + (
-            [f"retention {round(100 * share)}% over 30 days"]
-            if share is not None and total >= MIN_REVIEWS and share < RETENTION_FLOOR
-            else []
-        )
+        share = shares.get(student.id)
+        reasons = [f"{late} reviews overdue"] if late > OVERDUE_LIMIT else []
+        if share is not None and quartile is not None and share <= quartile and share < RETENTION_FLOOR:
+            reasons.append(f"retention {round(100 * share)}% over {RETENTION_DAYS} days")
         if reasons:
             behind.append(Behind(student, late, share, reasons))
-    topics = [(slug, title) for slug, title, _ in roots]
-    return ClassView(students, mastery, assignments, progress, behind, exam_date, predicted, topics)
+    return sorted(behind, key=lambda entry: (-entry.overdue, entry.student.display_name))
 
 
 def grades_rows(view: ClassView) -> list[list[str]]:

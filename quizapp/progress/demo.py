@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from quizapp.auth.models import Role, User
 from quizapp.auth.services import create_user, user_by_email
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question, QuestionStatus, QuestionVersion
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.bank.types import get_type
 from quizapp.classes import services as classes
 from quizapp.extensions import db
@@ -28,7 +28,7 @@ from quizapp.review import services as review
 # Public demo credentials, printed by `flask demo seed`, which refuses the production configuration.
 TEACHER_EMAIL, TEACHER_PASSWORD = "demo.teacher@quizapp.example", "demo teacher password"  # noqa: S105
 STUDENT_PASSWORD = "demo student password"  # noqa: S105
-NEW_PER_DAY, REVIEWS_PER_DAY = 6, 25
+NEW_PER_DAY, REVIEWS_PER_DAY = 4, 80
 
 
 @dataclass
@@ -44,18 +44,36 @@ def _account(email: str, name: str, password: str, role: Role) -> User:
     return user_by_email(email) or create_user(email, name, password, role)
 
 
+def _every_topic_in_turn(questions: list) -> list:
+    """New items in article order within each top-level topic, the topics taken in turn, so that a few
+    weeks of study reach every part of the article (not only its first pages)."""
+    by_root: dict[str, list] = {}
+    for q in questions:
+        by_root.setdefault(q.path.strip("/").split("/")[0], []).append(q)
+    queues = list(by_root.values())
+    return [queue[n] for n in range(max(map(len, queues), default=0)) for queue in queues if n < len(queue)]
+
+
 def seed(now: datetime, students: int = 30, days: int = 60, seed: int = 7, progress=lambda n: None) -> Demo:
     """Create (or extend) the demo class and simulate `days` days of study before `now`; commits per day."""
     rng = Random(seed)
     teacher = _account(TEACHER_EMAIL, "Demo Teacher", TEACHER_PASSWORD, Role.TEACHER)
-    questions = db.session.execute(
-        sa.select(
-            Question.id, Question.current_version_id, Question.type, QuestionVersion.difficulty, QuestionVersion.data
-        )
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.status == QuestionStatus.ACTIVE, Question.slug.is_not(None))
-        .order_by(QuestionVersion.source_page, Question.id)
-    ).all()
+    questions = _every_topic_in_turn(
+        db.session.execute(
+            sa.select(
+                Question.id,
+                Question.current_version_id,
+                Question.type,
+                QuestionVersion.difficulty,
+                QuestionVersion.data,
+                Topic.path,
+            )
+            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .join(Topic, Topic.id == Question.topic_id)
+            .where(Question.status == QuestionStatus.ACTIVE, Question.slug.is_not(None))
+            .order_by(QuestionVersion.source_page, Question.id)
+        ).all()
+    )
     if not questions:
         raise ValueError("the bank is empty: run `flask bank load` first")
     classroom = db.session.scalar(sa.select(classes.Classroom).where(classes.Classroom.owner_id == teacher.id))
@@ -93,7 +111,7 @@ def seed(now: datetime, students: int = 30, days: int = 60, seed: int = 7, progr
     settings = {user: review.settings_for(user) for user, _ in learners}
     for day in range(days, 0, -1):
         for user, strength in learners:
-            if rng.random() > 0.25 + 0.6 * strength:
+            if rng.random() > 0.45 + 0.55 * strength:
                 continue
             moment = now - timedelta(days=day, hours=rng.uniform(0, 8))
             due = db.session.execute(

@@ -1,8 +1,11 @@
 """Item analysis, as Moodle's quiz statistics, plus memory: per question version, from finished attempts.
 
-facility: the mean score; discrimination: the correlation of the item's score with the rest of
-the attempt's score; for choice items, the share of answers that picked each option; lapse
-rate: the share of reviews of learnt cards rated Again.
+Every figure of a version comes from the same responses: every finished attempt that showed it
+(an item left unanswered scores 0 and counts as "no answer"). facility: the mean score;
+discrimination: the correlation of the item's score with the rest of the attempt's score; for
+choice items, the share of those attempts that picked each option, and the share that gave no
+answer, so that for single choice the right option's share is the facility; lapse rate: the share
+of reviews of learnt cards rated Again. Items a set's rules drew count like chosen ones.
 """
 
 from collections import defaultdict
@@ -16,6 +19,7 @@ from quizapp import signals
 from quizapp.auth.models import User
 from quizapp.authoring.models import QuestionSet, SetItem
 from quizapp.bank.models import Question, QuestionVersion
+from quizapp.classes.models import Assignment, Classroom
 from quizapp.extensions import db
 from quizapp.quiz.models import AttemptItem, QuestionReport, QuizAttempt, Response
 from quizapp.review.models import ReviewLog
@@ -30,8 +34,25 @@ class ItemStats:
     attempts: int = 0
     facility: float | None = None
     discrimination: float | None = None
-    option_shares: dict[str, float] = field(default_factory=dict)
+    option_shares: dict[str, float] = field(default_factory=dict)  # of all attempts, not only the answered
+    unanswered: int = 0
     lapse_rate: float | None = None
+
+    @property
+    def no_answer_share(self) -> float:
+        return self.unanswered / self.attempts if self.attempts else 0.0
+
+    @property
+    def lapse_percent(self) -> int | None:
+        """The lapse rate as a whole percentage, rounded the same way on every page."""
+        return None if self.lapse_rate is None else round(100 * self.lapse_rate)
+
+    def options(self, choices: list[dict]) -> list[tuple[str, bool, int]]:
+        """(option text, is right, percent of attempts that picked it), then ("no answer", False, percent)."""
+        shown = [
+            (c["text"], bool(c.get("correct")), round(100 * self.option_shares.get(c["id"], 0.0))) for c in choices
+        ]
+        return shown + [("no answer", False, round(100 * self.no_answer_share))]
 
     @property
     def problems(self) -> list[str]:
@@ -80,20 +101,20 @@ def statistics(rows: list[tuple[int, int, float, dict | None]], wanted: set[int]
             discrimination=correlation(scores, [rest for _, rest, _ in entries]),
         )
         picks: dict[str, int] = defaultdict(int)
-        answered = 0
         for _, _, answer in entries:
+            if answer is None:
+                item.unanswered += 1
             chosen = (answer or {}).get("choices") or ([answer["choice"]] if (answer or {}).get("choice") else [])
-            if chosen:
-                answered += 1
-                for choice in chosen:
-                    picks[choice] += 1
-        item.option_shares = {choice: n / answered for choice, n in picks.items()} if answered else {}
+            for choice in chosen:
+                picks[choice] += 1
+        item.option_shares = {choice: n / len(entries) for choice, n in picks.items()}
         stats[version_id] = item
     return stats
 
 
 def questions_in_scope(user: User) -> sa.Select:
-    """The questions a teacher analyses: their own and those in their sets; an admin, every one."""
+    """The questions a teacher analyses: their own, those chosen in their sets, and those their classes'
+    assigned quizzes drew by a set's rules; an admin, every one."""
     if user.is_admin:
         return sa.select(Question.id)
     in_sets = (
@@ -101,8 +122,16 @@ def questions_in_scope(user: User) -> sa.Select:
         .join(QuestionSet, QuestionSet.id == SetItem.set_id)
         .where(QuestionSet.owner_id == user.id)
     )
-    # A union of two index lookups: an OR of the two would make the database read the whole bank.
-    return sa.union(sa.select(Question.id).where(Question.owner_id == user.id), in_sets)
+    drawn = (
+        sa.select(QuestionVersion.question_id)
+        .join(AttemptItem, AttemptItem.version_id == QuestionVersion.id)
+        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
+        .join(Classroom, Classroom.id == Assignment.class_id)
+        .where(Classroom.owner_id == user.id)
+    )
+    # A union of index lookups: an OR of them would make the database read the whole bank.
+    return sa.union(sa.select(Question.id).where(Question.owner_id == user.id), in_sets, drawn)
 
 
 @dataclass

@@ -53,19 +53,36 @@ def knowledge_map():
 def class_progress(class_id: int):
     classroom = owned_class(current_user, class_id) or abort(404)
     now = utcnow()
-    exam = _exam_date(now)
+    exam, problem = _exam_date(now)
     view = classroom_services.class_view(classroom, now, exam)
-    return render_template("progress/class.html", classroom=classroom, view=view, exam=exam)
+    page = render_template(
+        "progress/class.html",
+        classroom=classroom,
+        view=view,
+        exam=exam,
+        exam_problem=problem,
+        tomorrow=(now.astimezone(ZoneInfo(current_user.timezone)).date() + timedelta(days=1)).isoformat(),
+        behind_meaning=classroom_services.BEHIND_MEANING,
+    )
+    return page, (400 if problem else 200)
 
 
-def _exam_date(now):
-    """The date the teacher picked (?on=YYYY-MM-DD, noon in their zone), or a week from now."""
+def _exam_date(now) -> tuple[datetime, str | None]:
+    """The date the teacher picked (?on=YYYY-MM-DD, noon in their zone), or a week from now; a date
+    that is not after today is refused with a message for the field."""
+    zone = ZoneInfo(current_user.timezone)
+    today = now.astimezone(zone).date()
     raw = request.args.get("on", "")
     try:
-        day = date.fromisoformat(raw) if raw else (now + timedelta(days=7)).date()
+        day = date.fromisoformat(raw) if raw else today + timedelta(days=7)
     except ValueError:
         abort(400, "Give the date as YYYY-MM-DD.")
-    return datetime.combine(day, time(12), tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
+    problem = None
+    if day <= today:
+        day, problem = today + timedelta(days=7), "An exam date must be after today: showing a week from today."
+    elif day > today + timedelta(days=3650):
+        day, problem = today + timedelta(days=7), "An exam date must be within ten years: showing a week from today."
+    return datetime.combine(day, time(12), tzinfo=zone).astimezone(UTC), problem
 
 
 @bp.get("/teach/classes/<int:class_id>/grades.csv")
