@@ -2,12 +2,13 @@
 
 import csv
 import io
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template
 from flask_login import current_user
 
+from quizapp import params
 from quizapp.auth.access import signed_in, teacher_required
 from quizapp.bank.types import get_type
 from quizapp.classes.services import owned_class
@@ -50,11 +51,7 @@ def class_progress(class_id: int):
 
 def _exam_date(now):
     """The date the teacher picked (?on=YYYY-MM-DD, noon in their zone), or a week from now."""
-    raw = request.args.get("on", "")
-    try:
-        day = date.fromisoformat(raw) if raw else (now + timedelta(days=7)).date()
-    except ValueError:
-        abort(400, "Give the date as YYYY-MM-DD.")
+    day = params.date_arg("on", (now + timedelta(days=7)).date())
     return datetime.combine(day, time(12), tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
 
 
