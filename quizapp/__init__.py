@@ -35,6 +35,10 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
+    from quizapp import params
+
+    app.url_map.converters["int"] = params.IdConverter  # before any route is made
+    app.before_request(params.refuse_nul)
     _init_extensions(app)
     _register_blueprints(app)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -69,6 +69,12 @@ def _lines() -> list[str]:
             f"Import: {imports['tried']} bad or tampered inputs, {imports['refused']} refused "
             f"({imports['saved_nothing']} checked to save nothing)"
         )
+    if params := COUNTS.get("params"):
+        routes, names, values = (_distinct("params", part) for part in ("route", "parameter", "value"))
+        lines.append(
+            f"Parameters: routes and fields fuzzed: {routes} routes, {names} parameters, {values} values "
+            f"({params['requests']} requests), 500s: {params['errors']}"
+        )
     if sessions := COUNTS.get("sessions"):
         lines.append(f"Session replay: {sessions['replayed']} copied cookies replayed, {sessions['refused']} refused")
     return lines

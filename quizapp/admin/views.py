@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from quizapp import params
 from quizapp.admin import bp
 from quizapp.auth import services
 from quizapp.auth.access import admin_required
@@ -22,7 +23,7 @@ def users():
     if query:
         pattern = f"%{query.lower()}%"
         select = select.where(sa.or_(User.email.like(pattern), sa.func.lower(User.display_name).like(pattern)))
-    page = db.paginate(select, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(select, page=params.page_arg(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "admin/users.html",
         page=page,

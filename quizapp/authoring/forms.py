@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from quizapp.bank.types import REGISTRY
+from quizapp.params import ID_RANGE
 
 ROWS = 6  # rows offered for choices, items, pairs and blanks; empty rows are ignored
 
@@ -107,7 +108,7 @@ class SetForm(FlaskForm):
 
 
 class AddItemForm(FlaskForm):
-    question_id = IntegerField(validators=[DataRequired()])
+    question_id = IntegerField(validators=[DataRequired(), ID_RANGE])
 
 
 class ImportForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import SelectChoice
 
+from quizapp import params
 from quizapp.auth.access import teacher_required
 from quizapp.authoring import bp
 from quizapp.authoring.forms import ImportForm
@@ -54,7 +55,10 @@ def import_questions():
             if upload is None or not upload.filename:
                 form.file.errors = ["Choose a file to upload."]
             else:
-                parsed, specs = importing.read_and_check(upload.read(), form.format.data, form.topic.data)
+                try:  # any parser's own limits aside, no file may take the request down
+                    parsed, specs = importing.read_and_check(upload.read(), form.format.data, form.topic.data)
+                except RecursionError:
+                    parsed, specs = importing.Parsed(problems=["The file is too deeply nested to read."]), None
                 if not parsed.problems:
                     form.payload.data = _signer().dumps({"owner": current_user.id, "items": parsed.items})
     status = 400 if (parsed and parsed.problems) or form.errors else 200
@@ -68,7 +72,7 @@ def export_questions():
     fmt = request.args.get("format", "json")
     if fmt not in EXPORTS:
         abort(404)
-    set_id = request.args.get("set", type=int)
+    set_id = params.int_arg("set")
     if set_id is not None and owned_set(current_user, set_id) is None:
         abort(404)
     if set_id is not None:

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from quizapp import signals
+from quizapp import params, signals
 from quizapp.auth.access import teacher_required
 from quizapp.authoring import bp, services
 from quizapp.authoring.access import editable_or_refuse, question_or_404
@@ -31,10 +31,9 @@ def _form_with_topics(**kwargs) -> QuestionForm:
 @teacher_required
 def questions():
     filters = {name: request.args.get(name, "").strip() for name in FILTERS}
-    for numeric in ("difficulty", "page_cited"):
-        if filters[numeric] and not filters[numeric].isdigit():
-            filters[numeric] = ""
-    page = services.browse(current_user, filters, request.args.get("page", 1, type=int))
+    for numeric, high in (("difficulty", 3), ("page_cited", params.MAX_ID)):
+        filters[numeric] = str(params.bounded_int(filters[numeric], 1, high) or "")
+    page = services.browse(current_user, filters, params.page_arg())
     used = services.set_counts([q.id for q in page.items])
     tags = db.session.scalars(db.select(Tag.slug).order_by(Tag.slug)).all()
     return render_template(

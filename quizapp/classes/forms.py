@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from quizapp.params import sane_date
+
 
 class ClassForm(FlaskForm):
     name = StringField("Class name", validators=[DataRequired("Give the class a name."), Length(max=120)])
@@ -25,5 +27,7 @@ class AssignForm(FlaskForm):
     kind = RadioField(
         "Assign as", default="quiz", choices=[SelectChoice("quiz", "A quiz"), SelectChoice("review", "A review deck")]
     )
-    due_at = DateTimeLocalField("Due (your time zone, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    due_at = DateTimeLocalField(
+        "Due (your time zone, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional(), sane_date]
+    )
     attempts = IntegerField("Attempts allowed (empty: as set)", validators=[Optional(), NumberRange(1, 99)])

@@ -2,12 +2,13 @@
 
 import csv
 import io
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template
 from flask_login import current_user
 
+from quizapp import params
 from quizapp.auth.access import signed_in, teacher_required
 from quizapp.bank.types import get_type
 from quizapp.classes.services import owned_class
@@ -69,14 +70,10 @@ def class_progress(class_id: int):
 
 def _exam_date(now) -> tuple[datetime, str | None]:
     """The date the teacher picked (?on=YYYY-MM-DD, noon in their zone), or a week from now; a date
-    that is not after today is refused with a message for the field."""
+    that is not after today, or more than ten years ahead, is refused with a message for the field."""
     zone = ZoneInfo(current_user.timezone)
     today = now.astimezone(zone).date()
-    raw = request.args.get("on", "")
-    try:
-        day = date.fromisoformat(raw) if raw else today + timedelta(days=7)
-    except ValueError:
-        abort(400, "Give the date as YYYY-MM-DD.")
+    day = params.date_arg("on", today + timedelta(days=7))
     problem = None
     if day <= today:
         day, problem = today + timedelta(days=7), "An exam date must be after today: showing a week from today."

@@ -5,6 +5,7 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from quizapp import params
 from quizapp.auth.access import signed_in
 from quizapp.auth.forms import EmptyForm
 from quizapp.bank.services import topics_in_tree_order
@@ -29,8 +30,8 @@ def new():
     form.set_topic_choices(topics_in_tree_order())
     if request.method == "GET" and request.args.get("topic"):
         form.topics.data = [request.args["topic"]]
-    if request.method == "GET" and request.args.get("page", type=int):
-        form.page.data = request.args.get("page", type=int)
+    if request.method == "GET" and (page := params.int_arg("page", low=225, high=251)):
+        form.page.data = page
         form.topics.data = [t.slug for t in topics_in_tree_order() if t.parent_id is None]
     shortfall = None
     if form.validate_on_submit():
@@ -56,7 +57,7 @@ def new():
 @bp.get("/")
 @signed_in
 def history():
-    page = services.attempts_of(current_user.id, request.args.get("page", 1, type=int))
+    page = services.attempts_of(current_user.id, params.page_arg())
     answered = services.answered_counts([a.id for a in page.items])
     return render_template("quiz/history.html", page=page, answered=answered, now=utcnow())
 

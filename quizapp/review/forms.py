@@ -4,11 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, IntegerField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from quizapp.params import ID_RANGE
 from quizapp.review.scheduling import RETENTION_RANGE
 
 
 class RatingForm(FlaskForm):
-    question_id = IntegerField(validators=[InputRequired()])
+    question_id = IntegerField(validators=[InputRequired(), ID_RANGE])
     rating = IntegerField(validators=[InputRequired(), NumberRange(1, 4)])
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     shown_at = IntegerField(validators=[Optional()])
@@ -16,7 +17,7 @@ class RatingForm(FlaskForm):
 
 
 class StudyAnswerForm(FlaskForm):
-    question_id = IntegerField(validators=[InputRequired()])
+    question_id = IntegerField(validators=[InputRequired(), ID_RANGE])
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     shown_at = IntegerField(validators=[Optional()])
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
+from quizapp import params
 from quizapp.auth.access import signed_in
 from quizapp.bank.models import Question, QuestionStatus
 from quizapp.bank.services import topics_in_tree_order
@@ -33,14 +34,14 @@ def _deck_args() -> dict:
 def _deck() -> services.Deck:
     args = _deck_args()
     kind = args.get("kind", "all")
-    set_id = args.get("set")
-    if set_id is not None and (not set_id.isdigit() or not set_open_to(current_user, int(set_id))):
+    set_id = params.bounded_int(args.get("set"))
+    if "set" in args and (set_id is None or not set_open_to(current_user, set_id)):
         abort(404)
     try:
         return services.Deck(
             services.deck_path(args.get("topic")),
             kind if kind in services.KINDS else "all",
-            int(set_id) if set_id else None,
+            set_id,
         )
     except LookupError:
         abort(404)
