@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from quizapp.auth.models import User
 from quizapp.authoring.forms import ROWS, QuestionForm
 from quizapp.authoring.models import Regrade, SetItem
+from quizapp.bank.aliases import search_forms
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
 from quizapp.bank.services import add_version, tags_by_slug
@@ -289,25 +290,16 @@ def responses_on_earlier_versions(question: Question) -> int:
     )
 
 
-def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
-    """Grade answers given on earlier versions with the current key; finished attempts get new totals."""
-    version = question.current_version
-    question_type = get_type(version.type)
-    responses = db.session.scalars(
-        sa.select(Response)
-        .where(Response.question_id == question.id, Response.version_id != version.id)
-        .with_for_update()
-    ).all()
+def apply_new_scores(rescored: list[tuple[Response, float]], now: datetime) -> int:
+    """Give responses their new scores (keeping the first score from before any regrade, for the
+    learner's note) and finished attempts their new totals; the number of responses changed."""
     changed_attempts: set[int] = set()
-    changed = 0
-    for response in responses:
-        score = question_type.grade(version.data, response.answer)
+    for response, score in rescored:
         if abs(score - response.score) > 1e-9:
             if response.score_before_regrade is None:
                 response.score_before_regrade = response.score
             response.score, response.regraded_at = score, now
-            changed += 1
-            changed_attempts.add(response.attempt_item_id)
+            changed_attempts.add(response.attempt_item_id)  # one response per attempt item
     if changed_attempts:
         attempt_ids = set(
             db.session.scalars(sa.select(AttemptItem.attempt_id).where(AttemptItem.id.in_(changed_attempts)))
@@ -324,6 +316,35 @@ def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
                 .where(QuizAttempt.id == attempt_id, QuizAttempt.finished_at.is_not(None))
                 .values(score=total)
             )
+    return len(changed_attempts)
+
+
+TYPED = ("short_answer", "cloze")
+
+
+def regrade_typed_answers(now: datetime) -> tuple[int, int]:
+    """Grade every short-answer and cloze response again against its own version, after the alias
+    table changed (what counts as the same answer changed, not the key); (checked, changed)."""
+    rows = db.session.execute(
+        sa.select(Response, QuestionVersion.type, QuestionVersion.data)
+        .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+        .where(QuestionVersion.type.in_(TYPED))
+        .with_for_update(of=Response)
+    ).all()
+    rescored = [(response, get_type(kind).grade(data, response.answer)) for response, kind, data in rows]
+    return len(rows), apply_new_scores(rescored, now)
+
+
+def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
+    """Grade answers given on earlier versions with the current key; finished attempts get new totals."""
+    version = question.current_version
+    question_type = get_type(version.type)
+    responses = db.session.scalars(
+        sa.select(Response)
+        .where(Response.question_id == question.id, Response.version_id != version.id)
+        .with_for_update()
+    ).all()
+    changed = apply_new_scores([(r, question_type.grade(version.data, r.answer)) for r in responses], now)
     log = Regrade(
         question_id=question.id,
         to_version_id=version.id,
@@ -351,8 +372,8 @@ def browse(user: User, filters: dict[str, Any], page: int, per_page: int = 25):
     )
     if not user.is_admin:
         query = query.where(sa.or_(Question.owner_id.is_(None), Question.owner_id == user.id))
-    if text := (filters.get("q") or "").strip():
-        query = query.where(sa.func.lower(version.prompt).contains(text.lower(), autoescape=True))
+    if forms := search_forms((filters.get("q") or "").strip()):
+        query = query.where(sa.or_(*(Question.search_text.contains(form, autoescape=True) for form in forms)))
     if topic := filters.get("topic"):
         path = db.session.scalar(sa.select(Topic.path).where(Topic.slug == topic))
         query = query.where(Topic.path.startswith(path or "/-none-/", autoescape=True))

@@ -107,6 +107,17 @@ def current_table() -> AliasTable:
     return cached[1]
 
 
+def search_forms(query: str) -> list[str]:
+    """What a bank search for `query` looks for in the folded search column: the folded query and,
+    when the whole query is a form of an alias group, every form of that group."""
+    folded = fold_answer(query)
+    if not folded:
+        return []
+    table = current_table()
+    group = table.group_of(query)
+    return sorted({folded, *table.folded_forms(group)}) if group else [folded]
+
+
 def accepts(typed: str, accepted: list[str], opted_out: list[str] | tuple[str, ...] = ()) -> bool:
     """Whether `typed` is, after folding, an accepted answer or an alias of one (whole answers only)."""
     folded = fold_answer(typed)

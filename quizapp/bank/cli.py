@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from quizapp.bank import bp, services, twins
+from quizapp.bank.aliases import read_table as read_alias_table
 from quizapp.bank.content import read_bank
 from quizapp.database import refresh_statistics
 from quizapp.extensions import db
@@ -106,11 +107,26 @@ def load_command(force: bool) -> None:
         db.session.rollback()
         _print_problems(error.problems)
         raise click.ClickException("nothing was loaded") from None
+    regraded = _regrade_if_aliases_changed()
     db.session.commit()
     refresh_statistics()
+    if regraded is not None:
+        checked, changed = regraded
+        click.echo(f"alias table changed: regraded {checked} typed answer(s), {changed} changed score")
     for slug in report.conflicts:
         click.echo(f"conflict: {slug} was edited in the app; kept (use --force to overwrite)")
     click.echo(f"bank loaded: {report.summary()}")
+
+
+def _regrade_if_aliases_changed() -> tuple[int, int] | None:
+    """When content/aliases.yaml says something new, grade past short-answer and cloze answers again
+    (each keeps its score from before, shown to the learner as a regrade note); (checked, changed)."""
+    from quizapp.authoring.services import regrade_typed_answers
+    from quizapp.models import utcnow
+
+    if not services.record_alias_table(read_alias_table(_content_dir()).fingerprint):
+        return None
+    return regrade_typed_answers(utcnow())
 
 
 def _owner(email: str | None, hint: str):

@@ -59,3 +59,23 @@ def fold_prose(text: str) -> str:
 def prose_words(text: str) -> list[str]:
     """The folded words of a text, page markers removed: what runs of words are counted in."""
     return re.findall(r"[a-z0-9']+", fold_prose(_PAGE_MARKER.sub(" ", text)))
+
+
+def search_text(prompt: str, data: object) -> str:
+    """A question's stored search column: its prompt and every text of its answer data, folded
+    as answers are (so "kim il-sung" finds "Kim Il Sung", and "Panmunjom" finds "P'anmunjŏm")."""
+    texts = [prompt]
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if key != "id":
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(data)
+    return " ".join(fold_answer(text) for text in texts if text)
