@@ -89,7 +89,7 @@ def read_table(content_dir: Path) -> AliasTable:
     return parse_table(document)
 
 
-_cache: dict[Path, tuple[int, AliasTable]] = {}
+_cache: dict[Path, tuple[tuple[int, int], AliasTable]] = {}
 
 
 def current_table() -> AliasTable:
@@ -97,7 +97,8 @@ def current_table() -> AliasTable:
     content_dir = Path(current_app.config["CONTENT_DIR"]) if has_app_context() else DEFAULT_CONTENT_DIR
     path = content_dir / FILE_NAME
     try:
-        stamp = path.stat().st_mtime_ns
+        status = path.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
     except OSError:
         return AliasTable()
     cached = _cache.get(path)
