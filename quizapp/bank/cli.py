@@ -82,6 +82,10 @@ def _audit(content: Path, items: list, partial: bool, article: Path | None) -> l
             click.echo(f"  {slug}: {text[:90]!r}")
         if copies:
             failures.append(f"{len(copies)} item(s) copy {twins.COPIED_RUN}+ words from the article")
+    factless = [item.slug for item in items if not item.fact]
+    click.echo(f"== items without a fact (give each the fact it tests): {len(factless)}")
+    for slug in factless:
+        click.echo(f"  {slug}")
     single = twins.single_form_answers(items)
     click.echo(f"== short answers accepting a single form (a reviewer may add variants): {len(single)}")
     for item in single:
