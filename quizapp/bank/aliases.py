@@ -124,9 +124,8 @@ def accepts(typed: str, accepted: list[str], opted_out: list[str] | tuple[str, .
     folded = fold_answer(typed)
     if not folded:
         return False
-    keys = [fold_answer(answer) for answer in accepted]
-    if folded in keys:
+    if any(folded == fold_answer(answer) for answer in accepted):
         return True
     table = current_table()
     group = table.group_of(typed)
-    return group is not None and group not in opted_out and any(table._group_of.get(k) == group for k in keys)
+    return group is not None and group not in opted_out and any(table.group_of(a) == group for a in accepted)
