@@ -13,3 +13,7 @@ _signals = Namespace()
 # authoring's question page asks the features above it what they know of the question; each
 # receiver gets (sender, question=..., version=...) and returns a dict of template values.
 question_page = _signals.signal("question-page")
+
+# `flask bank load` found a changed alias table (content/aliases.yaml): what counts as the same typed
+# answer changed. Receivers get (sender, now=...) and return (answers checked, answers changed).
+alias_table_changed = _signals.signal("alias-table-changed")

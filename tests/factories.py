@@ -109,6 +109,7 @@ def make_question(
 ):
     """A curated question with one version (flushed, not committed)."""
     from quizapp.bank.content import version_hash
+    from quizapp.bank.folding import search_text
     from quizapp.bank.models import Question, QuestionVersion
 
     n = next(_serial)
@@ -131,6 +132,7 @@ def make_question(
     db.session.add(version)
     question.current_version = version
     question.source_page = version.source_page
+    question.search_text = search_text(prompt, data)  # as bank.services.add_version keeps it
     db.session.flush()
     question.loaded_version_id = version.id
     return question

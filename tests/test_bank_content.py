@@ -12,6 +12,19 @@ from quizapp.bank.content import FIRST_PAGE, LAST_PAGE, read_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_EVIDENCE = ROOT.parent / "shared" / "tools" / "check-evidence"
+ARTICLE = (
+    next(
+        (
+            p
+            for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
+            if (p / "source" / "article.txt").is_file()
+        ),
+        ROOT.parent / "shared",
+    )
+    / "source"
+    / "article.txt"
+)
+SECOND_EDITION = pytest.mark.xfail(strict=False, reason="content second edition in progress")
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +121,35 @@ def test_content_readme_examples_cite_the_article_truthfully(tmp_path):
         [sys.executable, str(CHECK_EVIDENCE), "--quiet", str(path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout
+
+
+# --- issue 15, the bank's second edition ------------------------------------------------------------
+
+
+@SECOND_EDITION
+def test_bank_check_finds_no_twin_pairs_without_a_shared_fact(app, make_app):
+    result = make_app(CONTENT_DIR=ROOT / "content").test_cli_runner().invoke(args=["bank", "check"])
+    assert "== twin pairs without a shared fact: 0" in result.output, result.output[-3000:]
+    assert result.exit_code == 0, result.output[-3000:]
+
+
+@SECOND_EDITION
+@pytest.mark.skipif(not ARTICLE.exists(), reason="../shared/source/article.txt is not beside this clone")
+def test_no_item_copies_twelve_words_in_a_row_from_the_article(bank):
+    from quizapp.bank.twins import article_runs, copied_runs
+
+    copies = copied_runs(bank.items, article_runs(ARTICLE.read_text(encoding="utf-8")))
+    assert copies == []
+
+
+@SECOND_EDITION
+def test_every_item_belongs_to_a_fact(bank):
+    assert [i.slug for i in bank.items if not i.fact] == []
+
+
+@SECOND_EDITION
+def test_amounts_of_the_second_edition(bank, questions):
+    assert len(questions) >= 520
+    assert sum(1 for i in bank.items if i.type == "flashcard") >= 140
+    by_type = Counter(i.type for i in bank.items)
+    assert min(by_type.values()) >= 25, by_type

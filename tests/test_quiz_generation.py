@@ -75,3 +75,33 @@ def test_largest_remainder_adds_up():
     assert largest_remainder({"a": 1, "b": 1, "c": 1}, 10) == {"a": 4, "b": 3, "c": 3}
     assert sum(largest_remainder({"a": 7, "b": 13, "c": 0}, 9).values()) == 9
     assert largest_remainder({"a": 0}, 5) == {"a": 0}
+
+
+def test_over_many_seeds_a_quiz_never_holds_two_items_of_one_fact():
+    """A property over 300 random pools: facts shared within and across topics, items without a fact
+    (each its own fact), histories and due cards; every quiz holds at most one item per fact, and as
+    many items as the pool's facts allow."""
+    from random import Random
+
+    topics = [WAR, SPLIT, CHUCHE, "/war/armistice/"]
+    for seed in range(300):
+        rng = Random(seed)
+        pool = [
+            Candidate(
+                n,
+                5000 + n,
+                rng.choice(topics) + "sub/",
+                rng.randint(1, 3),
+                rng.choice([None, None, *(f"fact-{k}" for k in range(rng.randint(1, 12)))]),
+                "single_choice",
+            )
+            for n in range(1, rng.randint(2, 60))
+        ]
+        chosen = rng.sample(topics, rng.randint(1, len(topics)))
+        history = {c.question_id: rng.choice([0.0, 0.5, 1.0]) for c in pool if rng.random() < 0.4}
+        due = {c.question_id for c in pool if rng.random() < 0.2}
+        length = rng.randint(1, 30)
+        picked = pick_questions(pool, chosen, length, history, seed=seed, due=due)
+        keys = [c.fact or f"#{c.question_id}" for c in picked]
+        assert len(keys) == len(set(keys)), (seed, keys)
+        assert len(picked) == min(length, available(pool, chosen)), seed

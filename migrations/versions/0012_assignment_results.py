@@ -5,7 +5,7 @@ classes) counts them from its attempts and stores them here, so classes never re
 Filled from the attempts already taken.
 
 Revision ID: 0012_assignment_results
-Revises: 0006_review_log_covering
+Revises: 0010_folded_search
 Create Date: 2026-11-29 19:50:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_assignment_results'
-down_revision = '0006_review_log_covering'
+down_revision = '0010_folded_search'
 branch_labels = None
 depends_on = None
 

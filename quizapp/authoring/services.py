@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from quizapp.auth.models import User
 from quizapp.authoring.forms import ROWS, QuestionForm
 from quizapp.authoring.models import SetItem
+from quizapp.bank.aliases import search_forms
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
 from quizapp.bank.services import add_version
@@ -265,8 +266,8 @@ def browse(user: User, filters: dict[str, Any], page: int, per_page: int = 25):
     )
     if not user.is_admin:
         query = query.where(sa.or_(Question.owner_id.is_(None), Question.owner_id == user.id))
-    if text := (filters.get("q") or "").strip():
-        query = query.where(sa.func.lower(version.prompt).contains(text.lower(), autoescape=True))
+    if forms := search_forms((filters.get("q") or "").strip()):
+        query = query.where(sa.or_(*(Question.search_text.contains(form, autoescape=True) for form in forms)))
     if topic := filters.get("topic"):
         path = db.session.scalar(sa.select(Topic.path).where(Topic.slug == topic))
         query = query.where(Topic.path.startswith(path or "/-none-/", autoescape=True))

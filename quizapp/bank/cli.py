@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from quizapp.bank import bp, services
+from quizapp import signals
+from quizapp.bank import bp, services, twins
+from quizapp.bank.aliases import read_table as read_alias_table
 from quizapp.bank.content import read_bank
 from quizapp.database import refresh_statistics
 from quizapp.extensions import db
@@ -26,9 +28,16 @@ def _print_problems(problems) -> None:
 
 @bp.cli.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-def check_command(path: Path | None) -> None:
-    """Validate the bank in content/ (or one file or folder of it) without loading it."""
-    bank = read_bank(_content_dir(), path)
+@click.option(
+    "--article",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The source article (text with [End Page N] markers): also look for runs of words copied from it.",
+)
+def check_command(path: Path | None, article: Path | None) -> None:
+    """Validate the bank in content/ (or one file or folder of it) without loading it; then audit it:
+    twin items without a shared fact, runs copied from the article, short answers with one form."""
+    content = _content_dir()
+    bank = read_bank(content, path)
     if bank.problems:
         _print_problems(bank.problems)
         raise click.ClickException(f"{len(bank.problems)} problem(s) found")
@@ -37,6 +46,52 @@ def check_command(path: Path | None) -> None:
         by_type[item.type] = by_type.get(item.type, 0) + 1
     counts = ", ".join(f"{name} {n}" for name, n in sorted(by_type.items()))
     click.echo(f"ok: {len(bank.items)} items, {len(bank.topics)} topics ({counts})")
+    failures = _audit(content, bank.items, path is not None, article or _default_article(content))
+    if failures:
+        raise click.ClickException("; ".join(failures))
+
+
+def _default_article(content: Path) -> Path | None:
+    """../shared/source/article.txt beside the clone, when it is there."""
+    candidate = content.resolve().parent.parent / "shared" / "source" / "article.txt"
+    return candidate if candidate.is_file() else None
+
+
+def _audit(content: Path, items: list, partial: bool, article: Path | None) -> list[str]:
+    """Print the audit sections (bank/twins.py); return what fails the check."""
+    not_twins, not_twin_problems = twins.read_not_twins(content)
+    if not_twin_problems:
+        _print_problems(f"{twins.NOT_TWINS_FILE}: {problem}" for problem in not_twin_problems)
+        return [f"{len(not_twin_problems)} problem(s) in {twins.NOT_TWINS_FILE}"]
+    whole = read_bank(content).items if partial else items
+    pairs = twins.twin_pairs(whole, not_twins, only={item.slug for item in items} if partial else None)
+    click.echo(f"== twin pairs without a shared fact: {len(pairs)}")
+    for pair in pairs:
+        click.echo(f"  {pair}")
+    failures = []
+    if pairs:
+        failures.append(
+            f"{len(pairs)} twin pair(s) without a shared fact (give them one `fact`, or list the pair "
+            f"in content/{twins.NOT_TWINS_FILE} with a reason)"
+        )
+    if article is None:
+        click.echo("== runs copied from the article: not checked (give --article PATH)")
+    else:
+        copies = twins.copied_runs(items, twins.article_runs(article.read_text(encoding="utf-8")))
+        click.echo(f"== runs of {twins.COPIED_RUN}+ words copied from the article: {len(copies)}")
+        for slug, text in copies:
+            click.echo(f"  {slug}: {text[:90]!r}")
+        if copies:
+            failures.append(f"{len(copies)} item(s) copy {twins.COPIED_RUN}+ words from the article")
+    factless = [item.slug for item in items if not item.fact]
+    click.echo(f"== items without a fact (give each the fact it tests): {len(factless)}")
+    for slug in factless:
+        click.echo(f"  {slug}")
+    single = twins.single_form_answers(items)
+    click.echo(f"== short answers accepting a single form (a reviewer may add variants): {len(single)}")
+    for item in single:
+        click.echo(f"  {item.slug}: {item.data['answers'][0]}")
+    return failures
 
 
 @bp.cli.command("load")
@@ -57,11 +112,27 @@ def load_command(force: bool) -> None:
         db.session.rollback()
         _print_problems(error.problems)
         raise click.ClickException("nothing was loaded") from None
+    regraded = _regrade_if_aliases_changed()
     db.session.commit()
     refresh_statistics()
+    if regraded is not None:
+        checked, changed = regraded
+        click.echo(f"alias table changed: regraded {checked} typed answer(s), {changed} changed score")
     for slug in report.conflicts:
         click.echo(f"conflict: {slug} was edited in the app; kept (use --force to overwrite)")
     click.echo(f"bank loaded: {report.summary()}")
+
+
+def _regrade_if_aliases_changed() -> tuple[int, int] | None:
+    """When content/aliases.yaml says something new, have past short-answer and cloze answers graded again
+    (each keeps its score from before, shown to the learner as a regrade note); (checked, changed)."""
+    from quizapp.models import utcnow
+
+    if not services.record_alias_table(read_alias_table(_content_dir()).fingerprint):
+        return None
+    # Regrading changes quiz answers, which are quiz's (a layer above the bank): it listens for this.
+    results = [found for _, found in signals.alias_table_changed.send(current_app._get_current_object(), now=utcnow())]
+    return sum(checked for checked, _ in results), sum(changed for _, changed in results)
 
 
 def owner_from_option(email: str | None, hint: str):

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from quizapp.bank.aliases import FILE_NAME as ALIASES_FILE
+from quizapp.bank.aliases import read_table as read_alias_table
 from quizapp.bank.types import REGISTRY, SLUG
 
 FIRST_PAGE, LAST_PAGE = 225, 251
@@ -243,4 +245,16 @@ def read_bank(content_dir: Path, only: Path | None = None) -> Bank:
             if spec is not None:
                 spec.file = name
                 bank.items.append(spec)
+    bank.problems += alias_problems(content_dir, bank.items)
     return bank
+
+
+def alias_problems(content_dir: Path, items: list[ItemSpec]) -> list[Problem]:
+    """What is wrong with content/aliases.yaml, and opt-outs (`no_aliases`) naming no group of it."""
+    table = read_alias_table(content_dir)
+    name = _rel(content_dir / ALIASES_FILE, content_dir)
+    problems = [Problem(name, "", "", message) for message in table.problems]
+    for item in items:
+        if unknown := sorted(set(item.data.get("no_aliases", [])) - table.groups.keys()):
+            problems.append(Problem(item.file, item.slug, "no_aliases", f"no alias group {', '.join(unknown)}"))
+    return problems

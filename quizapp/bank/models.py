@@ -74,6 +74,9 @@ class Question(db.Model):
     # The current version's page, repeated here (add_version keeps it) so that new cards come
     # in article order from ix_questions_article_order, without sorting the bank.
     source_page: Mapped[int | None]
+    # The current version's prompt and answer texts folded (bank/folding.py search_text; add_version
+    # keeps it), so the teachers' search compares plain columns: trigram-indexed on PostgreSQL.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questions.id"))
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id")
@@ -96,6 +99,12 @@ class Question(db.Model):
         sa.CheckConstraint("status IN ('active', 'retired')", name="status_known"),
         sa.CheckConstraint("(slug IS NULL) <> (owner_id IS NULL)", name="curated_xor_owned"),
         sa.Index("ix_questions_article_order", "source_page", "id"),
+        sa.Index(
+            "ix_questions_search_text",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
 

@@ -8,8 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from quizapp.auth.models import SiteSetting
 from quizapp.bank import summary
 from quizapp.bank.content import Bank, ItemSpec, Problem, TopicSpec
+from quizapp.bank.folding import search_text
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
 from quizapp.bank.types import get_type
 from quizapp.extensions import db
@@ -98,6 +100,7 @@ def add_version(
     db.session.add(version)
     question.current_version = version
     question.source_page = version.source_page
+    question.search_text = search_text(version.prompt, version.data)
     return version
 
 
@@ -304,3 +307,20 @@ def topic_overview() -> list[TopicCount]:
         if topic.parent_id is not None:
             nodes[topic.parent_id].children.append(nodes[topic.id])
     return [nodes[t.id] for t in topics if t.parent_id is None]
+
+
+ALIAS_TABLE_SETTING = "alias_table"
+
+
+def record_alias_table(fingerprint: str) -> bool:
+    """Remember the alias table the bank was last loaded with; True when it differs from the one before
+    (past typed answers were graded with another table, so they need grading again)."""
+    setting = db.session.get(SiteSetting, ALIAS_TABLE_SETTING)
+    if setting is not None and setting.value == fingerprint:
+        return False
+    if setting is None:
+        db.session.add(SiteSetting(key=ALIAS_TABLE_SETTING, value=fingerprint))
+    else:
+        setting.value = fingerprint
+    db.session.flush()
+    return True

@@ -19,7 +19,7 @@ def seed_command(students: int, days: int) -> None:
     if current_app.config.get("ENVIRONMENT") == "production":
         raise click.ClickException("demo data is never made under the production configuration")
     try:
-        with click.progressbar(length=days, label="Simulating days", file=sys.stderr) as bar:
+        with click.progressbar(length=days + 1, label="Simulating days", file=sys.stderr) as bar:
             made = demo.seed(utcnow(), students=students, days=days, progress=bar.update)
     except ValueError as problem:
         db.session.rollback()

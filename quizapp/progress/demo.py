@@ -109,18 +109,18 @@ def seed(now: datetime, students: int = 30, days: int = 60, seed: int = 7, progr
     by_id = {q.id: q for q in questions}
     next_new = {user: 0 for user, _ in learners}
     settings = {user: review.settings_for(user) for user, _ in learners}
-    for day in range(days, 0, -1):
+    for day in range(days, -1, -1):  # down to today
         for user, strength in learners:
             if rng.random() > 0.45 + 0.55 * strength:
                 continue
-            moment = now - timedelta(days=day, hours=rng.uniform(0, 8))
+            moment = now - timedelta(days=day, hours=rng.uniform(1, 8))
             due = db.session.execute(
                 sa.select(review.Card.question_id, review.Card.stability, review.Card.last_review)
                 .where(review.Card.user_id == user, review.Card.reps > 0, review.Card.due <= moment)
                 .limit(REVIEWS_PER_DAY)
             ).all()
             for question_id, stability, last in due:
-                chance = recall(stability, (moment - last).total_seconds() / 86400) * (0.7 + 0.3 * strength)
+                chance = recall(stability, (moment - last).total_seconds() / 86400) * (0.85 + 0.15 * strength)
                 rating = (4 if rng.random() < 0.15 else 3) if rng.random() < chance else 1
                 review.rate(
                     user, question_id, by_id[question_id].current_version_id, rating, moment, settings=settings[user]

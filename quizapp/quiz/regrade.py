@@ -27,28 +27,20 @@ def responses_on_earlier_versions(question: Question) -> int:
     )
 
 
-def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
-    """Grade answers given on earlier versions with the current key; finished attempts get new totals."""
-    version = question.current_version
-    question_type = get_type(version.type)
-    responses = db.session.scalars(
-        sa.select(Response)
-        .where(Response.question_id == question.id, Response.version_id != version.id)
-        .with_for_update()
-    ).all()
-    changed_attempts: set[int] = set()
-    changed = 0
-    for response in responses:
-        score = question_type.grade(version.data, response.answer)
+def apply_new_scores(rescored: list[tuple[Response, float]], now: datetime) -> int:
+    """Give responses their new scores (keeping the first score from before any regrade, for the
+    learner's note), finished attempts their new totals, and assigned quizzes their new best scores;
+    the number of responses changed."""
+    changed_items: set[int] = set()
+    for response, score in rescored:
         if abs(score - response.score) > 1e-9:
             if response.score_before_regrade is None:
                 response.score_before_regrade = response.score
             response.score, response.regraded_at = score, now
-            changed += 1
-            changed_attempts.add(response.attempt_item_id)
-    if changed_attempts:
+            changed_items.add(response.attempt_item_id)  # one response per attempt item
+    if changed_items:
         attempt_ids = set(
-            db.session.scalars(sa.select(AttemptItem.attempt_id).where(AttemptItem.id.in_(changed_attempts)))
+            db.session.scalars(sa.select(AttemptItem.attempt_id).where(AttemptItem.id.in_(changed_items)))
         )
         totals = db.session.execute(
             sa.select(AttemptItem.attempt_id, sa.func.sum(Response.score))
@@ -71,6 +63,36 @@ def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
                 ).tuples()
             )
         )
+    return len(changed_items)
+
+
+TYPED = ("short_answer", "cloze")
+
+
+@signals.alias_table_changed.connect
+def regrade_typed_answers(sender, now: datetime) -> tuple[int, int]:
+    """Grade every short-answer and cloze response again against its own version, after the alias
+    table changed (what counts as the same answer changed, not the key); (checked, changed)."""
+    rows = db.session.execute(
+        sa.select(Response, QuestionVersion.type, QuestionVersion.data)
+        .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+        .where(QuestionVersion.type.in_(TYPED))
+        .with_for_update(of=Response)
+    ).all()
+    rescored = [(response, get_type(kind).grade(data, response.answer)) for response, kind, data in rows]
+    return len(rows), apply_new_scores(rescored, now)
+
+
+def regrade(question: Question, by_user_id: int, now: datetime) -> Regrade:
+    """Grade answers given on earlier versions with the current key; finished attempts get new totals."""
+    version = question.current_version
+    question_type = get_type(version.type)
+    responses = db.session.scalars(
+        sa.select(Response)
+        .where(Response.question_id == question.id, Response.version_id != version.id)
+        .with_for_update()
+    ).all()
+    changed = apply_new_scores([(r, question_type.grade(version.data, r.answer)) for r in responses], now)
     log = Regrade(
         question_id=question.id,
         to_version_id=version.id,

@@ -1,11 +1,12 @@
-"""What every question type shares: validation helpers, answer normalisation, the base class."""
+"""What every question type shares: validation helpers, the base class (answers fold in bank/folding.py)."""
 
 import re
-import unicodedata
 from random import Random
 from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
+
+from quizapp.bank.folding import fold_answer
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -21,23 +22,9 @@ def is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-_APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032"), None)
-_DASHES = dict.fromkeys(map(ord, "-\u2010\u2011\u2012\u2013\u2014\u2212"), None)
-_EDGE_PUNCTUATION = '.,;:!?"\u201c\u201d()'
-
-
 def normalise_text(text: str) -> str:
-    """Fold what should not matter in a typed answer: case, diacritics, apostrophe forms,
-    hyphens and spaces, thousands separators and punctuation at either end.
-
-    So "Ch'ŏllima", "Chollima" and "chŏl-lima" are equal, and so are "12,284" and "12284".
-    """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().translate(_APOSTROPHES).translate(_DASHES)
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-    text = text.strip().strip(_EDGE_PUNCTUATION)
-    return re.sub(r"\s+", "", text)
+    """A typed answer folded for comparison (bank/folding.py): "Ch'ŏllima" and "chol-lima" are equal."""
+    return fold_answer(text)
 
 
 def answer_list(value: Any, field: str, problems: Problems) -> list[str]:

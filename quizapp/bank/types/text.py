@@ -6,7 +6,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from quizapp.bank import aliases
 from quizapp.bank.types.base import (
+    SLUG,
     Answer,
     InvalidAnswer,
     Problems,
@@ -14,7 +16,6 @@ from quizapp.bank.types.base import (
     answer_list,
     entries,
     is_text,
-    normalise_text,
     single_value,
 )
 
@@ -22,11 +23,22 @@ BLANK = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}")
 MAX_TYPED = 200  # characters; a longer answer is refused, not graded
 
 
-def matches(typed: Any, accepted: list[str]) -> bool:
-    if not isinstance(typed, str) or not typed.strip():
-        return False
-    folded = normalise_text(typed)
-    return any(folded == normalise_text(a) for a in accepted)
+def matches(typed: Any, accepted: list[str], opted_out: list[str] | tuple[str, ...] = ()) -> bool:
+    """An accepted answer after folding, or a form of the same alias group (content/aliases.yaml)."""
+    return isinstance(typed, str) and aliases.accepts(typed, accepted, opted_out)
+
+
+def opt_out_problems(item: dict) -> Problems:
+    """`no_aliases`, when given, lists alias group ids this item does not accept (checked against the
+    table by the bank check)."""
+    value = item.get("no_aliases", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and SLUG.match(v) for v in value):
+        return [("no_aliases", "must be a list of alias group ids (content/aliases.yaml)")]
+    return []
+
+
+def with_opt_out(item: dict, data: dict[str, Any]) -> dict[str, Any]:
+    return data | ({"no_aliases": sorted(set(item["no_aliases"]))} if item.get("no_aliases") else {})
 
 
 def _typed(form: MultiDict, name: str, message: str) -> str:
@@ -38,25 +50,28 @@ def _typed(form: MultiDict, name: str, message: str) -> str:
 
 class ShortAnswer(QuestionType):
     name, label = "short_answer", "Short answer"
-    answer_fields = ("answers",)
+    answer_fields = ("answers", "no_aliases")
     scoring_rule = (
         "1 when the typed answer equals an accepted answer, ignoring case, diacritics, "
-        "apostrophe forms, hyphens and spaces; 0 otherwise."
+        "apostrophe forms, hyphens, spaces and a leading article, or is a usual variant of one "
+        "(the alias table: other romanisations, full and short names); 0 otherwise."
     )
 
     def validate(self, item: dict) -> Problems:
-        problems: Problems = []
+        problems: Problems = opt_out_problems(item)
         answer_list(item.get("answers"), "answers", problems)
         return problems
 
     def to_data(self, item: dict) -> dict[str, Any]:
-        return {"answers": answer_list(item["answers"], "answers", [])}
+        return with_opt_out(item, {"answers": answer_list(item["answers"], "answers", [])})
 
     def parse_answer(self, data, layout, form: MultiDict) -> Answer:
         return {"text": _typed(form, "answer", "Type an answer.")}
 
     def grade(self, data, answer: Answer) -> float:
-        return 1.0 if isinstance(answer, dict) and matches(answer.get("text"), data["answers"]) else 0.0
+        if not isinstance(answer, dict):
+            return 0.0
+        return 1.0 if matches(answer.get("text"), data["answers"], data.get("no_aliases", ())) else 0.0
 
     def correct_answer(self, data) -> Answer:
         return {"text": data["answers"][0]}
@@ -127,11 +142,11 @@ class Numeric(QuestionType):
 
 class Cloze(QuestionType):
     name, label = "cloze", "Cloze (fill the blanks)"
-    answer_fields = ("text", "blanks")
-    scoring_rule = "The share of blanks filled right (each compared like a short answer)."
+    answer_fields = ("text", "blanks", "no_aliases")
+    scoring_rule = "The share of blanks filled right (each compared like a short answer, variants included)."
 
     def validate(self, item: dict) -> Problems:
-        problems: Problems = []
+        problems: Problems = opt_out_problems(item)
         text = item.get("text")
         if not is_text(text):
             return [("text", "must be a passage with blanks written as {{b1}}")]
@@ -152,12 +167,8 @@ class Cloze(QuestionType):
         return problems
 
     def to_data(self, item: dict) -> dict[str, Any]:
-        return {
-            "text": item["text"].strip(),
-            "blanks": [
-                {"id": str(b["id"]), "answers": answer_list(b["answers"], "answers", [])} for b in item["blanks"]
-            ],
-        }
+        blanks = [{"id": str(b["id"]), "answers": answer_list(b["answers"], "answers", [])} for b in item["blanks"]]
+        return with_opt_out(item, {"text": item["text"].strip(), "blanks": blanks})
 
     @staticmethod
     def segments(data: dict[str, Any]) -> list[tuple[str, str | None]]:
@@ -185,7 +196,8 @@ class Cloze(QuestionType):
         filled = answer.get("blanks") if isinstance(answer, dict) else None
         if not isinstance(filled, dict):
             return 0.0
-        right = sum(1 for b in data["blanks"] if matches(filled.get(b["id"]), b["answers"]))
+        opted_out = data.get("no_aliases", ())
+        right = sum(1 for b in data["blanks"] if matches(filled.get(b["id"]), b["answers"], opted_out))
         return right / len(data["blanks"])
 
     def correct_answer(self, data) -> Answer:
