@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from quizapp import csvsafe
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import hash_password, normalise_email
-from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question
+from quizapp.authoring.models import QuestionSet
+from quizapp.classes.access import opened_assignment_ids
 from quizapp.classes.models import Assignment, Classroom, Enrolment
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
@@ -141,7 +142,7 @@ def parse_roster(text: str) -> tuple[list[RosterLine], list[str]]:
     except csv.Error as error:
         return [], [f"The roster is not valid CSV: {error}."]
     for number, record in enumerate(records, start=1):
-        cells = [c.strip() for c in record]
+        cells = [csvsafe.restore(c).strip() for c in record]  # a sheet the app wrote reads back as it was
         if not any(cells) or (number == 1 and cells and cells[0].lower() in ("name", "display name")):
             continue
         name, email = cells[0], (cells[1] if len(cells) > 1 and cells[1] else None)
@@ -234,6 +235,7 @@ class StudentAssignment:
     question_set: QuestionSet
     attempts: int = 0
     best: int | None = None  # percent of the best finished attempt
+    studyable: bool = False  # open for study in Review (classes/access.py)
 
     @property
     def attempts_left(self) -> int | None:
@@ -241,8 +243,9 @@ class StudentAssignment:
         return None if allowed is None else max(0, allowed - self.attempts)
 
 
-def assignments_for(user_id: int) -> list[StudentAssignment]:
-    """The learner's assignments with their attempts and best scores: two queries."""
+def assignments_for(user_id: int, now: datetime) -> list[StudentAssignment]:
+    """The learner's assignments with their attempts, best scores and whether they are open for
+    study: three queries."""
     rows = db.session.execute(
         sa.select(Assignment, Classroom, QuestionSet)
         .join(Classroom, Classroom.id == Assignment.class_id)
@@ -251,9 +254,11 @@ def assignments_for(user_id: int) -> list[StudentAssignment]:
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id.desc())
     ).all()
     found = [StudentAssignment(*row) for row in rows]
-    stats = _attempt_stats([f.assignment.id for f in found], [user_id])
+    ids = [f.assignment.id for f in found]
+    stats, opened = _attempt_stats(ids, [user_id]), opened_assignment_ids(user_id, ids, now)
     for entry in found:
         entry.attempts, entry.best = stats.get((entry.assignment.id, user_id), (0, None))
+        entry.studyable = entry.assignment.id in opened
     return found
 
 
@@ -316,6 +321,8 @@ def start_assignment(user_id: int, assignment: Assignment, now: datetime):
     )
     if assignment.attempts_allowed is not None and used >= assignment.attempts_allowed:
         raise ClassError(f"You have used all {assignment.attempts_allowed} attempts of this assignment.")
+    if assignment.due_at is not None and assignment.due_at <= now:  # its items are open for study from then on
+        raise ClassError("This assignment is past its due date: no new attempt can start.")
     question_set = db.session.get(QuestionSet, assignment.set_id)
     plan = plan_from_set(user_id, question_set, now)
     if not plan.picked:
@@ -323,35 +330,3 @@ def start_assignment(user_id: int, assignment: Assignment, now: datetime):
     attempt = start_attempt(user_id, plan, now)
     attempt.assignment_id = assignment.id
     return attempt
-
-
-def question_open_to(user: User, question: Question) -> bool:
-    """May this person study the question: any curated item; a teacher's own item only its
-    owner, admins, and members of a class assigned a set that holds it."""
-    if question.owner_id is None or question.owner_id == user.id or user.is_admin:
-        return True
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(SetItem)
-            .join(Assignment, Assignment.set_id == SetItem.set_id)
-            .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user.id))
-            .where(SetItem.question_id == question.id)
-        )
-        > 0
-    )
-
-
-def set_open_to(user: User, set_id: int) -> bool:
-    """May this person study the set: its owner, or a member of a class it is assigned to."""
-    if db.session.scalar(sa.select(QuestionSet.owner_id).where(QuestionSet.id == set_id)) == user.id:
-        return True
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Assignment)
-            .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user.id))
-            .where(Assignment.set_id == set_id)
-        )
-        > 0
-    )

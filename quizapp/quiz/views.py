@@ -8,6 +8,7 @@ from flask_login import current_user
 from quizapp.auth.access import signed_in
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
+from quizapp.classes import access
 from quizapp.database import reading_first
 from quizapp.extensions import db
 from quizapp.models import utcnow
@@ -142,7 +143,12 @@ def results(attempt_id: int):
         return redirect(url_for("quiz.resume", attempt_id=attempt.id))
     rows = services.result_rows(attempt)
     breakdown = services.topic_breakdown(rows, services.top_topics())
-    return render_template("quiz/results.html", attempt=attempt, rows=rows, breakdown=breakdown, get_type=get_type)
+    now = utcnow()  # answers only for what the learner may study now (classes/access.py)
+    shown = access.answers_shown(current_user.id, attempt.assignment_id, now)
+    open_ids = access.studyable_question_ids(current_user, [r.item.question_id for r in rows], now) if shown else set()
+    return render_template(
+        "quiz/results.html", attempt=attempt, rows=rows, breakdown=breakdown, get_type=get_type, open_ids=open_ids
+    )
 
 
 @bp.post("/<int:attempt_id>/retake")
