@@ -4,7 +4,7 @@ A learner may study every curated item, their own questions, and a teacher's ite
 them through a class they are in: the items of a set assigned as a review deck at once, and
 those of a set assigned as a quiz only once that assignment is over for them: they can start
 no further attempt (every allowed attempt used, or the due date passed) and none of their
-attempts is still running. An item opened by any assignment stays open. Admins see every item,
+attempts is still running. An item that any one assignment opens is open. Admins see every item,
 as authoring lets them. Review (queue, answering, card pages, the Anki download) and quiz
 results ask here; this module reads models only, so features above and below may use it.
 """
