@@ -76,6 +76,13 @@ def set_learners(status, refused=404):
     return dict.fromkeys(VISITORS, refused) | {ANON: SIGN_IN} | allowed
 
 
+def quiz_set_learners(status, refused=404):
+    """Studying a teacher's set (or its items) while its only assignment is a quiz the owner's
+    class may still take: its owner only; members wait until they can start no further attempt
+    (classes/access.py), so the other student finds nothing yet."""
+    return set_learners(status, refused) | {OTHER_STUDENT: refused}
+
+
 # Cells where the app answers wrongly today: the expectation above is the secure answer and
 # the cell runs as a strict xfail, so fixing the bug makes it pass loudly (drop the entry then).
 # Empty: the last ones (review.answer and review.rate grading another teacher's private
@@ -115,30 +122,31 @@ MATRIX = {
         learner_owned(302),
         "student",
     ),
-    # The owner's set is assigned to the owner's class: its members may study it, as a deck.
-    "review.study": ("GET", {"set": "own_set"}, None, set_learners(200), "teacher"),
-    # The owner's own question (in that set) answered or rated in review: those who may study the
-    # set get on (a grade; a rating without a grade token is a 400), anyone else finds nothing.
+    # The owner's set is assigned to the owner's class as a quiz still open to its members: only
+    # the owner may study it as a deck (tests/test_study_scope.py opens it to members).
+    "review.study": ("GET", {"set": "own_set"}, None, quiz_set_learners(200), "teacher"),
+    "review.export_apkg": ("GET", {"set": "own_set"}, None, quiz_set_learners(200), "teacher"),
+    # The owner's own question (in that set) answered or rated in review: those who may study it
+    # get on (a grade; a rating without a grade token is a 400), anyone else finds nothing.
     # Admins may see every question (authoring's can_view), so they get on too.
     "review.answer": (
         "POST",
         {},
         {"question_id": "own_question", "key": KEY, "answer": "false"},
-        set_learners(200) | {ADMIN: 200},
+        quiz_set_learners(200) | {ADMIN: 200},
         "teacher",
     ),
     "review.rate": (
         "POST",
         {},
         {"question_id": "own_question", "rating": 3, "key": KEY},
-        set_learners(400) | {ADMIN: 400},
+        quiz_set_learners(400) | {ADMIN: 400},
         "teacher",
     ),
     "review.undo": ("POST", {}, {}, signed_in(302), "student"),
     "review.settings": ("GET", {}, None, signed_in(200), "student"),
     "review.optimise": ("POST", {}, {}, signed_in(302), "student"),
     "review.card": ("GET", {"card_id": "card"}, None, learner_owned(200), "student"),
-    "review.export_apkg": ("GET", {}, None, signed_in(200), "student"),
     "authoring.questions": ("GET", {}, None, teachers(200), "teacher"),
     "authoring.new_question": ("GET", {}, None, teachers(200), "teacher"),
     "authoring.question": ("GET", Q, None, owners(200), "teacher"),

@@ -6,6 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.bank.models import Question, QuestionStatus
+from quizapp.classes import services as classes
+from quizapp.classes.access import studyable_by
 from quizapp.extensions import db
 from quizapp.review import services
 from quizapp.review.models import Card, ReviewSettings
@@ -91,7 +93,7 @@ def test_siblings_are_buried_for_the_rest_of_the_day(app, world):
 def _new_ids(user, now=NOW):
     day_start, _ = services.learning_day(now, "UTC")
     today = services.today_for(user, day_start)
-    new = services._new_questions(user, services.Deck(), today).subquery()
+    new = services._new_questions(user, services.Deck(), today, studyable_by(user, now)).subquery()
     return set(db.session.scalars(sa.select(new.c.id)))
 
 
@@ -150,6 +152,11 @@ def test_a_teachers_own_question_is_new_only_in_the_deck_of_a_set_that_holds_it(
         db.session.add(SetItem(set_id=question_set.id, question_id=own.id, position=1))
         db.session.commit()
         assert queue(user).counts.new == 6  # the curated items only: a draft never reaches everyone
+        assert queue(user, deck=services.Deck(set_id=question_set.id)).counts.new == 0  # not given to this learner
+        classroom = classes.create_class(teacher.id, "Drafts class", NOW)
+        classes.join(user, classroom.join_code, NOW)
+        classes.assign(classroom, question_set, "review", None, None, NOW)
+        db.session.commit()
         in_set = queue(user, deck=services.Deck(set_id=question_set.id))
         assert in_set.counts.new == 1 and in_set.new_question.id == own.id
         rate(user, own.id, 1, NOW)

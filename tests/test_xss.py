@@ -6,8 +6,8 @@ import re
 import pytest
 
 from quizapp.auth.models import User
-from quizapp.authoring.models import QuestionSet
-from quizapp.classes.models import Classroom, Enrolment
+from quizapp.authoring.models import QuestionSet, SetItem
+from quizapp.classes.models import Assignment, Classroom, Enrolment
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.quiz import services as quiz
@@ -59,6 +59,12 @@ def world(app, auth):
         db.session.flush()
         db.session.add_all(Enrolment(class_id=classroom.id, user_id=learner.id) for learner in learners)
         learner = make_user(email="reader@example.org")
+        # The reader studies the admin's questions as a review deck, so results show their explanations.
+        deck = QuestionSet(owner_id=admin_id, name="Every payload", created_at=now, updated_at=now)
+        db.session.add_all([deck, Enrolment(class_id=classroom.id, user_id=learner.id)])
+        db.session.flush()
+        db.session.add_all(SetItem(set_id=deck.id, question_id=q.id, position=n) for n, q in enumerate(questions, 1))
+        db.session.add(Assignment(class_id=classroom.id, set_id=deck.id, kind="review", created_at=now))
         attempts = []
         for start in range(0, len(questions), 50):
             chunk = questions[start : start + 50]

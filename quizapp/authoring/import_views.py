@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import SelectChoice
@@ -14,6 +14,7 @@ from quizapp.authoring.forms import ImportForm
 from quizapp.authoring.sets import chosen_question_ids, owned_set
 from quizapp.bank import importing
 from quizapp.bank.services import export_items, topics_in_tree_order
+from quizapp.downloads import download
 from quizapp.extensions import db
 from quizapp.models import utcnow
 
@@ -83,16 +84,11 @@ def export_questions():
     if fmt == "apkg":
         from quizapp.bank.anki import build_package
 
-        return send_file(
-            build_package(items, name.removesuffix(".apkg")),
-            mimetype=EXPORTS[fmt],
-            as_attachment=True,
-            download_name=name,
-        )
+        return download(build_package(items, name.removesuffix(".apkg")), name, EXPORTS[fmt])
     if fmt == "json":
         text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     else:
         from quizapp.bank.formats import gift, tabular
 
         text, _ = (gift if fmt == "gift" else tabular).write(items)
-    return Response(text, mimetype=EXPORTS[fmt], headers={"Content-Disposition": f"attachment; filename={name}"})
+    return download(text, name, EXPORTS[fmt])

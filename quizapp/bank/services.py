@@ -259,11 +259,6 @@ def export_items(
     return [item_dict(q, q.current_version) for q in questions]
 
 
-def export_curated(topic_slug: str | None = None) -> list[dict[str, Any]]:
-    """The active curated items (optionally one topic's subtree), in topic order."""
-    return export_items(topic_slug)
-
-
 def topics_in_tree_order() -> list[Topic]:
     """Every topic, each parent followed by its children in position order: one query."""
     topics = db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.id)).all()

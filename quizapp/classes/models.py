@@ -55,3 +55,7 @@ class AssignmentResult(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     best_percent: Mapped[float | None]
+    # Whether an attempt is still being taken: an unfinished attempt without a time limit, or the
+    # latest deadline of the unfinished timed ones (running until then).
+    unfinished_untimed: Mapped[bool] = mapped_column(default=False)
+    latest_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)

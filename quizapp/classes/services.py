@@ -6,15 +6,17 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from quizapp import csvsafe
 from quizapp.auth.codes import code_hash, random_code
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import hash_password, normalise_email
-from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question
+from quizapp.authoring.models import QuestionSet
+from quizapp.classes.access import opened_assignment_ids
 from quizapp.classes.models import Assignment, AssignmentResult, Classroom, Enrolment
 from quizapp.extensions import db
 
@@ -129,7 +131,7 @@ def parse_roster(text: str) -> tuple[list[RosterLine], list[str]]:
     except csv.Error as error:
         return [], [f"The roster is not valid CSV: {error}."]
     for number, record in enumerate(records, start=1):
-        cells = [c.strip() for c in record]
+        cells = [csvsafe.restore(c).strip() for c in record]  # a sheet the app wrote reads back as it was
         if not any(cells) or (number == 1 and cells and cells[0].lower() in ("name", "display name")):
             continue
         name, email = cells[0], (cells[1] if len(cells) > 1 and cells[1] else None)
@@ -222,6 +224,7 @@ class StudentAssignment:
     question_set: QuestionSet
     attempts: int = 0
     best: int | None = None  # percent of the best finished attempt
+    studyable: bool = False  # open for study in Review (classes/access.py)
 
     @property
     def attempts_left(self) -> int | None:
@@ -229,8 +232,9 @@ class StudentAssignment:
         return None if allowed is None else max(0, allowed - self.attempts)
 
 
-def assignments_for(user_id: int) -> list[StudentAssignment]:
-    """The learner's assignments with their attempts and best scores: one query."""
+def assignments_for(user_id: int, now: datetime) -> list[StudentAssignment]:
+    """The learner's assignments with their attempts, best scores and whether they are open for
+    study: two queries."""
     rows = db.session.execute(
         sa.select(Assignment, Classroom, QuestionSet, AssignmentResult.attempts, AssignmentResult.best_percent)
         .join(Classroom, Classroom.id == Assignment.class_id)
@@ -242,24 +246,37 @@ def assignments_for(user_id: int) -> list[StudentAssignment]:
         )
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id.desc())
     ).all()
-    return [
+    found = [
         StudentAssignment(assignment, classroom, question_set, attempts or 0, _percent(best))
         for assignment, classroom, question_set, attempts, best in rows
     ]
+    opened = opened_assignment_ids(user_id, [f.assignment.id for f in found], now)
+    for entry in found:
+        entry.studyable = entry.assignment.id in opened
+    return found
 
 
 def _percent(best: float | None) -> int | None:
     return None if best is None else round(best)
 
 
-def store_results(results: dict[tuple[int, int], tuple[int, float | None]]) -> None:
-    """(assignment, learner) -> (attempts started, best finished percent), as the quiz layer counted them."""
-    for (assignment_id, user_id), (attempts, best) in results.items():
-        values = {"assignment_id": assignment_id, "user_id": user_id, "attempts": attempts, "best_percent": best}
+class Results(NamedTuple):
+    """What one learner has done of one assigned quiz, as the quiz layer counts it."""
+
+    attempts: int = 0
+    best_percent: float | None = None
+    unfinished_untimed: bool = False
+    latest_deadline: datetime | None = None
+
+
+def store_results(results: dict[tuple[int, int], Results]) -> None:
+    """Store (assignment, learner) -> Results as the quiz layer counted them."""
+    for (assignment_id, user_id), found in results.items():
+        figures = found._asdict()
         insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(AssignmentResult)
         db.session.execute(
-            insert.values(**values).on_conflict_do_update(
-                index_elements=["assignment_id", "user_id"], set_={"attempts": attempts, "best_percent": best}
+            insert.values(assignment_id=assignment_id, user_id=user_id, **figures).on_conflict_do_update(
+                index_elements=["assignment_id", "user_id"], set_=figures
             )
         )
 
@@ -303,7 +320,7 @@ def assignment_for_student(user_id: int, assignment_id: int) -> Assignment | Non
     )
 
 
-def check_can_start(assignment: Assignment, user_id: int) -> None:
+def check_can_start(assignment: Assignment, user_id: int, now: datetime) -> None:
     """Refuse with a ClassError when this learner may not start another attempt of the assignment."""
     if assignment.kind != "quiz":
         raise ClassError("This assignment is a review deck: study it from Review.")
@@ -317,35 +334,5 @@ def check_can_start(assignment: Assignment, user_id: int) -> None:
     )
     if assignment.attempts_allowed is not None and used >= assignment.attempts_allowed:
         raise ClassError(f"You have used all {assignment.attempts_allowed} attempts of this assignment.")
-
-
-def question_open_to(user: User, question: Question) -> bool:
-    """May this person study the question: any curated item; a teacher's own item only its
-    owner, admins, and members of a class assigned a set that holds it."""
-    if question.owner_id is None or question.owner_id == user.id or user.is_admin:
-        return True
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(SetItem)
-            .join(Assignment, Assignment.set_id == SetItem.set_id)
-            .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user.id))
-            .where(SetItem.question_id == question.id)
-        )
-        > 0
-    )
-
-
-def set_open_to(user: User, set_id: int) -> bool:
-    """May this person study the set: its owner, or a member of a class it is assigned to."""
-    if db.session.scalar(sa.select(QuestionSet.owner_id).where(QuestionSet.id == set_id)) == user.id:
-        return True
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Assignment)
-            .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user.id))
-            .where(Assignment.set_id == set_id)
-        )
-        > 0
-    )
+    if assignment.due_at is not None and assignment.due_at <= now:  # its items are open for study from then on
+        raise ClassError("This assignment is past its due date: no new attempt can start.")

@@ -1,17 +1,16 @@
 """HTTP for progress: the learner's dashboard and knowledge map; the class view, grades and item analysis."""
 
-import csv
-import io
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
 
-from quizapp import params
+from quizapp import csvsafe, params
 from quizapp.auth.access import signed_in, teacher_required
 from quizapp.bank.types import get_type
 from quizapp.classes.services import owned_class
+from quizapp.downloads import download, download_filename
 from quizapp.models import utcnow
 from quizapp.progress import bp, charts, items, services
 from quizapp.progress import classroom as classroom_services
@@ -88,12 +87,8 @@ def grades_csv(class_id: int):
     classroom = owned_class(current_user, class_id) or abort(404)
     now = utcnow()
     view = classroom_services.class_view(classroom, now, now)
-    out = io.StringIO()
-    csv.writer(out).writerows(classroom_services.grades_rows(view))
-    name = f"grades-{classroom.name.replace(' ', '-').lower()}-{now.date().isoformat()}.csv"
-    return Response(
-        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
-    )
+    name = download_filename(f"grades-{classroom.name.lower()}-{now.date().isoformat()}", "csv")
+    return download(csvsafe.write_rows(classroom_services.grades_rows(view)), name, "text/csv")
 
 
 @bp.get("/teach/analysis")

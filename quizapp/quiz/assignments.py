@@ -16,7 +16,7 @@ from quizapp.quiz.sets import plan_from_set
 
 def start_assignment(user_id: int, assignment: Assignment, now: datetime) -> QuizAttempt:
     """Start a quiz attempt from the assigned set, within the attempts allowed."""
-    classes.check_can_start(assignment, user_id)
+    classes.check_can_start(assignment, user_id, now)
     question_set = db.session.get(QuestionSet, assignment.set_id)
     plan = plan_from_set(user_id, question_set, now)
     if not plan.picked:

@@ -8,8 +8,9 @@ from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
 
 
-def attempt_stats(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, float | None]]:
-    """(assignment, user) -> (attempts started, best finished percent) for these pairs: one grouped query."""
+def attempt_stats(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], classes.Results]:
+    """(assignment, user) -> (attempts started, best finished percent, an unfinished untimed attempt?,
+    latest deadline of the unfinished timed ones) for these pairs: one grouped query."""
     if not pairs:
         return {}
     percent = 100.0 * QuizAttempt.score / QuizAttempt.question_count
@@ -19,6 +20,8 @@ def attempt_stats(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[in
             QuizAttempt.user_id,
             sa.func.count(),
             sa.func.max(sa.case((QuizAttempt.finished_at.is_not(None), percent))),
+            sa.func.count().filter(QuizAttempt.finished_at.is_(None), QuizAttempt.deadline.is_(None)),
+            sa.func.max(sa.case((QuizAttempt.finished_at.is_(None), QuizAttempt.deadline))),
         )
         .where(
             QuizAttempt.assignment_id.in_({a for a, _ in pairs}),
@@ -26,10 +29,14 @@ def attempt_stats(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[in
         )
         .group_by(QuizAttempt.assignment_id, QuizAttempt.user_id)
     )
-    return {(a, u): (n, best) for a, u, n, best in rows if (a, u) in pairs}
+    return {
+        (a, u): classes.Results(n, best, untimed > 0, deadline)
+        for a, u, n, best, untimed, deadline in rows
+        if (a, u) in pairs
+    }
 
 
 def record_results(pairs: set[tuple[int, int]]) -> None:
     """Recount these (assignment, learner) pairs from their attempts and store the figures in classes."""
     stats = attempt_stats(pairs)
-    classes.store_results({pair: stats.get(pair, (0, None)) for pair in pairs})
+    classes.store_results({pair: stats.get(pair, classes.Results()) for pair in pairs})

@@ -10,6 +10,7 @@ from quizapp.auth.access import signed_in
 from quizapp.auth.forms import EmptyForm
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
+from quizapp.classes import access
 from quizapp.classes import services as classes
 from quizapp.database import reading_first
 from quizapp.extensions import db
@@ -145,7 +146,12 @@ def results(attempt_id: int):
         return redirect(url_for("quiz.resume", attempt_id=attempt.id))
     rows = services.result_rows(attempt)
     breakdown = services.topic_breakdown(rows, services.top_topics())
-    return render_template("quiz/results.html", attempt=attempt, rows=rows, breakdown=breakdown, get_type=get_type)
+    now = utcnow()  # answers only for what the learner may study now (classes/access.py)
+    shown = access.answers_shown(current_user.id, attempt.assignment_id, now)
+    open_ids = access.studyable_question_ids(current_user, [r.item.question_id for r in rows], now) if shown else set()
+    return render_template(
+        "quiz/results.html", attempt=attempt, rows=rows, breakdown=breakdown, get_type=get_type, open_ids=open_ids
+    )
 
 
 @bp.post("/<int:attempt_id>/retake")

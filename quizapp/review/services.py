@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.classes.access import studyable_by
 from quizapp.extensions import db
 from quizapp.review import scheduling
 from quizapp.review.models import Card, ReviewLog, ReviewSettings
@@ -84,9 +85,10 @@ class Deck:
     set_id: int | None = None  # a teacher's set (assigned as a review deck)
 
 
-def _in_deck(deck: Deck, today: Today):
-    """Active questions in the deck, siblings of today's items buried (but not the items themselves)."""
-    conditions = [Question.status == QuestionStatus.ACTIVE]
+def _in_deck(deck: Deck, today: Today, scope):
+    """Active questions in the deck that the learner may study (`scope`, from classes/access.py),
+    siblings of today's items buried (but not the items themselves)."""
+    conditions = [Question.status == QuestionStatus.ACTIVE, scope]
     if deck.path:
         conditions.append(Topic.path.startswith(deck.path, autoescape=True))
     if deck.set_id is not None:
@@ -132,16 +134,16 @@ class Queue:
     next_due: datetime | None  # when the queue is empty: when the next card falls due
 
 
-def _cards_in_deck(user_id: int, deck: Deck, today: Today):
+def _cards_in_deck(user_id: int, deck: Deck, today: Today, scope):
     return (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
         .join(Topic, Topic.id == Question.topic_id)
-        .where(Card.user_id == user_id, Card.reps > 0, _in_deck(deck, today))
+        .where(Card.user_id == user_id, Card.reps > 0, _in_deck(deck, today, scope))
     )
 
 
-def _new_questions(user_id: int, deck: Deck, today: Today):
+def _new_questions(user_id: int, deck: Deck, today: Today, scope):
     """Questions the learner has never studied. A teacher's own questions are new to a learner only
     in the deck of a set that holds them (once studied, their cards are in every deck)."""
     studied = sa.select(Card.id).where(Card.user_id == user_id, Card.question_id == Question.id, Card.reps > 0)
@@ -150,13 +152,13 @@ def _new_questions(user_id: int, deck: Deck, today: Today):
         sa.select(Question)
         .join(Topic, Topic.id == Question.topic_id)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(~studied.exists(), curated, _in_deck(deck, today))
+        .where(~studied.exists(), curated, _in_deck(deck, today, scope))
     )
 
 
-def _next_card(user_id: int, deck: Deck, today: Today, *conditions, order=()) -> Card | None:
+def _next_card(user_id: int, deck: Deck, today: Today, scope, *conditions, order=()) -> Card | None:
     return db.session.scalar(
-        _cards_in_deck(user_id, deck, today)
+        _cards_in_deck(user_id, deck, today, scope)
         .where(*conditions)
         .order_by(*order, Card.due, Card.id)
         .options(joinedload(Card.question).joinedload(Question.current_version))
@@ -169,8 +171,8 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
     first) mixed with new items up to the day's limits, then learning cards a little ahead of
     time. Learning counts every learning card due today, as Anki does. A fixed number of queries."""
     day_start, day_end = learning_day(now, zone)
-    today = today_for(user_id, day_start)
-    waiting = _cards_in_deck(user_id, deck, today).where(Card.due < max(day_end, now + LEARN_AHEAD)).subquery()
+    today, scope = today_for(user_id, day_start), studyable_by(user_id, now)
+    waiting = _cards_in_deck(user_id, deck, today, scope).where(Card.due < max(day_end, now + LEARN_AHEAD)).subquery()
     learning, reviews = db.session.execute(
         sa.select(
             sa.func.count().filter(waiting.c.state != scheduling.REVIEW),
@@ -180,7 +182,7 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
     new_left = max(0, settings.new_per_day - today.new_done)
     new_available = db.session.scalar(  # counts no further than the day's limit, whatever the bank's size
         sa.select(sa.func.count()).select_from(
-            _new_questions(user_id, deck, today).with_only_columns(Question.id).limit(new_left).subquery()
+            _new_questions(user_id, deck, today, scope).with_only_columns(Question.id).limit(new_left).subquery()
         )
     )
     counts = Counts(
@@ -191,12 +193,12 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
     studied_today = today.new_done + today.reviews_done
     want_new = counts.new > 0 and (counts.review == 0 or studied_today % NEW_EVERY == NEW_EVERY - 1)
     in_learning = Card.state != scheduling.REVIEW
-    card = _next_card(user_id, deck, today, in_learning, Card.due <= now) if learning else None
+    card = _next_card(user_id, deck, today, scope, in_learning, Card.due <= now) if learning else None
     question = next_due = None
     if card is None and counts.review and not want_new:
         weakest = (_days_since_last_review() / Card.stability).desc()
         card = db.session.scalar(
-            _cards_in_deck(user_id, deck, today)
+            _cards_in_deck(user_id, deck, today, scope)
             .where(Card.state == scheduling.REVIEW, Card.due <= now)
             .order_by(weakest, Card.due, Card.id)
             .options(joinedload(Card.question).joinedload(Question.current_version))
@@ -205,19 +207,19 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
         )
     if card is None and counts.new:
         question = db.session.scalar(
-            _new_questions(user_id, deck, today)
+            _new_questions(user_id, deck, today, scope)
             .order_by(Question.source_page, Question.id)
             .options(joinedload(Question.current_version))
             .limit(1)
         )
     if card is None and question is None and learning:
-        card = _next_card(user_id, deck, today, in_learning, Card.due <= now + LEARN_AHEAD)
+        card = _next_card(user_id, deck, today, scope, in_learning, Card.due <= now + LEARN_AHEAD)
     if card is None and question is None:
         next_due = db.session.scalar(
             sa.select(sa.func.min(Card.due))
             .join(Question, Question.id == Card.question_id)
             .join(Topic, Topic.id == Question.topic_id)
-            .where(Card.user_id == user_id, Card.reps > 0, Card.due > now, _in_deck(deck, today))
+            .where(Card.user_id == user_id, Card.reps > 0, Card.due > now, _in_deck(deck, today, scope))
         )
     return Queue(counts, card, question, next_due)
 

@@ -3,7 +3,7 @@
 import secrets
 from random import Random
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
@@ -13,7 +13,8 @@ from quizapp.auth.access import signed_in
 from quizapp.bank.models import Question, QuestionStatus
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
-from quizapp.classes.services import question_open_to, set_open_to
+from quizapp.classes import access
+from quizapp.downloads import download
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.review import bp, optimiser, scheduling, services
@@ -35,8 +36,8 @@ def _deck() -> services.Deck:
     args = _deck_args()
     kind = args.get("kind", "all")
     set_id = params.bounded_int(args.get("set"))
-    if "set" in args and (set_id is None or not set_open_to(current_user, set_id)):
-        abort(404)
+    if "set" in args and (set_id is None or not access.set_open_to(current_user, set_id, utcnow())):
+        abort(404)  # not a deck of theirs, or an assigned quiz they may still take
     try:
         return services.Deck(
             services.deck_path(args.get("topic")),
@@ -107,7 +108,7 @@ def _studyable(question_id: int) -> Question:
     question = db.session.get(Question, question_id, options=[joinedload(Question.current_version)])
     if question is None or question.status != QuestionStatus.ACTIVE:
         abort(404)
-    if not question_open_to(current_user, question):  # a teacher's own item, not given to this learner
+    if not access.may_study(current_user, question, utcnow()):  # a teacher's item not (yet) open to this learner
         abort(404)
     return question
 
@@ -239,6 +240,8 @@ def optimise():
 def card(card_id: int):
     found = services.card_of(current_user.id, card_id) or abort(404)
     now = utcnow()
+    if not access.may_study(current_user, found.question, now):  # a card made by a test they may still take
+        abort(404)
     settings = services.settings_for(current_user.id)
     return render_template(
         "review/card.html",
@@ -252,15 +255,20 @@ def card(card_id: int):
 @bp.get("/export.apkg")
 @signed_in
 def export_apkg():
+    """The deck on screen as an Anki package: a topic of the curated bank, or a set open to the learner."""
+    from quizapp.authoring.sets import chosen_question_ids
     from quizapp.bank.anki import build_package
-    from quizapp.bank.services import export_curated
+    from quizapp.bank.services import export_items
 
-    topic = request.args.get("topic") or None
+    deck, args = _deck(), _deck_args()
+    topic = args.get("topic")
     try:
-        items = export_curated(topic)
+        items = export_items(topic, chosen_question_ids(deck.set_id) if deck.set_id else None)
     except LookupError:
         abort(404)
-    package = build_package(items, deck_name=f"quizapp · {topic or 'everything'}")
-    return send_file(
-        package, mimetype="application/octet-stream", as_attachment=True, download_name=f"quizapp-{topic or 'all'}.apkg"
-    )
+    if deck.kind != "all":
+        items = [item for item in items if (item["type"] == "flashcard") == (deck.kind == "flashcards")]
+    parts = [f"set-{deck.set_id}" if deck.set_id else None, topic, None if deck.kind == "all" else deck.kind]
+    name = "-".join(part for part in parts if part) or "all"
+    package = build_package(items, deck_name=f"quizapp · {name if deck.set_id or topic else 'everything'}")
+    return download(package, f"quizapp-{name}.apkg", "application/octet-stream")

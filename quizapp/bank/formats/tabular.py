@@ -3,13 +3,16 @@
 Columns: type, topic, difficulty, prompt, answer, choices, tolerance, explanation, tags,
 source_page, source_evidence. `answer` is the right choice (several separated by |
 for multiple response), true or false, the accepted answers separated by |, the number,
-or a flashcard's back. `choices` holds the wrong choices separated by |.
+or a flashcard's back. `choices` holds the wrong choices separated by |. Text cells that a
+spreadsheet would take for a formula are written behind an apostrophe and read back without it
+(quizapp/csvsafe.py).
 """
 
 import csv
 import io
 from typing import Any
 
+from quizapp import csvsafe
 from quizapp.bank.formats import MAX_ITEMS, Parsed
 
 COLUMNS = [
@@ -45,7 +48,7 @@ def parse(source: str, default_topic: str) -> Parsed:
     parsed = Parsed()
     csv.field_size_limit(MAX_FIELD)
     try:
-        rows = list(csv.DictReader(io.StringIO(source)))
+        rows = [csvsafe.restored(row) for row in csv.DictReader(io.StringIO(source))]
     except csv.Error as error:
         parsed.problems.append(f"The file is not valid CSV ({error}); fields hold at most {MAX_FIELD} characters.")
         return parsed
@@ -124,5 +127,5 @@ def write(items: list[dict[str, Any]]) -> tuple[str, list[str]]:
             row["answer"] = item["back"]
         if source := item.get("source"):
             row["source_page"], row["source_evidence"] = source["page"], source["evidence"]
-        writer.writerow(row)
+        writer.writerow(csvsafe.neutralised(row))
     return out.getvalue(), skipped
