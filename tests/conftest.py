@@ -24,6 +24,16 @@ from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: E402
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_INSTANCE}/test.sqlite"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked sqlite_only use no database: the PostgreSQL pass would only repeat them."""
+    if not DATABASE_URL.startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="touches no database; runs in the SQLite pass")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_terminal_summary(terminalreporter):
     """The figures the security tests counted in this run (tests/security_summary.py)."""
     security_summary.write_summary(terminalreporter)
