@@ -1,4 +1,4 @@
-"""`flask bank check | load | export`: the curated bank from the command line."""
+"""`flask bank check | load | rerender | export | import`: the bank from the command line."""
 
 import json
 import sys
@@ -11,8 +11,10 @@ from quizapp.bank import bp, services
 from quizapp.bank.content import read_bank
 from quizapp.database import refresh_statistics
 from quizapp.extensions import db
+from quizapp.markdown import RENDERER_VERSION
 
 PROGRESS_FROM = 200  # items; shorter loads print no bar
+RERENDER_BATCH = 500  # versions per transaction
 
 
 def _content_dir() -> Path:
@@ -62,6 +64,17 @@ def load_command(force: bool) -> None:
     for slug in report.conflicts:
         click.echo(f"conflict: {slug} was edited in the app; kept (use --force to overwrite)")
     click.echo(f"bank loaded: {report.summary()}")
+
+
+@bp.cli.command("rerender")
+@click.option("--all", "everything", is_flag=True, help="Every version, not only those another renderer made.")
+def rerender_command(everything: bool) -> None:
+    """Store the HTML of question versions whose HTML an older renderer made (or none did), in batches."""
+    done, last = 0, 0
+    while ids := services.rerender_batch(last, RERENDER_BATCH, everything):
+        db.session.commit()
+        done, last = done + len(ids), ids[-1]
+    click.echo(f"rendered {done} question versions with renderer {RENDERER_VERSION}")
 
 
 def _owner(email: str | None, hint: str):
