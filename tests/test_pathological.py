@@ -6,12 +6,15 @@ renderer answered, so a file refused unread could not pass. No database is touch
 PostgreSQL pass skips these (see `sqlite_only` in tests/conftest.py).
 """
 
+import random
+import re
 import time
 
 import pytest
 
 from quizapp.bank import importing, limits
 from quizapp.bank.content import validate_item
+from quizapp.bank.formats.gift import strip_tags
 from quizapp.markdown import render_markdown
 from tests import security_summary
 from tests.html_checks import live_markup
@@ -54,6 +57,7 @@ FILES = [
     ("gift", "html <>", "::t::[html]" + _repeat("<>", UPLOAD) + "{=a ~b}", "the limit is 10,000"),
     ("gift", "[ in the quizapp comment", "// quizapp: " + _repeat("[", UPLOAD) + "\nQ {=a ~b}", "not a JSON object"),
     ("gift", "{ in the quizapp comment", "// quizapp: " + _repeat('{"a":', UPLOAD) + "\nQ {=a}", "not a JSON object"),
+    ("gift", "a list as the quizapp comment", "// quizapp: [1, 2]\nQ {=a ~b}", "not a JSON object"),
     ("gift", "= and ~", "Q {" + _repeat("=~", UPLOAD) + "}", "at most 20 answers"),
     ("gift", "matching pairs", "Q {" + _repeat("=a->b ", UPLOAD) + "}", "at most 20 answers"),
     ("gift", "weights", "Q {" + _repeat("~%", UPLOAD) + "}", "at most 20 answers"),
@@ -93,6 +97,13 @@ def test_every_importer_reads_the_largest_pathological_file_fast(fmt, name, sour
     assert any(problem in p for p in problems), problems[:3]
     assert all(len(p) < 300 for p in problems)  # a message names the field, it does not repeat the input
     assert seconds < IMPORT_SECONDS, f"{name}: {seconds:.2f} s"
+
+
+def test_tag_stripping_gives_what_the_quadratic_regex_gave():
+    rng = random.Random(12)
+    samples = ["", "<>", "<<a>", "a<b>c<>d>", "<p>Kim &amp; Mao</p>", "1 < 2 > 0", "<a<b>>"]
+    samples += ["".join(rng.choice("<>a/ ") for _ in range(rng.randint(1, 16))) for _ in range(20_000)]
+    assert [strip_tags(s) for s in samples] == [re.sub(r"<[^>]+>", "", s) for s in samples]
 
 
 # Markdown shapes that cost the most per character, each as a function of the length.

@@ -82,7 +82,7 @@ def parse(source: str, default_topic: str) -> Parsed:
         meta: dict[str, Any] = {}
         body = []
         for text in lines:
-            if text[:1] not in "/$ \t":  # most lines: question text
+            if text[0] not in "/$" and not text[0].isspace():  # most lines: question text (never empty)
                 body.append(text)
                 continue
             stripped = text.strip()
