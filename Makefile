@@ -18,10 +18,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## Create .venv, install, migrate instance/quizapp.sqlite, load the curated bank, serve on :5000.
+## Create .venv, install, migrate instance/quizapp.sqlite, load the curated bank, store its HTML, serve on :5000.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) bank load
+	$(FLASK) bank rerender
 	@echo
 	@echo "  quizapp is starting on http://127.0.0.1:5000"
 	@echo "  The first account you sign up is offered the admin role. Or make one from a shell:"

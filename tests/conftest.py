@@ -24,6 +24,16 @@ from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: E402
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_INSTANCE}/test.sqlite"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked sqlite_only use no database: the PostgreSQL pass would only repeat them."""
+    if not DATABASE_URL.startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="touches no database; runs in the SQLite pass")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_terminal_summary(terminalreporter):
     """The figures the security tests counted in this run (tests/security_summary.py)."""
     security_summary.write_summary(terminalreporter)
@@ -165,13 +175,3 @@ def count_queries(app):
 def queries(app):
     """queries() counts on the test's app; queries(other_app) on another one."""
     return lambda target=None: count_queries(target or app)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests marked sqlite_only run once, in the SQLite pass: the engine does not change what they check."""
-    if not DATABASE_URL.startswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="engine-independent: runs in the SQLite pass only")
-    for item in items:
-        if "sqlite_only" in item.keywords:
-            item.add_marker(skip)

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 
 COUNTS: dict[str, Counter] = defaultdict(Counter)
 SEEN: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+SLOWEST: dict[str, float] = defaultdict(float)
 
 
 def count(part: str, **figures: int | bool) -> None:
@@ -19,6 +20,12 @@ def note(part: str, **items) -> None:
     """Remember distinct things a part saw, e.g. note("matrix", endpoint=..., visitor=...)."""
     for name, item in items.items():
         SEEN[part][name].add(item)
+
+
+def timed(part: str, seconds: float) -> None:
+    """Count one input tried and keep the slowest time, e.g. timed("pathological", 0.12)."""
+    COUNTS[part].update(tried=1)
+    SLOWEST[part] = max(SLOWEST[part], seconds)
 
 
 def _distinct(part: str, name: str) -> int:
@@ -75,6 +82,8 @@ def _lines() -> list[str]:
             f"Parameters: routes and fields fuzzed: {routes} routes, {names} parameters, {values} values "
             f"({params['requests']} requests), 500s: {params['errors']}"
         )
+    if slow := COUNTS.get("pathological"):
+        lines.append(f"Pathological inputs tried: {slow['tried']}, slowest {SLOWEST['pathological']:.3f} s")
     if sessions := COUNTS.get("sessions"):
         lines.append(f"Session replay: {sessions['replayed']} copied cookies replayed, {sessions['refused']} refused")
     return lines

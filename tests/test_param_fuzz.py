@@ -374,7 +374,7 @@ DEEP_PROMPT = '[{"type": "single_choice", "prompt": ' + '{"a": ' * 900 + "1" + "
         ("json", "[" * 5_000 + "]" * 5_000, "The file is not valid JSON: maximum recursion depth exceeded"),
         ("json", DEEP_PROMPT, "prompt: must be a non-empty text"),
         ("gift", "::q:: " + "{" * 50_000, "the answer block has no closing }"),
-        ("csv", '"' * 100_000, "The file is not valid CSV"),
+        ("csv", '"' * 100_000, "not valid CSV"),
     ],
 )
 def test_a_deeply_nested_upload_gets_a_clear_error(app, auth, client, fmt, content, message):

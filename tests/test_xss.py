@@ -4,11 +4,14 @@ none may come out as live markup (checked by parsing the HTML)."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from quizapp.auth.models import User
 from quizapp.authoring.models import QuestionSet, SetItem
+from quizapp.bank.models import QuestionVersion
 from quizapp.classes.models import Assignment, Classroom, Enrolment
 from quizapp.extensions import db
+from quizapp.markdown import RENDERER_VERSION
 from quizapp.models import utcnow
 from quizapp.quiz import services as quiz
 from tests import security_summary
@@ -45,6 +48,7 @@ def world(app, auth):
             question = make_question(topic, "single_choice", data=data, prompt=f"{payload} **bold {n}**")
             question.slug, question.owner_id = None, admin_id
             question.current_version.explanation = f"{payload}\n\n- a list item {n}"
+            question.current_version.render()  # as bank.services.add_version does on save
             questions.append(question)
             db.session.add(QuestionSet(owner_id=admin_id, name=payload[:120], created_at=now, updated_at=now))
         classroom = Classroom(owner_id=admin_id, name=PAYLOADS[0][:120], join_code="SAFECODE", created_at=now)
@@ -86,7 +90,22 @@ def world(app, auth):
         return {"questions": [q.id for q in questions], "class": classroom.id, "attempts": attempts}
 
 
+def assert_stored_html_safe(app, question_ids: list[int]) -> None:
+    """Pages show the HTML stored with each version: it must be as safe as a fresh rendering."""
+    with app.app_context():
+        versions = db.session.scalars(
+            sa.select(QuestionVersion).where(QuestionVersion.question_id.in_(question_ids))
+        ).all()
+        assert len(versions) == len(PAYLOADS)
+        for version in versions:
+            assert version.renderer_version == RENDERER_VERSION and set(version.rendered) == {"prompt", "explanation"}
+            for name, html in version.rendered.items():
+                assert live_markup(html) == [], (version.id, name, html[:200])
+            assert "<strong>bold" in version.rendered["prompt"]
+
+
 def test_no_payload_is_live_on_any_page(app, client, auth, world):
+    assert_stored_html_safe(app, world["questions"])
     pages = 0
     for question_id in world["questions"]:
         assert_safe(client.get(f"/teach/questions/{question_id}").get_data(as_text=True), f"question {question_id}")

@@ -8,7 +8,7 @@ a trusted extension) serves the search's LIKE '%...%'; SQLite gets an ordinary i
 Existing questions are filled in here from their current versions.
 
 Revision ID: 0010_folded_search
-Revises: 0006_review_log_covering
+Revises: 0008_rendered_html
 Create Date: 2026-11-29 19:40:00
 
 """
@@ -20,7 +20,7 @@ from quizapp.bank.folding import search_text
 
 # revision identifiers, used by Alembic.
 revision = '0010_folded_search'
-down_revision = '0006_review_log_covering'
+down_revision = '0008_rendered_html'
 branch_labels = None
 depends_on = None
 

@@ -18,48 +18,56 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from quizapp.bank import limits
 from quizapp.bank.types import REGISTRY
 from quizapp.params import ID_RANGE
 
 ROWS = 6  # rows offered for choices, items, pairs and blanks; empty rows are ignored
+# Fields that hold a list (one entry a line, or separated by | or ,): room for the most entries.
+ANSWERS_FIELD = limits.ANSWERS * (limits.ANSWER + len(" | "))
+TAGS_FIELD = limits.TAGS * (limits.TAG + len(", "))
 
 
 class ChoiceRow(Form):
     id = HiddenField()
-    text = StringField("Choice", validators=[Length(max=500)])
+    text = StringField("Choice", validators=[Length(max=limits.CHOICE)])
     correct = BooleanField("Correct")
 
 
 class ItemRow(Form):
     id = HiddenField()
-    text = StringField("Item", validators=[Length(max=500)])
+    text = StringField("Item", validators=[Length(max=limits.CHOICE)])
 
 
 class PairRow(Form):
     id = HiddenField()
-    left = StringField("Left", validators=[Length(max=300)])
-    right = StringField("Right", validators=[Length(max=300)])
+    left = StringField("Left", validators=[Length(max=limits.CHOICE)])
+    right = StringField("Right", validators=[Length(max=limits.CHOICE)])
 
 
 class BlankRow(Form):
     id = HiddenField()
-    answers = StringField("Accepted answers (separated by |)", validators=[Length(max=500)])
+    answers = StringField("Accepted answers (separated by |)", validators=[Length(max=ANSWERS_FIELD)])
 
 
 class QuestionForm(FlaskForm):
     type = SelectField("Type", choices=[SelectChoice(name, t.label) for name, t in REGISTRY.items()])
     topic = SelectField("Topic")
-    tags = StringField("Tags (comma-separated)", validators=[Length(max=300)])
+    tags = StringField("Tags (comma-separated)", validators=[Length(max=TAGS_FIELD)])
     difficulty = SelectField(
         "Difficulty",
         choices=[SelectChoice("1", "Easy"), SelectChoice("2", "Medium"), SelectChoice("3", "Hard")],
         default="2",
     )
-    fact = StringField("Fact (items that test the same fact share it; optional)", validators=[Length(max=120)])
-    prompt = TextAreaField("Question (Markdown)", validators=[Length(max=5000)])
-    explanation = TextAreaField("Explanation (Markdown): why the answer is right", validators=[Length(max=5000)])
+    fact = StringField("Fact (items that test the same fact share it; optional)", validators=[Length(max=limits.FACT)])
+    prompt = TextAreaField("Question (Markdown)", validators=[Length(max=limits.PROMPT)])
+    explanation = TextAreaField(
+        "Explanation (Markdown): why the answer is right", validators=[Length(max=limits.EXPLANATION)]
+    )
     source_page = IntegerField("Source page (225-251)", validators=[Optional(), NumberRange(225, 251)])
-    source_evidence = StringField("Evidence: a verbatim phrase from that page", validators=[Length(max=500)])
+    source_evidence = StringField(
+        "Evidence: a verbatim phrase from that page", validators=[Length(max=limits.EVIDENCE)]
+    )
     choices = FieldList(FormField(ChoiceRow), min_entries=ROWS, max_entries=8)
     verdict = RadioField(
         "The statement is",
@@ -67,16 +75,16 @@ class QuestionForm(FlaskForm):
         validators=[Optional()],
     )
     answers = TextAreaField(
-        "Accepted answers, one per line (the first is shown as correct)", validators=[Length(max=2000)]
+        "Accepted answers, one per line (the first is shown as correct)", validators=[Length(max=ANSWERS_FIELD)]
     )
     number = StringField("Answer", validators=[Length(max=40)])
     tolerance = StringField("Tolerance (0 for exact)", default="0", validators=[Length(max=40)])
-    unit = StringField("Unit (optional)", validators=[Length(max=40)])
+    unit = StringField("Unit (optional)", validators=[Length(max=limits.UNIT)])
     items = FieldList(FormField(ItemRow), min_entries=ROWS, max_entries=ROWS)
     pairs = FieldList(FormField(PairRow), min_entries=ROWS, max_entries=ROWS)
-    passage = TextAreaField("Passage, with blanks written {{b1}}, {{b2}}, …", validators=[Length(max=5000)])
+    passage = TextAreaField("Passage, with blanks written {{b1}}, {{b2}}, …", validators=[Length(max=limits.PROMPT)])
     blanks = FieldList(FormField(BlankRow), min_entries=ROWS, max_entries=ROWS)
-    back = TextAreaField("Back of the card (Markdown)", validators=[Length(max=5000)])
+    back = TextAreaField("Back of the card (Markdown)", validators=[Length(max=limits.EXPLANATION)])
 
 
 class SetForm(FlaskForm):
@@ -112,7 +120,7 @@ class AddItemForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("File (GIFT, CSV or the app's JSON; at most 2 MB)")
+    file = FileField(f"File (GIFT, CSV or the app's JSON; at most {limits.UPLOAD_BYTES // 2**20} MB)")
     format = SelectField(
         "Format",
         choices=[

@@ -1,5 +1,5 @@
-"""`flask bank check | load | import`: the curated bank from the command line (`export` is authoring's:
-it can export a question set)."""
+"""`flask bank check | load | rerender | import`: the bank from the command line (`export` is
+authoring's: it can export a question set)."""
 
 import sys
 from pathlib import Path
@@ -13,8 +13,10 @@ from quizapp.bank.aliases import read_table as read_alias_table
 from quizapp.bank.content import read_bank
 from quizapp.database import refresh_statistics
 from quizapp.extensions import db
+from quizapp.markdown import RENDERER_VERSION
 
 PROGRESS_FROM = 200  # items; shorter loads print no bar
+RERENDER_BATCH = 500  # versions per transaction
 
 
 def _content_dir() -> Path:
@@ -133,6 +135,17 @@ def _regrade_if_aliases_changed() -> tuple[int, int] | None:
     # Regrading changes quiz answers, which are quiz's (a layer above the bank): it listens for this.
     results = [found for _, found in signals.alias_table_changed.send(current_app._get_current_object(), now=utcnow())]
     return sum(checked for checked, _ in results), sum(changed for _, changed in results)
+
+
+@bp.cli.command("rerender")
+@click.option("--all", "everything", is_flag=True, help="Every version, not only those another renderer made.")
+def rerender_command(everything: bool) -> None:
+    """Store the HTML of question versions whose HTML an older renderer made (or none did), in batches."""
+    done, last = 0, 0
+    while ids := services.rerender_batch(last, RERENDER_BATCH, everything):
+        db.session.commit()
+        done, last = done + len(ids), ids[-1]
+    click.echo(f"rendered {done} question versions with renderer {RENDERER_VERSION}")
 
 
 def owner_from_option(email: str | None, hint: str):

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from quizapp.bank import limits
 from quizapp.bank.aliases import FILE_NAME as ALIASES_FILE
 from quizapp.bank.aliases import read_table as read_alias_table
 from quizapp.bank.types import REGISTRY, SLUG
@@ -125,6 +126,21 @@ def read_topics(content_dir: Path, problems: list[Problem]) -> list[TopicSpec]:
                     Problem(_rel(path, content_dir), slug, "slug", "each topic needs a unique slug and a title")
                 )
                 continue
+            too_long = [
+                (name, limit)
+                for name, value, limit in (
+                    ("slug", slug, limits.TOPIC),
+                    ("title", node["title"], limits.TITLE),
+                    ("description", str(node.get("description", "")), limits.DESCRIPTION),
+                )
+                if len(value) > limit
+            ]
+            if too_long:
+                problems.extend(
+                    Problem(_rel(path, content_dir), slug[: limits.TOPIC], name, f"is longer than {limit:,} characters")
+                    for name, limit in too_long
+                )
+                continue
             seen.add(slug)
             spec = TopicSpec(
                 slug,
@@ -152,13 +168,15 @@ def validate_item(raw: Any, topics: set[str], strict: bool = True) -> tuple[Item
     if not isinstance(raw, dict):
         return None, [("", "each item must be a mapping")]
     problems: list[tuple[str, str]] = []
-    item_type = REGISTRY.get(str(raw.get("type")))
+    item_type = REGISTRY.get(str(raw.get("type"))[:40])
     if item_type is None:
-        return None, [("type", f"unknown type {raw.get('type')!r}; use one of {', '.join(REGISTRY)}")]
+        return None, [("type", f"unknown type {str(raw.get('type'))[:40]!r}; use one of {', '.join(REGISTRY)}")]
+    if too_much := limits.problems(raw):
+        return None, too_much  # refused before any other work on it
     if not SLUG.match(str(raw.get("id", ""))):
         problems.append(("id", "must be a slug of lowercase letters, digits and hyphens"))
     if raw.get("topic") not in topics:
-        problems.append(("topic", f"unknown topic {raw.get('topic')!r}"))
+        problems.append(("topic", f"unknown topic {str(raw.get('topic'))[: limits.TOPIC]!r}"))
     tags = raw.get("tags", [])
     if isinstance(tags, list) and all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in tags):
         tags = [str(t) for t in tags]  # a year such as 1950 is a fine tag
@@ -177,8 +195,8 @@ def validate_item(raw: Any, topics: set[str], strict: bool = True) -> tuple[Item
     if strict or raw.get("source") is not None:
         problems += _source_problems(raw.get("source"))
     allowed = (COMMON_FIELDS - {"prompt"}) | {item_type.prompt_field, *item_type.answer_fields}
-    if unknown := sorted(set(raw) - allowed):
-        problems.append(("", f"unknown fields for {item_type.name}: {', '.join(unknown)}"))
+    if unknown := sorted(str(name)[:40] for name in set(raw) - allowed):
+        problems.append(("", f"unknown fields for {item_type.name}: {', '.join(unknown[:10])}"))
     problems += item_type.validate(raw)
     if problems:
         return None, problems

@@ -6,14 +6,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from quizapp.bank import services
+from quizapp.bank import limits, services
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.formats import MAX_ITEMS, Parsed, gift, tabular
 from quizapp.bank.models import Topic
 from quizapp.extensions import db
 
 FORMATS = ("gift", "csv", "json")
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = limits.UPLOAD_BYTES
 
 
 def parse_json(source: str, default_topic: str) -> Parsed:

@@ -5,9 +5,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
+from quizapp.markdown import RENDERER_VERSION, render_markdown
 from quizapp.models import UTCDateTime, utcnow
 
 
@@ -112,7 +114,9 @@ class QuestionVersion(db.Model):
     """What a question said at one moment. Never updated: an edit adds a version.
 
     `data` holds the type's answer data (choices, pairs, blanks...), whose inner ids stay
-    the same across versions so answers and statistics can refer to them.
+    the same across versions so answers and statistics can refer to them. `rendered` holds the
+    HTML of its Markdown (prompt, explanation, a flashcard's back), made when it is saved by the
+    renderer `renderer_version`, so that pages never render per view.
     """
 
     __tablename__ = "question_versions"
@@ -130,6 +134,8 @@ class QuestionVersion(db.Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rendered: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
+    renderer_version: Mapped[int | None]
 
     question: Mapped[Question] = relationship(foreign_keys=[question_id], lazy="raise")
 
@@ -137,3 +143,30 @@ class QuestionVersion(db.Model):
         sa.UniqueConstraint("question_id", "number", name="uq_question_versions_question_number"),
         sa.CheckConstraint("difficulty BETWEEN 1 AND 3", name="difficulty_range"),
     )
+
+    def markdown_sources(self) -> dict[str, str]:
+        """The authored Markdown of this version, by the name its HTML is stored under."""
+        return {"prompt": self.prompt, "explanation": self.explanation or "", "back": self.data.get("back", "")}
+
+    def render(self) -> None:
+        """Store the HTML of its Markdown, made by the current renderer (on save, and by `flask bank rerender`)."""
+        self.rendered = {name: str(render_markdown(text)) for name, text in self.markdown_sources().items() if text}
+        self.renderer_version = RENDERER_VERSION
+
+    def html(self, name: str) -> Markup:
+        """The stored HTML of a Markdown field; rendered now only if none was stored by this renderer."""
+        if self.rendered is not None and self.renderer_version == RENDERER_VERSION:
+            return Markup(self.rendered.get(name, ""))  # noqa: S704  (made by render_markdown, which sanitises)
+        return render_markdown(self.markdown_sources()[name])
+
+    @property
+    def prompt_html(self) -> Markup:
+        return self.html("prompt")
+
+    @property
+    def explanation_html(self) -> Markup:
+        return self.html("explanation")
+
+    @property
+    def back_html(self) -> Markup:
+        return self.html("back")

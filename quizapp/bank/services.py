@@ -15,6 +15,7 @@ from quizapp.bank.folding import search_text
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
 from quizapp.bank.types import get_type
 from quizapp.extensions import db
+from quizapp.markdown import RENDERER_VERSION
 
 
 class BankError(Exception):
@@ -97,6 +98,7 @@ def add_version(
     )
     if created_at is not None:
         version.created_at = created_at
+    version.render()
     db.session.add(version)
     question.current_version = version
     question.source_page = version.source_page
@@ -125,6 +127,21 @@ def save_question(
     add_version(question, spec, (current.number + 1) if current else 1, by_user_id, now)
     db.session.flush()
     return question, True
+
+
+def rerender_batch(after_id: int, size: int, everything: bool = False) -> list[int]:
+    """Store fresh HTML for up to `size` versions after `after_id` whose HTML another renderer made
+    (or none did; every version if `everything`); flush only. The ids done, in order (none: all done)."""
+    select = sa.select(QuestionVersion).where(QuestionVersion.id > after_id).order_by(QuestionVersion.id).limit(size)
+    if not everything:
+        select = select.where(
+            sa.or_(QuestionVersion.renderer_version.is_(None), QuestionVersion.renderer_version != RENDERER_VERSION)
+        )
+    versions = db.session.scalars(select).all()
+    for version in versions:
+        version.render()
+    db.session.flush()
+    return [version.id for version in versions]
 
 
 def load_bank(bank: Bank, force: bool = False, progress: Callable[[int], None] = lambda n: None) -> LoadReport:

@@ -115,6 +115,8 @@ def grow_bank(size: int, now: datetime, progress: Callable[[int], None] = lambda
                     "source_page": version.source_page,
                     "source_evidence": version.source_evidence,
                     "content_hash": version.content_hash,
+                    "rendered": version.rendered,
+                    "renderer_version": version.renderer_version,
                     "created_at": now,
                 }
             )

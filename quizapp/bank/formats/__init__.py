@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_ITEMS = 1000
+from quizapp.bank import limits
+
+MAX_ITEMS = limits.QUESTIONS_PER_FILE
 
 
 @dataclass

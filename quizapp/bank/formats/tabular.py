@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from quizapp import csvsafe
+from quizapp.bank import limits
 from quizapp.bank.formats import MAX_ITEMS, Parsed
 
 COLUMNS = [
@@ -29,7 +30,8 @@ COLUMNS = [
     "source_evidence",
 ]
 CSV_TYPES = ("single_choice", "multiple_response", "true_false", "short_answer", "numeric", "flashcard")
-MAX_FIELD = 10_000
+# A longer cell could never pass validation (the widest: every choice of a question in one cell).
+MAX_FIELD = max(limits.LONGEST_FIELD, limits.CHOICES * (limits.CHOICE + len(" | ")))
 
 
 def _split(value: str) -> list[str]:
@@ -47,12 +49,15 @@ def _number(value: str) -> Any:
 def parse(source: str, default_topic: str) -> Parsed:
     parsed = Parsed()
     csv.field_size_limit(MAX_FIELD)
+    reader = csv.DictReader(io.StringIO(source))
     try:
-        rows = [csvsafe.restored(row) for row in csv.DictReader(io.StringIO(source))]
+        rows = [csvsafe.restored(row) for row in reader]
     except csv.Error as error:
-        parsed.problems.append(f"The file is not valid CSV ({error}); fields hold at most {MAX_FIELD} characters.")
+        parsed.problems.append(
+            f"Line {reader.reader.line_num}: not valid CSV ({error}); fields hold at most {MAX_FIELD:,} characters."
+        )
         return parsed
-    if rows and (missing := {"type", "prompt", "answer"} - set(rows[0])):
+    if missing := {"type", "prompt", "answer"} - set(reader.fieldnames or ()):
         parsed.problems.append(f"Line 1: the header lacks the column(s) {', '.join(sorted(missing))}.")
         return parsed
     for number, row in enumerate(rows, start=2):

@@ -75,7 +75,7 @@ def entries(
                 problems.append((f"{where}.{key}", "must be a non-empty text"))
         extra = set(entry) - {"id", *keys, *other_keys}
         if extra:
-            problems.append((where, f"unknown keys: {', '.join(sorted(extra))}"))
+            problems.append((where, f"unknown keys: {', '.join(sorted(str(key)[:40] for key in extra)[:10])}"))
         found.append(entry)
     return found
 

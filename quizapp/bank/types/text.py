@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from quizapp.bank import aliases
+from quizapp.bank import aliases, limits
 from quizapp.bank.types.base import (
     SLUG,
     Answer,
@@ -20,7 +20,7 @@ from quizapp.bank.types.base import (
 )
 
 BLANK = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}")
-MAX_TYPED = 200  # characters; a longer answer is refused, not graded
+MAX_TYPED = limits.ANSWER  # characters; a longer answer is refused, not graded
 
 
 def matches(typed: Any, accepted: list[str], opted_out: list[str] | tuple[str, ...] = ()) -> bool:

@@ -1,0 +1,148 @@
+"""Inputs built to be slow: every importer and the Markdown renderer stay fast and linear.
+
+Times are CPU seconds of this process (the best of a few runs), so that other work on a
+shared machine does not decide the outcome. Each case also checks what the parser or
+renderer answered, so a file refused unread could not pass. No database is touched: the
+PostgreSQL pass skips these (see `sqlite_only` in tests/conftest.py).
+"""
+
+import random
+import re
+import time
+
+import pytest
+
+from quizapp.bank import importing, limits
+from quizapp.bank.content import validate_item
+from quizapp.bank.formats.gift import strip_tags
+from quizapp.markdown import render_markdown
+from tests import security_summary
+from tests.html_checks import live_markup
+
+pytestmark = pytest.mark.sqlite_only
+
+UPLOAD = limits.UPLOAD_BYTES - 200  # room for the question around the pathological part
+FIELD = limits.LONGEST_FIELD
+IMPORT_SECONDS, RENDER_SECONDS, GROWTH = 2.0, 0.2, 5.0
+TOO_SHORT_TO_JUDGE = 0.01  # seconds: below this, a pause of the collector could decide the ratio
+
+
+def cpu_seconds(work, runs: int = 3) -> tuple[float, object]:
+    """The best CPU time of a few runs of `work`, and what it returned."""
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.process_time()
+        result = work()
+        best = min(best, time.process_time() - start)
+    return best, result
+
+
+def run(source: str, fmt: str) -> list[str]:
+    """Parse a file and check its items as an import does (without the topic lookup): every problem."""
+    parsed = importing.parse(source.encode(), fmt, "war")
+    for line, item in parsed.items:
+        _, problems = validate_item(item, {"war"}, strict=False)
+        parsed.problems += [f"Line {line}: {field}: {message}" for field, message in problems]
+    return parsed.problems + parsed.skipped
+
+
+def _repeat(unit: str, size: int) -> str:
+    return unit * (size // len(unit))
+
+
+# (format, name, file, a problem the importer must report)
+FILES = [
+    ("gift", "html <", "::t::[html]" + _repeat("<", UPLOAD) + "{=a ~b}", "prompt: is 2,09"),
+    ("gift", "html <a", "::t::[html]" + _repeat("<a", UPLOAD) + ">{=a ~b}", "prompt: must be a non-empty text"),
+    ("gift", "html <>", "::t::[html]" + _repeat("<>", UPLOAD) + "{=a ~b}", "the limit is 10,000"),
+    ("gift", "[ in the quizapp comment", "// quizapp: " + _repeat("[", UPLOAD) + "\nQ {=a ~b}", "not a JSON object"),
+    ("gift", "{ in the quizapp comment", "// quizapp: " + _repeat('{"a":', UPLOAD) + "\nQ {=a}", "not a JSON object"),
+    ("gift", "a list as the quizapp comment", "// quizapp: [1, 2]\nQ {=a ~b}", "not a JSON object"),
+    ("gift", "= and ~", "Q {" + _repeat("=~", UPLOAD) + "}", "at most 20 answers"),
+    ("gift", "matching pairs", "Q {" + _repeat("=a->b ", UPLOAD) + "}", "at most 20 answers"),
+    ("gift", "weights", "Q {" + _repeat("~%", UPLOAD) + "}", "at most 20 answers"),
+    ("gift", "weight digits", "Q {~" + _repeat("%1", UPLOAD) + "}", "choices"),
+    ("gift", "escapes", "Q " + _repeat("\\{", UPLOAD) + "{=a}", "prompt: is 1,04"),
+    ("gift", "backslashes", "Q " + _repeat("\\", UPLOAD) + " {=a}", "prompt: is 2,09"),
+    ("gift", "one line per character", _repeat("Q\n", UPLOAD) + "{=a}", "the limit is 10,000"),
+    ("gift", "category levels", "$CATEGORY: " + _repeat("a/", UPLOAD) + "\n\nQ {=a}", "more than 20 levels"),
+    ("gift", "title colons", "::" + _repeat(":", UPLOAD) + "{=a}", "prompt"),
+    ("gift", "open braces", "Q {" + _repeat("{", UPLOAD), "no closing }"),
+    ("gift", "numeric ranges", "Q {#" + _repeat("1..", UPLOAD) + "}", "Line 1"),
+    ("gift", "many questions", _repeat("Q {=a ~b}\n\n", UPLOAD), "at most 1000 questions"),
+    ("csv", "one long cell", "type,prompt,answer\nshort_answer," + _repeat("a", UPLOAD) + ",x\n", "Line 2: not valid"),
+    ("csv", "quotes", 'type,prompt,answer\nshort_answer,"' + _repeat('""', UPLOAD) + '",x\n', "Line 2: not valid"),
+    ("csv", "commas", _repeat(",", UPLOAD), "the header lacks"),
+    ("csv", "many rows", "type,prompt,answer\n" + _repeat("short_answer,Q,a\n", UPLOAD), "at most 1000 questions"),
+    ("csv", "bars", "type,prompt,answer\nshort_answer,Q," + _repeat("|a", limits.LONGEST_FIELD) + "\n", "answers: has"),
+    ("json", "nested lists", _repeat("[", UPLOAD), "not valid JSON"),
+    ("json", "nested objects", _repeat('{"a":', UPLOAD), "not valid JSON"),
+    ("json", "long prompt", '[{"type": "short_answer", "prompt": "' + _repeat("[", UPLOAD) + '"}]', "prompt: is 2,09"),
+    (
+        "json",
+        "many choices",
+        '[{"type": "single_choice", "choices": [' + _repeat('{"id": "a"},', UPLOAD) + "1]}]",
+        "choices: has 174,7",
+    ),
+    ("json", "many items", "[" + _repeat("{},", UPLOAD) + "{}]", "at most 1000 questions"),
+    ("json", "deep prompt", '[{"type": "short_answer", "prompt": ' + "[" * 900 + "]" * 900 + "}]", "prompt: must be"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "name", "source", "problem"), FILES, ids=[f"{f}-{n}" for f, n, _, _ in FILES])
+def test_every_importer_reads_the_largest_pathological_file_fast(fmt, name, source, problem):
+    assert len(source.encode()) <= limits.UPLOAD_BYTES
+    seconds, problems = cpu_seconds(lambda: run(source, fmt), runs=1)
+    security_summary.timed("pathological", seconds)
+    assert any(problem in p for p in problems), problems[:3]
+    assert all(len(p) < 300 for p in problems)  # a message names the field, it does not repeat the input
+    assert seconds < IMPORT_SECONDS, f"{name}: {seconds:.2f} s"
+
+
+def test_tag_stripping_gives_what_the_quadratic_regex_gave():
+    rng = random.Random(12)
+    samples = ["", "<>", "<<a>", "a<b>c<>d>", "<p>Kim &amp; Mao</p>", "1 < 2 > 0", "<a<b>>"]
+    samples += ["".join(rng.choice("<>a/ ") for _ in range(rng.randint(1, 16))) for _ in range(20_000)]
+    assert [strip_tags(s) for s in samples] == [re.sub(r"<[^>]+>", "", s) for s in samples]
+
+
+# Markdown shapes that cost the most per character, each as a function of the length.
+SHAPES = {
+    "[": lambda n: "[" * n,
+    "![": lambda n: "![" * (n // 2),
+    "[![": lambda n: "[![" * (n // 3),
+    "<": lambda n: "<" * n,
+    "*": lambda n: "*" * n,
+    "`": lambda n: "`" * n,
+    "> nesting": lambda n: ">" * n,
+    "> lines": lambda n: "".join(">" * (i % 100) + " a\n" for i in range(n))[:n],
+    "[a](": lambda n: "[a](" * (n // 4),
+    "emphasis runs": lambda n: "*a **b _c __d" * (n // 13),
+    "*_": lambda n: "*_" * (n // 2),
+    "~~": lambda n: "~~a" * (n // 3),
+    "list nesting": lambda n: "".join("  " * (i % 100) + "- a\n" for i in range(n))[:n],
+    "link labels": lambda n: "[" * (n // 2) + "]" * (n // 2),
+    "references": lambda n: "[a]\n" * (n // 12) + "[a]: /u\n" * (n // 12),
+    "entities": lambda n: "&#" * (n // 2),
+    "escapes": lambda n: "\\[" * (n // 2),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_markdown_renders_the_longest_field_fast(shape):
+    text = SHAPES[shape](FIELD)
+    assert FIELD * 0.9 <= len(text) <= FIELD
+    seconds, html = cpu_seconds(lambda: render_markdown(text))
+    security_summary.timed("pathological", seconds)
+    assert html and live_markup(html) == []
+    assert seconds < RENDER_SECONDS, f"{shape}: {seconds:.3f} s"
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_markdown_time_grows_linearly(shape):
+    n = FIELD // 4
+    short, long = SHAPES[shape](n), SHAPES[shape](4 * n)
+    small, _ = cpu_seconds(lambda: render_markdown(short))
+    large, _ = cpu_seconds(lambda: render_markdown(long))
+    security_summary.timed("pathological", large)
+    assert large <= GROWTH * max(small, TOO_SHORT_TO_JUDGE), f"{shape}: {small:.4f} s at {n}, {large:.4f} s at {4 * n}"
