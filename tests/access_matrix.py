@@ -118,13 +118,14 @@ MATRIX = {
     # The owner's set is assigned to the owner's class: its members may study it, as a deck.
     "review.study": ("GET", {"set": "own_set"}, None, set_learners(200), "teacher"),
     # The owner's own question (in that set) answered or rated in review: those who may study the
-    # set get on (a grade; a rating without a grade token is a 400), anyone else finds nothing.
+    # set get on (an answer or a rating without the token of a showing of the card is a 400),
+    # anyone else finds nothing.
     # Admins may see every question (authoring's can_view), so they get on too.
     "review.answer": (
         "POST",
         {},
         {"question_id": "own_question", "key": KEY, "answer": "false"},
-        set_learners(200) | {ADMIN: 200},
+        set_learners(400) | {ADMIN: 400},
         "teacher",
     ),
     "review.rate": (

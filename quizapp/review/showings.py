@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.bank.types import Answer
 from quizapp.extensions import db
-from quizapp.review.models import Card, ReviewShowing
+from quizapp.review.models import ReviewShowing
 
 SHOWING_AGE = timedelta(hours=24)  # an older showing is refused (and cleared away)
 
@@ -65,9 +66,11 @@ def _claim(showing: ReviewShowing, unclaimed, values: dict[str, Any], key: str, 
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(showing)
     if claimed == 1:
+        for name, value in values.items():  # what this request wrote, without reading it back
+            set_committed_value(showing, name, value)
         return True
+    db.session.refresh(showing)  # another submission claimed it: whose?
     if getattr(showing, key_column) == key:
         return False
     raise ShowingSpent("This card was already answered or rated from another page. Here is the next one.")
@@ -82,13 +85,3 @@ def record_answer(showing: ReviewShowing, answer: Answer, score: float, key: str
 def use(showing: ReviewShowing, key: str, now: datetime) -> bool:
     """Use the showing up for one rating: True for the first submission, False for its replay."""
     return _claim(showing, ReviewShowing.used_at.is_(None), {"used_at": now, "used_key": key}, key, "used_key")
-
-
-def still_current(showing: ReviewShowing) -> bool:
-    """Whether the card has not been rated since it was shown (its row locked for this transaction)."""
-    reps = db.session.scalar(
-        sa.select(Card.reps)
-        .where(Card.user_id == showing.user_id, Card.question_id == showing.question_id)
-        .with_for_update()
-    )
-    return (reps or 0) == showing.reps

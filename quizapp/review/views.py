@@ -157,11 +157,12 @@ def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now) -> 
     """Use the showing up and apply its one rating; a card rated since it was shown is refused."""
     if not showings.use(showing, key, now):
         return  # this very submission rated it already
-    if not showings.still_current(showing):
-        raise showings.ShowingSpent("This card was rated since it was shown. Here it is as it stands now.")
-    services.rate(
+    rated = services.rate(
         current_user.id, showing.question_id, showing.version_id, rating, now, duration_ms=_spent_ms(shown_at), key=key
     )
+    # Checked under the card's lock that rate() holds, so two showings of one state cannot both count.
+    if not rated.duplicate and (rated.log.before or {}).get("reps", 0) != showing.reps:
+        raise showings.ShowingSpent("This card was rated since it was shown. Here it is as it stands now.")
 
 
 @bp.post("/rate")
