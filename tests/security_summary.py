@@ -69,6 +69,12 @@ def _lines() -> list[str]:
             f"Import: {imports['tried']} bad or tampered inputs, {imports['refused']} refused "
             f"({imports['saved_nothing']} checked to save nothing)"
         )
+    if scores := SEEN.get("blind_bot", {}).get("score"):
+        mean, chance, where = max(scores)
+        lines.append(
+            f"Blind bot best mean score: {mean}% ({where}; chance {chance}%) over {len(scores)} strategies "
+            "that never read a question"
+        )
     if sessions := COUNTS.get("sessions"):
         lines.append(f"Session replay: {sessions['replayed']} copied cookies replayed, {sessions['refused']} refused")
     return lines
