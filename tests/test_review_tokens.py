@@ -16,7 +16,7 @@ from quizapp.review.models import Card, ReviewLog, ReviewShowing
 from tests import security_summary
 from tests.answering import answer_form, choice_tokens, hidden, issue_showing
 from tests.blind_bot import EXPECTED, STRATEGIES, TOLERANCE, Bot, make_leaky_bank
-from tests.factories import make_question, make_topic
+from tests.factories import make_question, make_topic, make_user
 
 SESSIONS = 10
 
@@ -76,14 +76,8 @@ def test_the_same_submission_sent_again_gets_the_first_reply(app, client, cards)
     token = hidden(answered_right(client, cards), "token")
     first = client.post("/review/rate", data=rating(cards, token, "s" * 32))
     again = client.post("/review/rate", data=rating(cards, token, "s" * 32))
-    assert (
-        (again.status_code, again.headers["Location"])
-        == (first.status_code, first.headers["Location"])
-        == (
-            302,
-            first.headers["Location"],
-        )
-    )
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
     assert len(logs(app)) == 1 and card_state(app, cards["choice"])[0] == 1
 
 
@@ -102,8 +96,6 @@ def test_a_flashcard_rating_needs_the_token_of_its_showing(app, client, cards):
 
 def test_a_token_serves_only_its_learner_its_card_and_its_day(app, client, auth, cards):
     with app.app_context():
-        from tests.factories import make_user
-
         other = make_user().id
         foreign = issue_showing(other, cards["flashcard"])  # another learner's showing of the card
         own = issue_showing(cards["user"], cards["flashcard"])
