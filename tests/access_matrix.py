@@ -127,13 +127,14 @@ MATRIX = {
     "review.study": ("GET", {"set": "own_set"}, None, quiz_set_learners(200), "teacher"),
     "review.export_apkg": ("GET", {"set": "own_set"}, None, quiz_set_learners(200), "teacher"),
     # The owner's own question (in that set) answered or rated in review: those who may study it
-    # get on (a grade; a rating without a grade token is a 400), anyone else finds nothing.
+    # get on (an answer or a rating without the token of a showing of the card is a 400), anyone
+    # else finds nothing.
     # Admins may see every question (authoring's can_view), so they get on too.
     "review.answer": (
         "POST",
         {},
         {"question_id": "own_question", "key": KEY, "answer": "false"},
-        quiz_set_learners(200) | {ADMIN: 200},
+        quiz_set_learners(400) | {ADMIN: 400},
         "teacher",
     ),
     "review.rate": (

@@ -84,6 +84,12 @@ def _lines() -> list[str]:
         )
     if slow := COUNTS.get("pathological"):
         lines.append(f"Pathological inputs tried: {slow['tried']}, slowest {SLOWEST['pathological']:.3f} s")
+    if scores := SEEN.get("blind_bot", {}).get("score"):
+        mean, chance, where = max(scores)
+        lines.append(
+            f"Blind bot best mean score: {mean}% ({where}; chance {chance}%) over {len(scores)} strategies "
+            "that never read a question"
+        )
     if sessions := COUNTS.get("sessions"):
         lines.append(f"Session replay: {sessions['replayed']} copied cookies replayed, {sessions['refused']} refused")
     return lines

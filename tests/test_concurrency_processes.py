@@ -1,5 +1,6 @@
 """Several processes rating the same learner's card at once: no lost update, no duplicate review,
-no "database is locked" (SQLite with BEGIN IMMEDIATE; PostgreSQL with a row lock)."""
+no "database is locked" (SQLite with BEGIN IMMEDIATE; PostgreSQL with a row lock). Each rating
+brings its own showing of the card; one made stale by another process is refused and shown anew."""
 
 import multiprocessing
 

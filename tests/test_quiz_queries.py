@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.answering import answer_form
 from tests.factories import RIGHT_FORMS, make_large_bank
 
 # Generating: a count of the matching items up to the window; when the bank holds more, the
@@ -31,7 +32,7 @@ def measure(app, client, queries) -> dict[str, int]:
     key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
     kind = next(t for t in RIGHT_FORMS if f"({t})" in page)
     with queries() as statements:
-        answered = client.post(location, data=RIGHT_FORMS[kind] | {"key": key})
+        answered = client.post(location, data=answer_form(page, kind) | {"key": key})
     assert answered.status_code == 302
     counts["submit"] = len(statements)
     return counts

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from quizapp.bank.types import QUIZ_TYPES
 from quizapp.extensions import db
 from quizapp.quiz.models import AttemptItem, QuestionReport, QuizAttempt, Response
-from tests.factories import RIGHT_FORMS, make_attempt, make_bank, make_user
+from tests.answering import answer_form, choice_tokens
+from tests.factories import make_attempt, make_bank, make_user
 
 ALL_TYPES = list(QUIZ_TYPES)
 
@@ -41,7 +42,7 @@ def item_type(app, attempt_id, position) -> str:
 
 def answer_right(client, app, attempt_id, position, **extra):
     page = client.get(f"/quiz/{attempt_id}/{position}").get_data(as_text=True)
-    form = RIGHT_FORMS[item_type(app, attempt_id, position)] | {"key": key_of(page)} | extra
+    form = answer_form(page, item_type(app, attempt_id, position)) | {"key": key_of(page)} | extra
     return client.post(f"/quiz/{attempt_id}/{position}", data=form)
 
 
@@ -87,7 +88,7 @@ def test_wrong_and_partial_answers_show_the_right_one(app, client, student):
         build(client, types=["multiple_response"], length="5", accept_shorter="y").headers["Location"].split("/")[2]
     )
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
-    client.post(f"/quiz/{attempt_id}/1", data={"answer": ["a"], "key": key_of(page)})
+    client.post(f"/quiz/{attempt_id}/1", data={"answer": [choice_tokens(page)["Moscow"]], "key": key_of(page)})
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
     assert "Partly right" in page and "50% credit" in page
     assert "Right answer</dt><dd>Moscow; Beijing" in page.replace("\n", "")
@@ -97,9 +98,9 @@ def test_the_layout_is_stored_so_a_reload_shows_the_same_order(app, client, stud
     attempt_id = int(
         build(client, types=["single_choice"], length="5", accept_shorter="y").headers["Location"].split("/")[2]
     )
-    first = re.findall(r'name="answer" value="(\w)"', client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True))
-    again = re.findall(r'name="answer" value="(\w)"', client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True))
-    assert first == again and sorted(first) == ["a", "b", "c"]
+    first = list(choice_tokens(client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)).items())
+    again = list(choice_tokens(client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)).items())
+    assert first == again and sorted(text for text, _ in first) == ["Kim Il Sung", "Mao", "Stalin"]  # tokens too
 
 
 def test_a_short_pool_is_offered_as_it_is(app, client, student):
@@ -138,7 +139,7 @@ def test_bad_settings_are_refused_next_to_their_field(app, client, student, chan
 def test_double_submitted_answer_and_finish_count_once(app, client, student):
     attempt_id = int(build(client, mode="test", length="5").headers["Location"].split("/")[2])
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
-    form = RIGHT_FORMS[item_type(app, attempt_id, 1)] | {"key": key_of(page), "shown_at": "0"}
+    form = answer_form(page, item_type(app, attempt_id, 1)) | {"key": key_of(page), "shown_at": "0"}
     assert client.post(f"/quiz/{attempt_id}/1", data=form).status_code == 302
     assert client.post(f"/quiz/{attempt_id}/1", data=form).status_code == 302
     assert len(rows(app, Response)) == 1
@@ -192,6 +193,8 @@ def test_invalid_answers_are_refused_with_a_message_and_change_nothing(app, clie
     assert empty.status_code == 400 and "Choose one answer." in empty.get_data(as_text=True)
     unknown = client.post(f"/quiz/{attempt_id}/1", data={"answer": "zz", "key": key_of(page)})
     assert unknown.status_code == 400 and "not one of this question" in unknown.get_data(as_text=True)
+    authored = client.post(f"/quiz/{attempt_id}/1", data={"answer": "a", "key": "d" * 32})  # an id, not a token
+    assert authored.status_code == 400 and "not one of this question" in authored.get_data(as_text=True)
     assert client.post(f"/quiz/{attempt_id}/1", data={"answer": "a"}).status_code == 400  # no submission key
     assert rows(app, Response) == []
 
@@ -216,7 +219,9 @@ def test_the_time_limit_is_enforced_on_the_server(app, client, student):
         attempt_id = attempt.id
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
     assert "time is up" in page and "See your results" in page
-    late = client.post(f"/quiz/{attempt_id}/1", data=RIGHT_FORMS[item_type(app, attempt_id, 1)] | {"key": "c" * 32})
+    late = client.post(
+        f"/quiz/{attempt_id}/1", data=answer_form(page, item_type(app, attempt_id, 1)) | {"key": "c" * 32}
+    )
     assert late.status_code == 409 and "Time is up" in late.get_data(as_text=True)
     assert rows(app, Response) == []
 

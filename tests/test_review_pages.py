@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.review.models import Card, ReviewLog, ReviewSettings
+from tests.answering import choice_tokens
 from tests.factories import make_question, make_topic
 
 
@@ -17,6 +18,19 @@ def logs(app):
 
 def hidden(page: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+
+
+def rate_flashcard(client, question_id: int, rating: str, key: str):
+    """Reveal the flashcard (which issues its showing) and rate it with that showing's token."""
+    page = client.get(f"/review/?reveal={question_id}").get_data(as_text=True)
+    data = {"question_id": question_id, "rating": rating, "key": key, "token": hidden(page, "token")}
+    return client.post("/review/rate", data=data)
+
+
+def answer_choice(client, page: str, question_id: int, text: str):
+    """Answer the single-choice card on this page with the choice showing this text."""
+    data = {"question_id": question_id, "answer": choice_tokens(page)[text], "key": hidden(page, "key")}
+    return client.post("/review/answer", data=data | {"token": hidden(page, "token")})
 
 
 @pytest.fixture
@@ -48,6 +62,7 @@ def test_a_flashcard_is_revealed_then_rated_with_its_interval_shown(app, client,
             "rating": "3",
             "key": hidden(page, "key"),
             "shown_at": hidden(page, "shown_at"),
+            "token": hidden(page, "token"),
         },
     )
     assert response.status_code == 302
@@ -58,7 +73,12 @@ def test_a_flashcard_is_revealed_then_rated_with_its_interval_shown(app, client,
 
 def test_a_double_submitted_rating_counts_once(app, client, learner):
     page = client.get(f"/review/?reveal={learner['flashcard']}").get_data(as_text=True)
-    data = {"question_id": learner["flashcard"], "rating": "3", "key": hidden(page, "key")}
+    data = {
+        "question_id": learner["flashcard"],
+        "rating": "3",
+        "key": hidden(page, "key"),
+        "token": hidden(page, "token"),
+    }
     client.post("/review/rate", data=data)
     client.post("/review/rate", data=data)
     assert len(logs(app)) == 1
@@ -67,23 +87,18 @@ def test_a_double_submitted_rating_counts_once(app, client, learner):
 
 
 def test_a_wrong_answer_is_rated_again_for_the_learner(app, client, learner):
-    client.post("/review/rate", data={"question_id": learner["flashcard"], "rating": "4", "key": "k" * 32})
+    rate_flashcard(client, learner["flashcard"], "4", "k" * 32)
     page = client.get("/review/").get_data(as_text=True)
     assert "Who proposed the plan?" in page
-    response = client.post(
-        "/review/answer", data={"question_id": learner["choice"], "answer": "b", "key": hidden(page, "key")}
-    )
-    page = response.get_data(as_text=True)
+    page = answer_choice(client, page, learner["choice"], "Mao").get_data(as_text=True)
     assert "Rated <strong>Again</strong> for you" in page and "Right answer" in page
     assert logs(app)[-1].rating == 1
 
 
 def test_a_right_answer_lets_the_learner_pick_hard_good_or_easy(app, client, learner):
-    client.post("/review/rate", data={"question_id": learner["flashcard"], "rating": "4", "key": "k" * 32})
+    rate_flashcard(client, learner["flashcard"], "4", "k" * 32)
     page = client.get("/review/").get_data(as_text=True)
-    page = client.post(
-        "/review/answer", data={"question_id": learner["choice"], "answer": "a", "key": hidden(page, "key")}
-    ).get_data(as_text=True)
+    page = answer_choice(client, page, learner["choice"], "Stalin").get_data(as_text=True)
     assert 'data-rating="1"' not in page and 'data-rating="2"' in page and 'data-rating="4"' in page
     assert re.search(r'value="3" data-rating="3"\s+class="button rating rating-good" autofocus', page)  # Good
     assert len(logs(app)) == 1  # nothing rated yet
@@ -102,7 +117,7 @@ def test_a_right_answer_lets_the_learner_pick_hard_good_or_easy(app, client, lea
 
 
 def test_undo_puts_the_card_back_as_it_was(app, client, learner):
-    client.post("/review/rate", data={"question_id": learner["flashcard"], "rating": "4", "key": "k" * 32})
+    rate_flashcard(client, learner["flashcard"], "4", "k" * 32)
     response = client.post("/review/undo")
     assert "Your last rating is undone" in client.get(response.headers["Location"]).get_data(as_text=True)
     [log] = logs(app)
@@ -118,14 +133,9 @@ def test_undo_puts_the_card_back_as_it_was(app, client, learner):
 def test_the_empty_queue_says_when_the_next_card_is_due(app, client, learner):
     for question, rating in (("flashcard", "4"), ("choice", None)):
         if rating:
-            client.post("/review/rate", data={"question_id": learner[question], "rating": rating, "key": "k" * 32})
+            rate_flashcard(client, learner[question], rating, "k" * 32)
     page = client.get("/review/").get_data(as_text=True)
-    token = hidden(
-        client.post(
-            "/review/answer", data={"question_id": learner["choice"], "answer": "a", "key": hidden(page, "key")}
-        ).get_data(as_text=True),
-        "token",
-    )
+    token = hidden(answer_choice(client, page, learner["choice"], "Stalin").get_data(as_text=True), "token")
     client.post("/review/rate", data={"question_id": learner["choice"], "rating": "4", "key": "e" * 32, "token": token})
     page = client.get("/review/").get_data(as_text=True)
     assert "Nothing left to review today" in page and "The next card is due" in page
@@ -150,7 +160,7 @@ def test_optimising_too_early_says_why(client, learner):
 
 
 def test_card_history_is_the_learners_own(app, client, auth, learner):
-    client.post("/review/rate", data={"question_id": learner["flashcard"], "rating": "3", "key": "k" * 32})
+    rate_flashcard(client, learner["flashcard"], "3", "k" * 32)
     with app.app_context():
         card_id = db.session.scalar(sa.select(Card.id))
     page = client.get(f"/review/cards/{card_id}").get_data(as_text=True)
@@ -162,9 +172,12 @@ def test_card_history_is_the_learners_own(app, client, auth, learner):
 
 def test_unknown_deck_topic_is_404_and_invalid_answers_are_refused(app, client, learner):
     assert client.get("/review/?topic=atlantis").status_code == 404
-    client.post("/review/rate", data={"question_id": learner["flashcard"], "rating": "4", "key": "k" * 32})
+    rate_flashcard(client, learner["flashcard"], "4", "k" * 32)
     page = client.get("/review/").get_data(as_text=True)
-    refused = client.post("/review/answer", data={"question_id": learner["choice"], "key": hidden(page, "key")})
+    refused = client.post(
+        "/review/answer",
+        data={"question_id": learner["choice"], "key": hidden(page, "key"), "token": hidden(page, "token")},
+    )
     assert refused.status_code == 400 and "Choose one answer." in refused.get_data(as_text=True)
     assert client.post("/review/rate", data={"question_id": 999999, "rating": "3", "key": "z" * 32}).status_code == 404
     with app.app_context():

@@ -7,7 +7,7 @@ here, so this migration never depends on the app's code: pages render those on t
 `flask bank rerender` fills them (`make run` does so after loading the bank).
 
 Revision ID: 0008_rendered_html
-Revises: 0006_review_log_covering
+Revises: 0007_answer_tokens
 Create Date: 2026-11-29 19:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_rendered_html'
-down_revision = '0006_review_log_covering'
+down_revision = '0007_answer_tokens'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """HTTP for teachers' questions: browse the bank, write and edit, preview, history, copy, retire, regrade."""
 
-from random import Random
+from random import SystemRandom
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -54,7 +54,7 @@ def _preview(form: QuestionForm):
     if spec is None:
         return None
     qtype = get_type(spec.type)
-    return {"spec": spec, "qtype": qtype, "layout": qtype.make_layout(spec.data, Random(0))}
+    return {"spec": spec, "qtype": qtype, "layout": qtype.make_layout(spec.data, SystemRandom())}
 
 
 def _save(form: QuestionForm, question=None):
@@ -99,7 +99,7 @@ def question(question_id: int):
         question=found,
         version=version,
         qtype=qtype,
-        layout=qtype.make_layout(version.data, Random(0)),
+        layout=qtype.make_layout(version.data, SystemRandom()),
         can_edit=services.can_edit(current_user, found),
         used=services.set_counts([found.id]).get(found.id, 0),
         **_from_features_above(found, version),

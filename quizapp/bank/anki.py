@@ -33,18 +33,26 @@ def _stable_id(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % (1 << 31)
 
 
-def _front(item: dict[str, Any]) -> str:
+def _mixed(entries: list[dict[str, Any]], guid: str) -> list[dict[str, Any]]:
+    """The entries in an order of their own for this note, stable across exports.
+
+    Never the authored order (or the ids' order), which follows the answer: the right choice
+    first, items numbered in the right order.
+    """
+    return sorted(entries, key=lambda entry: hashlib.sha256(f"{guid}:{entry['id']}".encode()).digest())
+
+
+def _front(item: dict[str, Any], guid: str) -> str:
     kind = item["type"]
     if kind == "flashcard":
         return str(render_markdown(item["front"]))
     html = str(render_markdown(item["prompt"]))
     if kind in ("single_choice", "multiple_response"):
-        html += "<ul>" + "".join(f"<li>{escape(c['text'])}</li>" for c in item["choices"]) + "</ul>"
+        html += "<ul>" + "".join(f"<li>{escape(c['text'])}</li>" for c in _mixed(item["choices"], guid)) + "</ul>"
     elif kind == "ordering":
-        html += "<ul>" + "".join(f"<li>{escape(e['text'])}</li>" for e in sorted(item["items"], key=lambda e: e["id"]))
-        html += "</ul>"
+        html += "<ul>" + "".join(f"<li>{escape(e['text'])}</li>" for e in _mixed(item["items"], guid)) + "</ul>"
     elif kind == "matching":
-        html += "<ul>" + "".join(f"<li>{escape(p['left'])} → ?</li>" for p in item["pairs"]) + "</ul>"
+        html += "<ul>" + "".join(f"<li>{escape(p['left'])} → ?</li>" for p in _mixed(item["pairs"], guid)) + "</ul>"
     elif kind == "cloze":
         blanks = {"blanks": {b["id"]: "____" for b in item["blanks"]}}
         html += f"<p>{escape(get_type('cloze').describe(item, blanks))}</p>"
@@ -66,9 +74,8 @@ def _back(item: dict[str, Any]) -> str:
 
 def note_for(item: dict[str, Any]) -> genanki.Note:
     tags = [t.replace(" ", "_") for t in item["tags"]] + item["topic"].split("/")
-    return genanki.Note(
-        model=MODEL, fields=[_front(item), _back(item)], tags=tags, guid=genanki.guid_for("quizapp", item["id"])
-    )
+    guid = genanki.guid_for("quizapp", item["id"])
+    return genanki.Note(model=MODEL, fields=[_front(item, guid), _back(item)], tags=tags, guid=guid)
 
 
 def build_package(items: list[dict[str, Any]], deck_name: str) -> io.BytesIO:

@@ -13,11 +13,12 @@ class RatingForm(FlaskForm):
     rating = IntegerField(validators=[InputRequired(), NumberRange(1, 4)])
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     shown_at = IntegerField(validators=[Optional()])
-    token = HiddenField()  # for auto-graded questions: the signed grade of the learner's answer
+    token = HiddenField()  # the showing of the card being rated (single use)
 
 
 class StudyAnswerForm(FlaskForm):
     question_id = IntegerField(validators=[InputRequired(), ID_RANGE])
+    token = HiddenField()  # the showing of the card being answered
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     shown_at = IntegerField(validators=[Optional()])
 

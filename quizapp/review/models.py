@@ -122,3 +122,30 @@ class ReviewSettings(db.Model):
             "new_per_day BETWEEN 0 AND 9999 AND reviews_per_day BETWEEN 0 AND 99999", name="limits_range"
         ),
     )
+
+
+class ReviewShowing(db.Model):
+    """One showing of a card in review: the single-use token its answer and rating must bring.
+
+    Bound to the learner, the question, the version shown and the card's review count at the
+    time; it holds the layout with its answer tokens, the graded answer once given, and when
+    (and under which submission key) a rating used it up. One showing, one rating.
+    """
+
+    __tablename__ = "review_showings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_versions.id", ondelete="CASCADE"))
+    reps: Mapped[int]  # the card's review count when shown
+    layout: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    answer: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
+    score: Mapped[float | None]
+    answer_key: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_key: Mapped[str | None] = mapped_column(sa.String(64))
+
+    __table_args__ = (sa.Index("ix_review_showings_user_created", "user_id", "created_at"),)

@@ -1,30 +1,23 @@
 """HTTP for review: the study screen, answering, rating, undo, settings, card history, Anki export."""
 
 import secrets
-from random import Random
+from random import SystemRandom
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
 from quizapp import params
 from quizapp.auth.access import signed_in
-from quizapp.bank.models import Question, QuestionStatus
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
 from quizapp.classes import access
 from quizapp.downloads import download
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.review import bp, optimiser, scheduling, services
+from quizapp.review import bp, optimiser, scheduling, services, showings
 from quizapp.review.forms import RatingForm, SettingsForm, StudyAnswerForm
-
-GRADE_TOKEN_AGE = 24 * 3600  # seconds
-
-
-def _grades() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="review-grade")
 
 
 def _deck_args() -> dict:
@@ -46,11 +39,6 @@ def _deck() -> services.Deck:
         )
     except LookupError:
         abort(404)
-
-
-def _layout(question_id: int, version, reps: int) -> dict:
-    """The same shuffled layout for the same card at the same review count."""
-    return get_type(version.type).make_layout(version.data, Random(f"{current_user.id}:{question_id}:{reps}"))
 
 
 def _spent_ms(shown_at: int | None) -> int:
@@ -79,16 +67,19 @@ def _render_study(error: str | None = None, status: int = 200, outcome: dict | N
     if question is not None and outcome is None:
         version = question.current_version
         memory = queue.card.memory if queue.card else None
-        context |= {
-            "version": version,
-            "qtype": get_type(version.type),
-            "memory": memory,
-            "layout": _layout(question.id, version, memory.reps if memory else 0),
-            "revealed": request.args.get("reveal") == str(question.id),
-        }
-        if context["revealed"] and version.type == "flashcard":
+        qtype = get_type(version.type)
+        revealed = request.args.get("reveal") == str(question.id)
+        context |= {"version": version, "qtype": qtype, "memory": memory, "revealed": revealed}
+        if qtype.in_quizzes or revealed:  # a form is shown: it carries a fresh showing's token
+            layout = qtype.make_layout(version.data, SystemRandom()) if qtype.in_quizzes else {}
+            showing = showings.show(current_user.id, question.id, version.id, memory.reps if memory else 0, layout, now)
+            context |= {"layout": layout, "showing": showing.token}
+        if revealed and not qtype.in_quizzes:
             context["intervals"] = _intervals(question.id, memory, now, settings)
-    return render_template("review/study.html", **context), status
+    page = render_template("review/study.html", **context)
+    if "showing" in context:
+        db.session.commit()  # the showing issued for this page
+    return page, status
 
 
 def _intervals(question_id: int, memory, now, settings) -> dict[int, str]:
@@ -120,41 +111,60 @@ def answer():
     if not form.validate_on_submit():
         abort(400, "The answer form was incomplete. Reload the page and answer again.")
     question = _studyable(form.question_id.data)
-    version = question.current_version
+    now = utcnow()
+    showing = showings.showing_for(current_user.id, form.token.data, question.id, now)
+    if showing is None:
+        abort(400, "This card's page is out of date. Reload it and answer again.")
+    version = db.session.get(QuestionVersion, showing.version_id)  # the version shown, as laid out
     qtype = get_type(version.type)
     if not qtype.in_quizzes:
         abort(400, "Flashcards are rated, not answered.")
-    card = services.card_for(current_user.id, question.id)
-    memory = card.memory if card and card.reps else None
+    outcome = {"question": question, "version": version, "qtype": qtype}
+    if showing.answer_key is not None or showing.used_at is not None:  # answered before from this showing
+        if form.key.data not in (showing.answer_key, showing.used_key):
+            abort(409, "This card was already answered from this page. Reload it for the next card.")
+        if showing.used_at is not None and showing.score >= 1:  # rated since: on to the next card
+            return redirect(url_for("review.study", **_deck_args()))
+        return _render_study(outcome=outcome | _graded(question.id, showing, now))
     try:
-        given = qtype.parse_answer(
-            version.data, _layout(question.id, version, memory.reps if memory else 0), request.form
-        )
+        given = qtype.parse_answer(version.data, showing.layout, request.form)
     except InvalidAnswer as problem:
         return _render_study(str(problem), 400)
     score = qtype.grade(version.data, given)
-    now = utcnow()
-    outcome = {"question": question, "version": version, "qtype": qtype, "answer": given, "score": score}
-    settings = services.settings_for(current_user.id)
-    if score >= 1:  # the learner chooses Hard, Good or Easy
-        outcome["token"] = _grades().dumps({"q": question.id, "v": version.id, "s": score})
-        outcome["intervals"] = _intervals(question.id, memory, now, settings)
-        outcome["rating_key"] = secrets.token_hex(16)
-    else:  # rated for them: Again when wrong, Hard for partial credit
-        rating = services.rating_for_score(score)
-        services.rate(
-            current_user.id,
-            question.id,
-            version.id,
-            rating,
-            now,
-            duration_ms=_spent_ms(form.shown_at.data),
-            key=form.key.data,
-            settings=settings,
-        )
-        db.session.commit()
-        outcome["rated"] = scheduling.RATINGS[rating]
-    return _render_study(outcome=outcome)
+    try:
+        showings.record_answer(showing, given, score, form.key.data)
+        if score < 1:  # rated for them: Again when wrong, Hard for partial credit
+            _rate_showing(showing, services.rating_for_score(score), form.key.data, form.shown_at.data, now)
+    except showings.ShowingSpent as problem:
+        db.session.rollback()
+        abort(409, str(problem))
+    db.session.commit()
+    return _render_study(outcome=outcome | _graded(question.id, showing, now))
+
+
+def _graded(question_id: int, showing, now) -> dict:
+    """What the page shows after an answer: the verdict, and rating buttons for a right one."""
+    graded = {"answer": showing.answer, "score": showing.score}
+    if showing.score >= 1 and showing.used_at is None:  # the learner chooses Hard, Good or Easy
+        memory = card.memory if (card := services.card_for(current_user.id, question_id)) and card.reps else None
+        return graded | {
+            "token": showing.token,
+            "intervals": _intervals(question_id, memory, now, services.settings_for(current_user.id)),
+            "rating_key": secrets.token_hex(16),
+        }
+    return graded | {"rated": scheduling.RATINGS[services.rating_for_score(showing.score)]}
+
+
+def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now) -> None:
+    """Use the showing up and apply its one rating; a card rated since it was shown is refused."""
+    if not showings.use(showing, key, now):
+        return  # this very submission rated it already
+    rated = services.rate(
+        current_user.id, showing.question_id, showing.version_id, rating, now, duration_ms=_spent_ms(shown_at), key=key
+    )
+    # Checked under the card's lock that rate() holds, so two showings of one state cannot both count.
+    if not rated.duplicate and (rated.log.before or {}).get("reps", 0) != showing.reps:
+        raise showings.ShowingSpent("This card was rated since it was shown. Here it is as it stands now.")
 
 
 @bp.post("/rate")
@@ -164,24 +174,17 @@ def rate():
     if not form.validate_on_submit():
         abort(400, "Rate with Again, Hard, Good or Easy.")
     question = _studyable(form.question_id.data)
-    version_id = question.current_version_id
-    if question.type != "flashcard":
-        try:
-            grade = _grades().loads(form.token.data or "", max_age=GRADE_TOKEN_AGE)
-        except BadSignature:
-            abort(400, "Answer the question before rating it.")
-        if grade["q"] != question.id or form.rating.data == 1 or grade["s"] < 1:
-            abort(400, "A right answer is rated Hard, Good or Easy.")
-        version_id = grade["v"]
-    services.rate(
-        current_user.id,
-        question.id,
-        version_id,
-        form.rating.data,
-        utcnow(),
-        duration_ms=_spent_ms(form.shown_at.data),
-        key=form.key.data,
-    )
+    now = utcnow()
+    showing = showings.showing_for(current_user.id, form.token.data, question.id, now)
+    if showing is None:
+        abort(400, "Answer the question (or show the card's answer) before rating it.")
+    if question.type != "flashcard" and (showing.score is None or showing.score < 1 or form.rating.data == 1):
+        abort(400, "A right answer is rated Hard, Good or Easy.")
+    try:
+        _rate_showing(showing, form.rating.data, form.key.data, form.shown_at.data, now)
+    except showings.ShowingSpent as problem:
+        db.session.rollback()
+        abort(409, str(problem))
     db.session.commit()
     return redirect(url_for("review.study", **_deck_args()))
 

@@ -6,7 +6,16 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from quizapp.bank.types.base import Answer, InvalidAnswer, Problems, QuestionType, entries
+from quizapp.bank.types.base import (
+    Answer,
+    InvalidAnswer,
+    Problems,
+    QuestionType,
+    answer_tokens,
+    entries,
+    id_for,
+    token_for,
+)
 
 
 class Ordering(QuestionType):
@@ -26,17 +35,17 @@ class Ordering(QuestionType):
         return {"items": [{"id": str(e["id"]), "text": e["text"].strip()} for e in item["items"]]}
 
     def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
-        right = [e["id"] for e in data["items"]]
-        order = right[:]
-        while order == right:  # never show the answer as the starting order
-            rng.shuffle(order)
-        return {"items": order}
+        # Any order, the right one included: refusing it would make the reverse of the shown
+        # order a better than even guess (60% of pairs for three items).
+        order = [e["id"] for e in data["items"]]
+        rng.shuffle(order)
+        return {"items": order, "tokens": answer_tokens(order)}
 
     def parse_answer(self, data, layout, form: MultiDict) -> Answer:
         ids = [e["id"] for e in data["items"]]
         positions = {}
         for item_id in ids:
-            raw = (form.get(f"pos-{item_id}") or "").strip()
+            raw = (form.get(f"pos-{token_for(layout, 'tokens', item_id)}") or "").strip()
             if not raw:
                 raise InvalidAnswer("Give every item a position.")
             if not raw.isdigit() or not 1 <= int(raw) <= len(ids):
@@ -88,17 +97,20 @@ class Matching(QuestionType):
     def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
         right = [p["id"] for p in data["pairs"]]
         rng.shuffle(right)
-        return {"right": right}
+        # A row's field and its right partner get unrelated tokens, so no select names its answer.
+        return {"right": right, "fields": answer_tokens(right), "options": answer_tokens(right)}
 
     def parse_answer(self, data, layout, form: MultiDict) -> Answer:
         ids = {p["id"] for p in data["pairs"]}
         chosen = {}
         for pair in data["pairs"]:
-            value = (form.get(f"match-{pair['id']}") or "").strip()
-            if value and value not in ids:
+            value = (form.get(f"match-{token_for(layout, 'fields', pair['id'])}") or "").strip()
+            if not value:
+                continue
+            partner = id_for(layout, "options", value, ids)
+            if partner is None:
                 raise InvalidAnswer("That match is not one of this question's entries.")
-            if value:
-                chosen[pair["id"]] = value
+            chosen[pair["id"]] = partner
         if not chosen:
             raise InvalidAnswer("Match at least one entry.")
         return {"pairs": chosen}

@@ -1,6 +1,7 @@
 """What every question type shares: validation helpers, the base class (answers fold in bank/folding.py)."""
 
 import re
+import secrets
 from random import Random
 from typing import Any, ClassVar
 
@@ -85,6 +86,35 @@ def single_value(form: MultiDict, name: str, message: str) -> str:
     if not value:
         raise InvalidAnswer(message)
     return value
+
+
+def answer_tokens(ids: list[str]) -> dict[str, str]:
+    """An unguessable token for each id, for one showing of a question.
+
+    Forms name choices, entries and items by these tokens, never by the authored ids (which
+    follow the answer: "a" is right, items are numbered in order), so the markup tells a
+    reader nothing about which option is right.
+    """
+    tokens: dict[str, str] = {}
+    while len(set(tokens.values())) != len(ids):
+        tokens = {item_id: secrets.token_urlsafe(12) for item_id in ids}
+    return tokens
+
+
+def id_for(layout: dict[str, Any], field: str, value: str, ids: Any) -> str | None:
+    """The authored id a submitted token stands for in this layout, or None.
+
+    A layout stored before tokens existed has none: its forms named the ids themselves.
+    """
+    tokens = layout.get(field) if isinstance(layout, dict) else None
+    if tokens is None:
+        return value if value in ids else None
+    return next((item_id for item_id, token in tokens.items() if token == value), None)
+
+
+def token_for(layout: dict[str, Any], field: str, item_id: str) -> str:
+    """The token that stands for an authored id in this layout (the id itself in an old layout)."""
+    return (layout.get(field) or {}).get(item_id, item_id)
 
 
 class QuestionType:

@@ -5,7 +5,16 @@ from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
-from quizapp.bank.types.base import Answer, InvalidAnswer, Problems, QuestionType, entries, single_value
+from quizapp.bank.types.base import (
+    Answer,
+    InvalidAnswer,
+    Problems,
+    QuestionType,
+    answer_tokens,
+    entries,
+    id_for,
+    single_value,
+)
 
 
 class _ChoiceType(QuestionType):
@@ -41,7 +50,13 @@ class _ChoiceType(QuestionType):
     def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
         order = [c["id"] for c in data["choices"]]
         rng.shuffle(order)
-        return {"choices": order}
+        return {"choices": order, "tokens": answer_tokens(order)}
+
+    def _picked(self, data: dict[str, Any], layout: dict[str, Any], value: str) -> str:
+        choice = id_for(layout, "tokens", value, self._texts(data))
+        if choice is None:
+            raise InvalidAnswer("That choice is not one of this question's answers.")
+        return choice
 
     @staticmethod
     def _texts(data: dict[str, Any]) -> dict[str, str]:
@@ -66,10 +81,7 @@ class SingleChoice(_ChoiceType):
         return problems
 
     def parse_answer(self, data, layout, form: MultiDict) -> Answer:
-        choice = single_value(form, "answer", "Choose one answer.")
-        if choice not in self._texts(data):
-            raise InvalidAnswer("That choice is not one of this question's answers.")
-        return {"choice": choice}
+        return {"choice": self._picked(data, layout, single_value(form, "answer", "Choose one answer."))}
 
     def grade(self, data, answer: Answer) -> float:
         return 1.0 if isinstance(answer, dict) and answer.get("choice") in self._right(data) else 0.0
@@ -101,9 +113,7 @@ class MultipleResponse(_ChoiceType):
         picked = [value for value in form.getlist("answer") if value]
         if not picked:
             raise InvalidAnswer("Tick at least one answer.")
-        if not set(picked) <= self._texts(data).keys():
-            raise InvalidAnswer("That choice is not one of this question's answers.")
-        return {"choices": sorted(set(picked))}
+        return {"choices": sorted({self._picked(data, layout, value) for value in picked})}
 
     def grade(self, data, answer: Answer) -> float:
         picked = answer.get("choices") if isinstance(answer, dict) else None

@@ -1,0 +1,87 @@
+"""Showings of cards in review: a single-use token per showing, one answer and one rating each.
+
+A card shown for study gets a row holding its layout (with opaque answer tokens), bound to the
+learner, the question, the version shown and the card's review count. Answering grades against
+that stored layout; rating uses the showing up with a conditional UPDATE, so a replayed or
+raced token earns no second rating.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
+from quizapp.bank.types import Answer
+from quizapp.extensions import db
+from quizapp.review.models import ReviewShowing
+
+SHOWING_AGE = timedelta(hours=24)  # an older showing is refused (and cleared away)
+
+
+class ShowingSpent(Exception):
+    """The showing was already answered or rated under another submission; the message is for the learner."""
+
+
+def show(user_id: int, question_id: int, version_id: int, reps: int, layout: dict[str, Any], now: datetime):
+    """Issue a showing of a card (and clear the learner's expired ones away)."""
+    db.session.execute(
+        sa.delete(ReviewShowing).where(ReviewShowing.user_id == user_id, ReviewShowing.created_at < now - SHOWING_AGE)
+    )
+    showing = ReviewShowing(
+        token=secrets.token_urlsafe(24),
+        user_id=user_id,
+        question_id=question_id,
+        version_id=version_id,
+        reps=reps,
+        layout=layout,
+        created_at=now,
+    )
+    db.session.add(showing)
+    db.session.flush()
+    return showing
+
+
+def showing_for(user_id: int, token: str | None, question_id: int, now: datetime) -> ReviewShowing | None:
+    """The learner's unexpired showing of this question with this token, or None."""
+    if not token:
+        return None
+    return db.session.scalar(
+        sa.select(ReviewShowing).where(
+            ReviewShowing.token == token,
+            ReviewShowing.user_id == user_id,
+            ReviewShowing.question_id == question_id,
+            ReviewShowing.created_at >= now - SHOWING_AGE,
+        )
+    )
+
+
+def _claim(showing: ReviewShowing, unclaimed, values: dict[str, Any], key: str, key_column) -> bool:
+    """Write `values` only if `unclaimed` still holds: True when this request did; False when the
+    same submission key did before (a replay); ShowingSpent when another submission did."""
+    claimed = db.session.execute(
+        sa.update(ReviewShowing)
+        .where(ReviewShowing.id == showing.id, unclaimed)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed == 1:
+        for name, value in values.items():  # what this request wrote, without reading it back
+            set_committed_value(showing, name, value)
+        return True
+    db.session.refresh(showing)  # another submission claimed it: whose?
+    if getattr(showing, key_column) == key:
+        return False
+    raise ShowingSpent("This card was already answered or rated from another page. Here is the next one.")
+
+
+def record_answer(showing: ReviewShowing, answer: Answer, score: float, key: str) -> bool:
+    """Store the graded answer once: True for the first submission, False for its replay."""
+    unclaimed = sa.and_(ReviewShowing.answer_key.is_(None), ReviewShowing.used_at.is_(None))
+    return _claim(showing, unclaimed, {"answer": answer, "score": score, "answer_key": key}, key, "answer_key")
+
+
+def use(showing: ReviewShowing, key: str, now: datetime) -> bool:
+    """Use the showing up for one rating: True for the first submission, False for its replay."""
+    return _claim(showing, ReviewShowing.used_at.is_(None), {"used_at": now, "used_key": key}, key, "used_key")
