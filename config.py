@@ -56,11 +56,12 @@ class Config:
     THROTTLE_ADDRESS_LIMIT = 300
     THROTTLE_SIGNUP_LIMIT = 60  # accounts made from one address per window
     THROTTLE_WINDOW = timedelta(minutes=10)
-    # Password hashes begun per host per window, across all its workers. At ~0.3 s of a core
-    # per hash, 2 a second keep 70% of two cores for everything else, and still let 30 pupils
-    # behind one address sign in within 15 s of arriving together.
-    HASH_BUDGET = int(os.environ.get("HASH_BUDGET", "2"))
-    HASH_BUDGET_WINDOW = timedelta(seconds=1)
+    # Password hashes in progress at once on one host, across all its workers. Production
+    # scrypt takes ~0.3 s of a core and 128 MiB: one slot keeps hashing to at most one of the
+    # two cores under any attack, and still signs in 30 pupils arriving together in ~9 s.
+    # A slot left by a worker that died mid-hash frees itself after the lease.
+    HASH_SLOTS = int(os.environ.get("HASH_SLOTS", "1"))
+    HASH_LEASE = timedelta(seconds=10)
     # Absolute links (join page, codes sheet) start with this; required in production.
     BASE_URL = os.environ.get("QUIZAPP_BASE_URL", "").rstrip("/") or None
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
@@ -95,7 +96,6 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or _sqlite_url("test.sqlite")
     # Cheap, for speed; a test asserts what production uses.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  (a method name, not a secret)
-    HASH_BUDGET = 10_000  # cheap hashes here; tests of the budget set their own
     WTF_CSRF_ENABLED = False
 
 

@@ -79,6 +79,7 @@ def hammer(port: int, number: int, stop: float, answers: Counter, lock: threadin
     n = 0
     while time.monotonic() < stop:
         n += 1
+        browser.cookie = ""  # a stranger each time (a sign-up leaves the client signed in)
         if n % 2:
             fields = {"email": "owner@quizapp.example", "password": f"wrong guess {n}"}
             path = "/auth/signin"
@@ -86,11 +87,10 @@ def hammer(port: int, number: int, stop: float, answers: Counter, lock: threadin
             fields = {"email": f"new{number}-{n}@quizapp.example", "display_name": f"New {n}"}
             fields |= {"password": f"a fresh passphrase {n}", "confirm": f"a fresh passphrase {n}"}
             path = "/auth/signup"
-            browser.cookie = ""  # a signed-up client is signed in; start again as a stranger
         try:
             status, _ = browser.request("POST", path, {"csrf_token": browser.token(path), **fields})
         except (OSError, RuntimeError) as error:
-            status = type(error).__name__
+            status = f"{type(error).__name__}: {error}"[:60]
         with lock:
             answers[f"{path} {status}"] += 1
 

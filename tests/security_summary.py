@@ -67,7 +67,7 @@ def _lines() -> list[str]:
     if budget := COUNTS.get("hash budget"):
         lines.append(
             f"Hash budget: {budget['pupils']} pupils behind one address all signed in within {budget['seconds']} s "
-            f"at the production budget, {budget['refusals']} times told to wait"
+            f"with the production hash slots, {budget['refusals']} times told to wait"
         )
     if imports := COUNTS.get("import"):
         lines.append(

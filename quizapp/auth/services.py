@@ -186,6 +186,7 @@ def authenticate(identifier: str, password: str, address: str, now: datetime) ->
         return SignInResult(retry_after=gate.retry_after)
     user = user_by_login(identifier)
     ok = verify_password(user.password_hash if user else None, password)
+    throttle.release(gate, now)
     return finish_sign_in(identifier, address, user, ok, now)
 
 

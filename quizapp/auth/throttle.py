@@ -10,15 +10,19 @@ across gunicorn workers and hosts. Keys:
   trade-off).
 - `address:<address>`: failed sign-ins from one address; generous, for a school behind one address.
 - `signup:<address>`: accounts made from one address.
-- `hashes:<host>`: password hashes started on one host in the current short window. Each hash
-  costs ~0.3 s of a core and 128 MiB; the budget leaves the host's other work a core to run on.
-  It lives in the database because every worker of the host shares it (a file lock would
-  serve one host too, but the database is already there and also answers for tests and
-  PostgreSQL); the key names the host, so each host spends its own CPU.
+- `hashes:<host>:<n>`: the host's slots for password hashes in progress, shared by all its
+  workers. Each hash costs ~0.3 s of a core and 128 MiB; with one slot, hashing never takes
+  more than one core, whatever the attack, and the rest is left to everyone else's pages. A
+  slot is a lease (`locked_until`), given back when the attempt is recorded and expiring by
+  itself if a worker dies mid-hash. A cap on hashes in progress, not a rate, because a loaded
+  machine hashes slower: a rate would then ask for more cores than there are. It lives in the
+  database because every worker of the host sees it (a file lock would do for one host, but
+  the database is already shared, holds under PostgreSQL too, and is what the tests see);
+  the key names the host, so each host spends its own CPU.
 
 Checks happen before any hash: a refusal costs one short write, never a hash. Callers commit
-after `gate` so the spent budget is seen by every worker before the hash begins and no lock is
-held while it runs.
+after a gate, so the taken slot is seen by every worker before the hash begins and no lock is
+held while it runs, and pass the gate to `release` in the transaction that records the outcome.
 """
 
 import socket
@@ -37,9 +41,11 @@ HOST = socket.gethostname()[:200]
 
 @dataclass(frozen=True)
 class Gate:
-    """The answer to "may this attempt hash a password now?"."""
+    """The answer to "may this attempt hash a password now?": a slot, or how long to wait."""
 
     retry_after: int = 0  # seconds; > 0 when refused
+    slot: str | None = None  # the hash slot taken, to give back with `release`
+    busy: bool = False  # refused because every hash slot is taken (not a lock)
 
     @property
     def refused(self) -> bool:
@@ -82,21 +88,29 @@ def _sign_in_counters(login: str, address: str, now: datetime) -> list[SignInCou
     return [_counter(key[:300], now, window) for key in keys]
 
 
-def _spend_hash(now: datetime) -> int:
-    """Take one hash from this host's budget; the seconds to wait when none is left."""
+def _take_hash_slot(now: datetime) -> Gate:
+    """A free slot of this host's hash budget, leased until given back (or until the lease ends)."""
     config = current_app.config
-    window = config["HASH_BUDGET_WINDOW"]
-    budget = _counter(f"hashes:{HOST}", now, window)
-    if budget.failures >= config["HASH_BUDGET"]:
-        return seconds_until(budget.window_start + window, now)
-    budget.failures += 1
-    return 0
+    for number in range(config["HASH_SLOTS"]):
+        slot = _counter(f"hashes:{HOST}:{number}", now, config["THROTTLE_WINDOW"])
+        if slot.locked_until is None or slot.locked_until <= now:
+            slot.failures += 1  # hashes begun in this slot's window, for the curious
+            slot.locked_until = now + config["HASH_LEASE"]
+            return Gate(slot=slot.key)
+    return Gate(retry_after=1, busy=True)  # a hash takes well under a second: try again then
+
+
+def release(gate: Gate, now: datetime) -> None:
+    """Give a gate's hash slot back, once the hash is done."""
+    if gate.slot is not None:
+        slot = _counter(gate.slot, now, current_app.config["THROTTLE_WINDOW"])
+        slot.locked_until = None
 
 
 def sign_in_gate(login: str, address: str, now: datetime) -> Gate:
     """May this sign-in (or code redemption) go on to hash? Locks first, then the budget."""
     wait = max(seconds_until(c.locked_until, now) for c in _sign_in_counters(login, address, now))
-    return Gate(wait or _spend_hash(now))
+    return Gate(retry_after=wait) if wait else _take_hash_slot(now)
 
 
 def sign_up_gate(address: str, now: datetime) -> Gate:
@@ -104,16 +118,16 @@ def sign_up_gate(address: str, now: datetime) -> Gate:
     config = current_app.config
     made = _counter(f"signup:{address}"[:300], now, config["THROTTLE_WINDOW"])
     if made.failures >= config["THROTTLE_SIGNUP_LIMIT"]:
-        return Gate(seconds_until(made.window_start + config["THROTTLE_WINDOW"], now))
-    if wait := _spend_hash(now):
-        return Gate(wait)
-    made.failures += 1
-    return Gate()
+        return Gate(retry_after=seconds_until(made.window_start + config["THROTTLE_WINDOW"], now))
+    gate = _take_hash_slot(now)
+    if not gate.refused:
+        made.failures += 1
+    return gate
 
 
 def hash_gate(now: datetime) -> Gate:
     """May a signed-in person's action (a password change) hash now?"""
-    return Gate(_spend_hash(now))
+    return _take_hash_slot(now)
 
 
 def record_sign_in(login: str, address: str, succeeded: bool, now: datetime) -> None:

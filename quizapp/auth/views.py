@@ -62,14 +62,16 @@ def signup():
         gate = throttle.sign_up_gate(_address(), now)
         db.session.commit()  # the budget is spent where every worker sees it, before the hash
         if gate.refused:
-            message = "Too many accounts made at once. Wait {seconds} seconds, then try again."
+            message = BUSY if gate.busy else "Too many accounts made from here. Wait {seconds} seconds, then try again."
             return _too_busy("auth/signup.html", form, gate.retry_after, message, first_user=first_user)
         password_hash = services.hash_password(form.password.data)
+        throttle.release(gate, now)
         try:
             user = services.create_user(
                 form.email.data, form.display_name.data, form.password.data, role, password_hash=password_hash
             )
-        except services.AccountError as error:
+        except services.AccountError as error:  # taken since the first check
+            db.session.commit()  # the slot is given back all the same
             form.email.errors.append(str(error))
         else:
             db.session.commit()
@@ -91,8 +93,9 @@ def signin():
         user = services.user_by_login(login)
         db.session.commit()  # no lock is held while the password is hashed
         if gate.refused:
-            return _too_busy("auth/signin.html", form, gate.retry_after, LOCKED)
+            return _too_busy("auth/signin.html", form, gate.retry_after, BUSY if gate.busy else LOCKED)
         password_ok = services.verify_password(user.password_hash if user else None, form.password.data)
+        throttle.release(gate, now)
         result = services.finish_sign_in(login, _address(), user, password_ok, now)
         db.session.commit()  # failures are counted
         if result.user is not None:
@@ -133,15 +136,19 @@ def account():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        gate = throttle.hash_gate(utcnow())
+        now = utcnow()
+        gate = throttle.hash_gate(now)
         db.session.commit()
         if gate.refused:
             return _too_busy("auth/password.html", form, gate.retry_after, BUSY)
-        if not check_password_hash(current_user.password_hash, form.current.data):
+        right = check_password_hash(current_user.password_hash, form.current.data)
+        if right:
+            services.set_password(current_user, form.password.data)
+        throttle.release(gate, now)
+        db.session.commit()
+        if not right:
             form.current.errors.append("This is not your current password.")
         else:
-            services.set_password(current_user, form.password.data)
-            db.session.commit()
             _sign_in(current_user._get_current_object())  # this browser keeps going with the new session token
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
@@ -163,8 +170,9 @@ def redeem():
         gate = throttle.sign_in_gate(login, _address(), now)
         db.session.commit()  # no lock is held while the new password is hashed
         if gate.refused:
-            return _too_busy("auth/redeem.html", form, gate.retry_after, LOCKED)
+            return _too_busy("auth/redeem.html", form, gate.retry_after, BUSY if gate.busy else LOCKED)
         new_hash = services.hash_password(form.password.data)
+        throttle.release(gate, now)
         result = services.redeem_code(login, form.code.data, new_hash, _address(), now)
         db.session.commit()  # failed attempts are counted
         if result.user is not None:
