@@ -186,8 +186,9 @@ def authenticate(identifier: str, password: str, address: str, now: datetime) ->
         return SignInResult(retry_after=gate.retry_after)
     user = user_by_login(identifier)
     ok = verify_password(user.password_hash if user else None, password)
-    throttle.release(gate, now)
-    return finish_sign_in(identifier, address, user, ok, now)
+    result = finish_sign_in(identifier, address, user, ok, now)
+    throttle.release(gate, now)  # after the counters, in the gate's order (no deadlock)
+    return result
 
 
 def _dummy_hash() -> str:

@@ -101,7 +101,9 @@ def _take_hash_slot(now: datetime) -> Gate:
 
 
 def release(gate: Gate, now: datetime) -> None:
-    """Give a gate's hash slot back, once the hash is done."""
+    """Give a gate's hash slot back, once the hash is done. Call it after any other counter of the
+    transaction: the gates lock counters before slots, and the same order everywhere means two
+    workers never wait for each other's rows (PostgreSQL would abort one as a deadlock)."""
     if gate.slot is not None:
         slot = _counter(gate.slot, now, current_app.config["THROTTLE_WINDOW"])
         slot.locked_until = None

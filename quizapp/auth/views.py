@@ -95,8 +95,8 @@ def signin():
         if gate.refused:
             return _too_busy("auth/signin.html", form, gate.retry_after, BUSY if gate.busy else LOCKED)
         password_ok = services.verify_password(user.password_hash if user else None, form.password.data)
-        throttle.release(gate, now)
         result = services.finish_sign_in(login, _address(), user, password_ok, now)
+        throttle.release(gate, now)  # after the counters: rows are locked in the gate's order
         db.session.commit()  # failures are counted
         if result.user is not None:
             _sign_in(result.user)
@@ -172,8 +172,8 @@ def redeem():
         if gate.refused:
             return _too_busy("auth/redeem.html", form, gate.retry_after, BUSY if gate.busy else LOCKED)
         new_hash = services.hash_password(form.password.data)
-        throttle.release(gate, now)
         result = services.redeem_code(login, form.code.data, new_hash, _address(), now)
+        throttle.release(gate, now)  # after the counters: rows are locked in the gate's order
         db.session.commit()  # failed attempts are counted
         if result.user is not None:
             _sign_in(result.user)
