@@ -96,6 +96,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or _sqlite_url("test.sqlite")
     # Cheap, for speed; a test asserts what production uses.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  (a method name, not a secret)
+    # Cheap hashes, and processes that sign in at once (test_concurrency_processes); the tests
+    # of the slots set their own, and one uses the production value.
+    HASH_SLOTS = 16
     WTF_CSRF_ENABLED = False
 
 

@@ -76,6 +76,7 @@ def test_production_cookies_are_secure_and_passwords_use_strong_scrypt(monkeypat
         hashed = services.hash_password("a long passphrase")
     method, n, r, p = hashed.split("$")[0].split(":")
     assert method == "scrypt" and int(n) >= 2**17
+    assert app.config["HASH_SLOTS"] == 1  # at most one of two cores hashing (README: the hash budget)
     assert not app.config["TESTING"] and app.config["WTF_CSRF_ENABLED"]
 
 
