@@ -4,8 +4,10 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
+MIN_SECRET_LENGTH = 32
 INSTANCE_DIR = Path(os.environ.get("QUIZAPP_INSTANCE", BASE_DIR / "instance"))
 
 
@@ -43,19 +45,35 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # werkzeug's scrypt: N = 2**17, r = 8, p = 1 (about 128 MiB and 0.3 s per hash here).
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105  (a method name, not a secret)
-    # Sign-in throttling: per account, a lock that doubles after each failure past the
-    # threshold; per client address, a generous cap so a whole class behind one school
-    # address is never locked out.
-    THROTTLE_ACCOUNT_FREE_FAILURES = 5
-    THROTTLE_ACCOUNT_BASE_LOCK = timedelta(seconds=30)
-    THROTTLE_ACCOUNT_MAX_LOCK = timedelta(minutes=15)
+    # Sign-in throttling (quizapp/auth/throttle.py). Per account and address together, a lock
+    # that doubles after each failure past the threshold: a stranger elsewhere cannot lock the
+    # owner out. Per account across all addresses, a slower cap on guessing. Per client address,
+    # a generous cap so a whole class behind one school address is never locked out.
+    THROTTLE_PAIR_FREE_FAILURES = 5
+    THROTTLE_PAIR_BASE_LOCK = timedelta(seconds=30)
+    THROTTLE_PAIR_MAX_LOCK = timedelta(minutes=15)
+    THROTTLE_ACCOUNT_LIMIT = 50
     THROTTLE_ADDRESS_LIMIT = 300
+    THROTTLE_SIGNUP_LIMIT = 60  # accounts made from one address per window
     THROTTLE_WINDOW = timedelta(minutes=10)
+    # Password hashes in progress at once on one host, across all its workers. Production
+    # scrypt takes ~0.3 s of a core and 128 MiB: one slot keeps hashing to at most one of the
+    # two cores under any attack, and still signs in 30 pupils arriving together in ~9 s.
+    # A slot left by a worker that died mid-hash frees itself after the lease.
+    HASH_SLOTS = int(os.environ.get("HASH_SLOTS", "1"))
+    HASH_LEASE = timedelta(seconds=10)
+    # Absolute links (join page, codes sheet) start with this; required in production.
+    BASE_URL = os.environ.get("QUIZAPP_BASE_URL", "").rstrip("/") or None
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     CONTENT_DIR = BASE_DIR / "content"
 
     @staticmethod
     def fallback_secret_key() -> str:
         return _development_secret()
+
+    @staticmethod
+    def check(settings: dict) -> None:
+        """Refuse to start with settings this environment must not run with."""
 
 
 class DevelopmentConfig(Config):
@@ -78,6 +96,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or _sqlite_url("test.sqlite")
     # Cheap, for speed; a test asserts what production uses.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  (a method name, not a secret)
+    # Cheap hashes, and processes that sign in at once (test_concurrency_processes); the tests
+    # of the slots set their own, and one uses the production value.
+    HASH_SLOTS = 16
     WTF_CSRF_ENABLED = False
 
 
@@ -89,6 +110,20 @@ class ProductionConfig(Config):
     @staticmethod
     def fallback_secret_key() -> str:
         raise RuntimeError("SECRET_KEY must be set in the environment in production")
+
+    @staticmethod
+    def check(settings: dict) -> None:
+        """A guessable key forges sessions; a link built from a request's Host header can be
+        pointed at another site, so links come from QUIZAPP_BASE_URL and other hosts are refused."""
+        if len(settings["SECRET_KEY"]) < MIN_SECRET_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production "
+                "(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if not settings["BASE_URL"] or urlsplit(settings["BASE_URL"]).scheme not in ("http", "https"):
+            raise RuntimeError("QUIZAPP_BASE_URL must be set in production, e.g. https://quiz.school.example")
+        if not settings["TRUSTED_HOSTS"]:
+            settings["TRUSTED_HOSTS"] = [urlsplit(settings["BASE_URL"]).hostname]
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

@@ -4,7 +4,7 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -30,6 +30,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.fallback_secret_key()
+    config.check(app.config)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -54,6 +55,8 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
             response.headers.setdefault(name, value)
         if current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config["ENVIRONMENT"] == "production" and app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
     return app
@@ -126,6 +129,13 @@ def _register_template_helpers(app: Flask) -> None:
     from quizapp.markdown import render_markdown
 
     app.add_template_filter(render_markdown, "markdown")
+
+    @app.template_global()
+    def absolute_url(endpoint: str, **values) -> str:
+        """A link for paper or another device: from QUIZAPP_BASE_URL, never from the request's
+        Host header (which anyone can forge); without one (development, tests), the request's host."""
+        base = app.config["BASE_URL"]
+        return f"{base}{url_for(endpoint, **values)}" if base else url_for(endpoint, _external=True, **values)
 
     @app.template_filter("localtime")
     def localtime(moment: datetime | None, fmt: str = "%d %b %Y, %H:%M %Z") -> str:

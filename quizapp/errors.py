@@ -1,6 +1,7 @@
 """Error pages in the site's look, never with a stack trace; the 500 handler rolls back."""
 
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -19,6 +20,8 @@ MESSAGES = {
 
 def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    if request_ctx.url_adapter is None:  # a Host not in TRUSTED_HOSTS: no link can be built for it
+        return f"{title}. This site does not answer for that host name.", code, {"Content-Type": "text/plain"}
     return render_template("errors/error.html", code=code, title=title, message=message, detail=detail), code
 
 

@@ -291,6 +291,7 @@ def build_targets(owner_id: int, owner_role: str, classmate: bool = False) -> di
     db.session.add(SetItem(set_id=question_set.id, question_id=own.id, position=2))
     classroom = classes.create_class(owner_id, "Owner's class", now)
     classes.join(target.id, classroom.join_code, now)
+    classes.issue_code(target, classes.FIRST_SIGN_IN, owner_id, now)  # as if the owner's roster made it
     if peer:
         classes.join(peer.id, classroom.join_code, now)
     assignment = classes.assign(classroom, question_set, "quiz", now + timedelta(days=7), None, now)

@@ -71,6 +71,11 @@ def _lines() -> list[str]:
                 f"{throttle['workers']} then refused the right password"
             )
         lines.append(line)
+    if budget := COUNTS.get("hash budget"):
+        lines.append(
+            f"Hash budget: {budget['pupils']} pupils behind one address all signed in within {budget['seconds']} s "
+            f"with the production hash slots, {budget['refusals']} times told to wait"
+        )
     if imports := COUNTS.get("import"):
         lines.append(
             f"Import: {imports['tried']} bad or tampered inputs, {imports['refused']} refused "

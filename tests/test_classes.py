@@ -163,3 +163,83 @@ def test_removing_a_student(app, client, setup):
     sign_in(client, "teacher@example.org")
     client.post(f"/teach/classes/{setup['own_class']}/students/{setup['member']}/remove")
     assert members(app, setup["own_class"]) == set()
+
+
+def codes_in(page):
+    return re.findall(r'class="join-code">([A-Z2-9]{4}-[A-Z2-9]{4})<', page)
+
+
+def test_a_roster_never_captures_an_existing_account(app, client, setup):
+    """A pupil who signed up herself, or a colleague, named in a roster: not enrolled, no code,
+    no reset code later; the teacher is told to hand them the join code."""
+    with app.app_context():
+        own = make_user(email="she@example.org").id
+        make_user(email="colleague@example.org", role="teacher")
+    sign_in(client, "teacher@example.org")
+    roster = "She Herself,SHE@example.org\nA Colleague,colleague@example.org\nNew Pupil,new@school.example\n"
+    page = client.post(f"/teach/classes/{setup['own_class']}/roster", data={"roster": roster}).get_data(as_text=True)
+    assert len(codes_in(page)) == 1 and "new@school.example" in page
+    for line, email in ((1, "she@example.org"), (2, "colleague@example.org")):
+        assert f"Line {line}: {email} already has an account, so it was not added" in page
+    assert f"class join code ({setup['code']})" in page
+    with app.app_context():
+        staff = db.session.scalar(sa.select(User.id).where(User.email == "colleague@example.org"))
+    assert own not in members(app, setup["own_class"]) and staff not in members(app, setup["own_class"])
+    # She joins by her own hand; her teacher still cannot take her account over with a reset code.
+    sign_in(client, "she@example.org")
+    client.post("/classes/join", data={"code": setup["code"]})
+    assert own in members(app, setup["own_class"])
+    sign_in(client, "teacher@example.org")
+    refused = client.post(f"/teach/classes/{setup['own_class']}/students/{own}/reset-code")
+    assert refused.status_code == 403 and not codes_in(refused.get_data(as_text=True))
+    assert sign_in(client, "she@example.org").status_code == 302
+
+
+def test_pasting_a_roster_again_adds_nobody_twice(app, client, setup):
+    sign_in(client, "teacher@example.org")
+    url = f"/teach/classes/{setup['own_class']}/roster"
+    first = client.post(url, data={"roster": ROSTER}).get_data(as_text=True)
+    again = client.post(url, data={"roster": ROSTER + "Cy Lee\n"}).get_data(as_text=True)
+    assert len(codes_in(first)) == 3 and len(codes_in(again)) == 1
+    assert again.count("already on the roster") == 3 and "has an account" not in again
+    assert "bo.park3" not in again and "cy.lee" in again
+    assert len(members(app, setup["own_class"])) == 5
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(User.display_name == "Bo Park")) == 2
+
+
+def test_usernames_from_names_with_accents_are_transliterated(app, client, setup):
+    sign_in(client, "teacher@example.org")
+    roster = "Amélie Dupont\nŁukasz Żółwiński\nJosé-María Núñez\n"
+    page = client.post(f"/teach/classes/{setup['own_class']}/roster", data={"roster": roster}).get_data(as_text=True)
+    for username in ("amelie.dupont", "lukasz.zolwinski", "jose.maria.nunez"):
+        assert f"<td>{username}</td>" in page
+
+
+def test_who_may_issue_a_reset_code(app, client, setup):
+    """A teacher: only pupils their own roster made. An admin: anyone but another admin."""
+    with app.app_context():
+        other = make_user(role="teacher", email="other@example.org")
+        other_class = db.session.get(Classroom, build_targets(other.id, "teacher")["own_class"])
+        admin = make_user(role="admin", email="admin@example.org")
+        second_admin = make_user(role="admin", email="admin2@example.org").id
+        db.session.commit()
+        other_class_id = other_class.id
+    sign_in(client, "other@example.org")
+    made_by_other = client.post(f"/teach/classes/{other_class_id}/roster", data={"roster": "Pupil Elsewhere"})
+    assert len(codes_in(made_by_other.get_data(as_text=True))) == 1
+    with app.app_context():
+        pupil = db.session.scalar(sa.select(User).where(User.username == "pupil.elsewhere"))
+        from quizapp.classes import services as classes
+
+        classes.join(pupil.id, db.session.get(Classroom, setup["own_class"]).join_code, pupil.created_at)
+        classes.join(second_admin, db.session.get(Classroom, setup["own_class"]).join_code, pupil.created_at)
+        db.session.commit()
+        pupil_id = pupil.id
+    reset = f"/teach/classes/{setup['own_class']}/students/{{}}/reset-code"
+    sign_in(client, "teacher@example.org")
+    assert client.post(reset.format(pupil_id)).status_code == 403  # another teacher's pupil
+    assert client.post(reset.format(setup["member"])).status_code == 200  # made by this teacher
+    sign_in(client, admin.email)
+    assert client.post(reset.format(pupil_id)).status_code == 200
+    assert client.post(reset.format(second_admin)).status_code == 403

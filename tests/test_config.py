@@ -6,6 +6,7 @@ from config import ProductionConfig
 from quizapp import create_app
 from quizapp.auth import services
 from tests.conftest import DATABASE_URL
+from tests.factories import DEFAULT_PASSWORD, build_targets, make_user
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -14,15 +15,68 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=DATABASE_URL)
 
 
+LONG_SECRET = "a" * 32
+BASE = "https://quiz.school.example"
+
+
+def production_app(monkeypatch, secret=LONG_SECRET, **overrides):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secret)
+    return create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=DATABASE_URL, **({"BASE_URL": BASE} | overrides))
+
+
+def test_production_refuses_a_short_secret_key(monkeypatch):
+    with pytest.raises(RuntimeError, match="at least 32 characters"):
+        production_app(monkeypatch, secret="x" * 31)
+    assert production_app(monkeypatch).secret_key == LONG_SECRET
+
+
+def test_production_refuses_to_start_without_a_base_url(monkeypatch):
+    with pytest.raises(RuntimeError, match="QUIZAPP_BASE_URL"):
+        production_app(monkeypatch, BASE_URL=None)
+    with pytest.raises(RuntimeError, match="QUIZAPP_BASE_URL"):
+        production_app(monkeypatch, BASE_URL="quiz.school.example")
+
+
+def test_production_answers_only_its_own_host_and_asks_for_https_only(app, monkeypatch):
+    production = production_app(monkeypatch)
+    assert production.config["TRUSTED_HOSTS"] == ["quiz.school.example"]
+    client = production.test_client()
+    page = client.get("/auth/signin", base_url=BASE)
+    assert page.status_code == 200
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert client.get("/auth/signin", base_url="https://evil.example").status_code == 400
+    forwarded = production_app(monkeypatch, TRUSTED_PROXIES=1).test_client()
+    assert forwarded.get("/auth/signin", base_url=BASE, headers={"X-Forwarded-Host": "evil.example"}).status_code == 400
+    assert "Strict-Transport-Security" not in app.test_client().get("/auth/signin").headers
+    plain = production_app(monkeypatch, SESSION_COOKIE_SECURE=False).test_client()
+    assert "Strict-Transport-Security" not in plain.get("/auth/signin", base_url=BASE).headers
+
+
+def test_links_for_paper_come_from_the_base_url_not_the_host_header(make_app, app):
+    configured = make_app(BASE_URL=BASE)
+    with configured.app_context():
+        teacher = make_user(role="teacher", email="t@example.org")
+        class_id = build_targets(teacher.id, "teacher")["own_class"]
+    client = configured.test_client()
+    forged = "https://evil.example"  # every request of this browser carries the forged Host
+    client.post("/auth/signin", data={"email": "t@example.org", "password": DEFAULT_PASSWORD}, base_url=forged)
+    page = client.get(f"/teach/classes/{class_id}", base_url=forged).get_data(as_text=True)
+    assert f"{BASE}/classes/join" in page and "evil.example" not in page
+    sheet = client.post(f"/teach/classes/{class_id}/roster", data={"roster": "Ana Kim"}, base_url=forged).get_data(
+        as_text=True
+    )
+    assert f"{BASE}/auth/code" in sheet and "evil.example" not in sheet
+
+
 def test_production_cookies_are_secure_and_passwords_use_strong_scrypt(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "from-the-environment")
-    app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=DATABASE_URL)
+    app = production_app(monkeypatch)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     with app.app_context():
         hashed = services.hash_password("a long passphrase")
     method, n, r, p = hashed.split("$")[0].split(":")
     assert method == "scrypt" and int(n) >= 2**17
+    assert app.config["HASH_SLOTS"] == 1  # at most one of two cores hashing (README: the hash budget)
     assert not app.config["TESTING"] and app.config["WTF_CSRF_ENABLED"]
 
 

@@ -69,3 +69,20 @@ def test_every_post_route_refuses_missing_wrong_and_foreign_tokens(csrf_app, end
         security_summary.count("csrf", tried=1, refused=status == 400)
         assert status == 400, variant
     assert client.get("/auth/account").status_code == 200  # nothing happened: still signed in
+
+
+def test_a_token_fetched_before_sign_in_is_refused_after_it(csrf_app):
+    """Signing in renews the session: a token planted or read before it stops working."""
+    with csrf_app.app_context():
+        make_user(email="cy@example.org")
+    client = csrf_app.test_client()
+    before = token_from(client.get("/auth/signin").get_data(as_text=True))
+    data = {"email": "cy@example.org", "password": DEFAULT_PASSWORD, "csrf_token": before}
+    assert client.post("/auth/signin", data=data).status_code == 302
+    stale = client.post("/classes/join", data={"code": "ABCD-EFGH", "csrf_token": before})
+    security_summary.count("csrf", tried=1, refused=stale.status_code == 400)
+    assert stale.status_code == 400
+    fresh = token_from(client.get("/classes/join").get_data(as_text=True))
+    assert fresh != before
+    answer = client.post("/classes/join", data={"code": "ABCD-EFGH", "csrf_token": fresh})
+    assert answer.status_code == 400 and "No class has that code" in answer.get_data(as_text=True)

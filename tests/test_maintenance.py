@@ -97,3 +97,18 @@ def test_db_analyze_gives_the_planner_statistics(app, runner):
                 sa.text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
             ).all()
     assert "questions" in analysed
+
+
+def test_a_backup_is_readable_by_its_owner_only(app, runner, tmp_path):
+    """It holds password hashes and session tokens: 0600, even over an older world-readable file."""
+    with app.app_context():
+        make_user()
+    fresh, older = tmp_path / "fresh.backup", tmp_path / "older.backup"
+    older.write_text("an old backup")
+    older.chmod(0o644)
+    for target in (fresh, older):
+        result = runner.invoke(args=["db", "backup", str(target)])
+        assert result.exit_code == 0, result.output
+        assert target.stat().st_mode & 0o777 == 0o600
+    missing = runner.invoke(args=["db", "backup", str(tmp_path / "no-such-folder" / "x.backup")])
+    assert missing.exit_code == 1 and "cannot write" in missing.output

@@ -1,8 +1,11 @@
-"""Sign-in throttling: counters in the database, per account and per client address."""
+"""Sign-in throttling and the password-hash budget: counters in the database, per account and
+address together, per account, per client address, per host."""
 
 from datetime import timedelta
 
-from quizapp.auth import services
+import pytest
+
+from quizapp.auth import services, throttle, views
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from tests import security_summary
@@ -17,14 +20,15 @@ def attempt(client, email, password="wrong password!", address="10.0.0.1"):
     return response
 
 
-def test_account_locks_after_repeated_failures_even_for_the_right_password(app, client):
+def test_an_account_locks_from_one_address_after_repeated_failures_even_for_the_right_password(app, client):
     with app.app_context():
         make_user(email="cy@example.org")
-    for _ in range(app.config["THROTTLE_ACCOUNT_FREE_FAILURES"]):
+    for _ in range(app.config["THROTTLE_PAIR_FREE_FAILURES"]):
         assert attempt(client, "cy@example.org").status_code == 401
     locked = attempt(client, "cy@example.org", DEFAULT_PASSWORD)
     assert locked.status_code == 429
     assert "Too many failed attempts. Wait 30 seconds" in locked.get_data(as_text=True)
+    assert locked.headers["Retry-After"] == "30"
     # Another account from the same address is not affected.
     with app.app_context():
         make_user(email="di@example.org")
@@ -79,3 +83,132 @@ def test_counters_live_in_the_database_so_a_second_worker_sees_them(app, make_ap
     answers = [attempt(worker, "cy@example.org", DEFAULT_PASSWORD).status_code for worker in (worker_a, worker_b)]
     security_summary.count("throttle", workers=2, worker_refusals=answers.count(429))
     assert answers == [429, 429]
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_owner_out(app, client):
+    with app.app_context():
+        make_user(email="teacher@example.org", role="teacher")
+    stranger = [attempt(client, "teacher@example.org", address="203.0.113.66").status_code for _ in range(7)]
+    assert stranger == [401] * 5 + [429] * 2
+    assert attempt(client, "teacher@example.org", DEFAULT_PASSWORD, address="203.0.113.66").status_code == 429
+    owner = app.test_client()
+    assert attempt(owner, "teacher@example.org", DEFAULT_PASSWORD, address="198.51.100.4").status_code == 302
+
+
+def test_guessing_one_account_from_many_addresses_meets_a_slower_limit(make_app, app):
+    assert app.config["THROTTLE_ACCOUNT_LIMIT"] > app.config["THROTTLE_PAIR_FREE_FAILURES"]
+    small = make_app(THROTTLE_ACCOUNT_LIMIT=4)
+    client = small.test_client()
+    with small.app_context():
+        make_user(email="cy@example.org")
+    for n in range(4):
+        assert attempt(client, "cy@example.org", address=f"203.0.113.{n}").status_code == 401
+    assert attempt(client, "cy@example.org", DEFAULT_PASSWORD, address="198.51.100.4").status_code == 429
+
+
+class Clock:
+    """The views' clock, moved by hand, so windows and waits are exact."""
+
+    def __init__(self, monkeypatch):
+        self.now = utcnow().replace(microsecond=0)
+        monkeypatch.setattr(views, "utcnow", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def hashes(monkeypatch):
+    """How many password hashes were computed (checks and new hashes alike)."""
+    counted = {"n": 0}
+
+    def counting(function):
+        def wrapper(*args, **kwargs):
+            counted["n"] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(services, "check_password_hash", counting(services.check_password_hash))
+    monkeypatch.setattr(services, "generate_password_hash", counting(services.generate_password_hash))
+    return counted
+
+
+def test_while_the_hosts_hash_slots_are_busy_sign_ins_and_sign_ups_are_refused_at_once_without_hashing(
+    app, make_app, monkeypatch, hashes
+):
+    budget = make_app(HASH_SLOTS=2)
+    clock = Clock(monkeypatch)
+    with budget.app_context():
+        make_user(email="cy@example.org")
+        # Two other workers are hashing right now.
+        busy = [throttle.hash_gate(clock.now) for _ in range(2)]
+        db.session.commit()
+        assert all(not gate.refused for gate in busy)
+    hashes["n"] = 0
+    refused = attempt(budget.test_client(), "cy@example.org", DEFAULT_PASSWORD)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert "Too many sign-ins at once. Wait 1 seconds" in refused.get_data(as_text=True)
+    fields = {"email": "new@example.org", "display_name": "New"}
+    fields |= {"password": "a long passphrase", "confirm": "a long passphrase"}
+    signup = budget.test_client().post("/auth/signup", data=fields, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert signup.status_code == 429 and signup.headers["Retry-After"] == "1"
+    assert hashes["n"] == 0  # refused before any hash
+    with budget.app_context():
+        throttle.release(busy[0], clock.now)
+        db.session.commit()
+    assert attempt(budget.test_client(), "cy@example.org", DEFAULT_PASSWORD).status_code == 302
+    assert hashes["n"] == 1
+    # A worker that died mid-hash leaves its slot leased; the lease runs out by itself.
+    with budget.app_context():
+        throttle.hash_gate(clock.now)
+        db.session.commit()
+    assert attempt(budget.test_client(), "cy@example.org", DEFAULT_PASSWORD).status_code == 429
+    clock.advance(budget.config["HASH_LEASE"].total_seconds())
+    assert attempt(budget.test_client(), "cy@example.org", DEFAULT_PASSWORD).status_code == 302
+
+
+def test_thirty_pupils_behind_one_address_all_sign_in_within_thirty_seconds(app, make_app, monkeypatch):
+    """At the production limits, a whole class arriving at once, each retrying when told to."""
+    from config import ProductionConfig
+
+    school = make_app(HASH_SLOTS=ProductionConfig.HASH_SLOTS)
+    clock = Clock(monkeypatch)
+    start = clock.now
+    with school.app_context():
+        waiting = {f"pupil{n}@example.org" for n in range(30) if make_user(email=f"pupil{n}@example.org")}
+    browsers = {email: school.test_client() for email in waiting}
+    refusals = 0
+    while waiting and clock.now - start <= timedelta(seconds=60):
+        waits = []
+        for email in sorted(waiting):
+            answer = browsers[email].post(
+                "/auth/signin",
+                data={"email": email, "password": DEFAULT_PASSWORD},
+                environ_base={"REMOTE_ADDR": "192.0.2.1"},
+            )
+            if answer.status_code == 302:
+                waiting.discard(email)
+            else:
+                assert answer.status_code == 429
+                waits.append(int(answer.headers["Retry-After"]))
+                refusals += 1
+        if waits:
+            clock.advance(min(waits))
+    security_summary.count("hash budget", pupils=30, refusals=refusals, seconds=(clock.now - start).seconds)
+    assert not waiting and clock.now - start <= timedelta(seconds=30)
+
+
+def test_sign_ups_are_limited_per_address(app, make_app):
+    small = make_app(THROTTLE_SIGNUP_LIMIT=2)
+
+    def sign_up(n, address):
+        fields = {"email": f"s{n}@example.org", "display_name": f"S{n}"}
+        fields |= {"password": "a long passphrase", "confirm": "a long passphrase"}
+        return small.test_client().post("/auth/signup", data=fields, environ_base={"REMOTE_ADDR": address})
+
+    answers = [sign_up(n, "203.0.113.5") for n in range(3)]
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    assert "Too many accounts made from here" in answers[2].get_data(as_text=True)
+    assert int(answers[2].headers["Retry-After"]) > 500  # until the 10-minute window ends
+    assert sign_up(3, "203.0.113.6").status_code == 302

@@ -4,6 +4,7 @@ A backup is taken while the app runs: SQLite's online backup API copies a consis
 snapshot page by page; PostgreSQL's pg_dump reads one transaction's snapshot.
 """
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -26,8 +27,20 @@ def _libpq_url(engine: Engine) -> str:
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _private_file(target: Path) -> None:
+    """Create (or empty) `target` readable and writable by its owner only, before any data goes
+    in: a backup holds password hashes and session tokens."""
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(descriptor)
+        target.chmod(0o600)  # os.open keeps the mode of a file that was already there
+    except OSError as error:
+        raise MaintenanceError(f"cannot write {target}: {error.strerror}") from None
+
+
 def backup(engine: Engine, target: Path) -> None:
-    """Write a consistent copy of the whole database to `target`."""
+    """Write a consistent copy of the whole database to `target`, a file only its owner may read."""
+    _private_file(target)
     if engine.dialect.name == "sqlite":
         source = sqlite3.connect(engine.url.database)
         try:

@@ -9,11 +9,11 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.auth import throttle
 from quizapp.auth.codes import code_hash
-from quizapp.auth.models import Role, SignInCounter, SiteSetting, User, new_session_token
+from quizapp.auth.models import Role, SiteSetting, User, new_session_token
 from quizapp.extensions import db
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -45,6 +45,7 @@ def password_problem(password: str) -> str | None:
 
 
 def hash_password(password: str) -> str:
+    """The slow, salted hash of a password (callers pass a gate in throttle.py first)."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
@@ -72,28 +73,45 @@ def count_users() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
 
 
-def create_user(email: str, display_name: str, password: str, role: Role = Role.STUDENT) -> User:
-    """Add an account after checking the rules; raises AccountError with a user-facing message."""
+def new_account_problem(email: str, password: str) -> str | None:
+    """Why an account with this email and password cannot be made, or None."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise AccountError("Enter a valid email address.")
+        return "Enter a valid email address."
     if user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists.")
-    if problem := password_problem(password):
+        return "An account with this email already exists."
+    return password_problem(password)
+
+
+def create_user(
+    email: str, display_name: str, password: str, role: Role = Role.STUDENT, password_hash: str | None = None
+) -> User:
+    """Add an account after checking the rules; raises AccountError with a user-facing message.
+    `password_hash`, when given, is the password already hashed (outside the transaction)."""
+    if problem := new_account_problem(email, password):
         raise AccountError(problem)
     user = User(
-        email=email, display_name=display_name.strip(), role=Role(role).value, password_hash=hash_password(password)
+        email=normalise_email(email),
+        display_name=display_name.strip(),
+        role=Role(role).value,
+        password_hash=password_hash or hash_password(password),
     )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def unusable_password_hash() -> str:
+    """A stored hash that no password matches (no "$"), for pupils who have not chosen one yet:
+    free to make, so a roster of 500 costs no hashing."""
+    return "!" + new_session_token()
+
+
+def set_password(user: User, password: str, password_hash: str | None = None) -> None:
     """Change the password and end every session the user had."""
     if problem := password_problem(password):
         raise AccountError(problem)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash or hash_password(password)
     user.session_token = new_session_token()
 
 
@@ -126,7 +144,23 @@ def load_user_from_session(session_id: str) -> User | None:
     return user
 
 
-# --- sign-in throttling -------------------------------------------------------------
+# --- sign-in ------------------------------------------------------------------------
+# A sign-in runs in three steps so that no lock is held while a password is hashed: the view
+# asks the gate (throttle.sign_in_gate) and commits, then verifies the password outside any
+# transaction, then records the outcome and commits again.
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password against a stored hash. An unknown account, or a pupil who has not yet
+    chosen a password, costs the same hash as anyone else, so timing tells nothing."""
+    if password_hash is None or "$" not in password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return check_password_hash(password_hash, password)
+
+
+def login_key(identifier: str) -> str:
+    return normalise_email(identifier)[:254]
 
 
 @dataclass(frozen=True)
@@ -139,65 +173,23 @@ class SignInResult:
         return self.retry_after > 0
 
 
-def _counter(key: str, now: datetime) -> SignInCounter:
-    """The counter row for key, locked for this transaction (created when missing).
-
-    An insert that ignores a conflict, then a locking select: two workers seeing the same
-    new key at once neither fail nor lose a count.
-    """
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    db.session.execute(
-        insert(SignInCounter)
-        .values(key=key, failures=0, window_start=now)
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
-    counter = db.session.scalars(
-        sa.select(SignInCounter)
-        .where(SignInCounter.key == key)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    if now - counter.window_start > current_app.config["THROTTLE_WINDOW"] and (
-        counter.locked_until is None or counter.locked_until <= now
-    ):
-        counter.failures, counter.window_start, counter.locked_until = 0, now, None
-    return counter
+def finish_sign_in(identifier: str, address: str, user: User | None, password_ok: bool, now: datetime) -> SignInResult:
+    """Record the verified attempt against the throttles; the user when it succeeded."""
+    succeeded = password_ok and user is not None and user.active
+    throttle.record_sign_in(login_key(identifier), address, succeeded, now)
+    return SignInResult(user=user if succeeded else None)
 
 
-def _seconds_until(moment: datetime | None, now: datetime) -> int:
-    if moment is None or moment <= now:
-        return 0
-    return max(1, int((moment - now).total_seconds() + 0.999))
-
-
-def authenticate(email: str, password: str, address: str, now: datetime) -> SignInResult:
-    """Check a sign-in attempt against both throttles, then the password.
-
-    Unknown emails are throttled and answered exactly like wrong passwords.
-    """
-    config = current_app.config
-    email = normalise_email(email)[:254]
-    account = _counter(f"account:{email}", now)
-    place = _counter(f"address:{address}", now)
-    wait = max(_seconds_until(account.locked_until, now), _seconds_until(place.locked_until, now))
-    if wait:
-        return SignInResult(retry_after=wait)
-
-    user = user_by_login(email)
-    password_hash = user.password_hash if user else _dummy_hash()
-    if check_password_hash(password_hash, password) and user is not None and user.active:
-        account.failures, account.locked_until = 0, None
-        return SignInResult(user=user)
-
-    account.failures += 1
-    place.failures += 1
-    extra = account.failures - config["THROTTLE_ACCOUNT_FREE_FAILURES"]
-    if extra >= 0:
-        lock = min(config["THROTTLE_ACCOUNT_BASE_LOCK"] * (2**extra), config["THROTTLE_ACCOUNT_MAX_LOCK"])
-        account.locked_until = now + lock
-    if place.failures >= config["THROTTLE_ADDRESS_LIMIT"]:
-        place.locked_until = place.window_start + config["THROTTLE_WINDOW"]
-    return SignInResult()
+def authenticate(identifier: str, password: str, address: str, now: datetime) -> SignInResult:
+    """The three steps of a sign-in in one transaction (for the CLI and tests; views split it)."""
+    gate = throttle.sign_in_gate(login_key(identifier), address, now)
+    if gate.refused:
+        return SignInResult(retry_after=gate.retry_after)
+    user = user_by_login(identifier)
+    ok = verify_password(user.password_hash if user else None, password)
+    result = finish_sign_in(identifier, address, user, ok, now)
+    throttle.release(gate, now)  # after the counters, in the gate's order (no deadlock)
+    return result
 
 
 def _dummy_hash() -> str:
@@ -207,20 +199,12 @@ def _dummy_hash() -> str:
     return _DUMMY_HASHES[method]
 
 
-def redeem_code(identifier: str, code: str, password: str, address: str, now: datetime) -> SignInResult:
-    """A one-time code from a teacher: right, unused and unexpired, it sets a new password.
-
-    Wrong codes count as failed sign-ins, so guessing is throttled like passwords.
-    """
+def redeem_code(identifier: str, code: str, new_hash: str, address: str, now: datetime) -> SignInResult:
+    """A one-time code from a teacher: right, unused and unexpired, it sets the new password
+    (hashed by the caller after `throttle.sign_in_gate`). Wrong codes count as failed sign-ins,
+    so guessing is throttled like passwords."""
     from quizapp.auth.models import OneTimeCode
 
-    if problem := password_problem(password):
-        raise AccountError(problem)
-    account = _counter(f"account:{normalise_email(identifier)[:254]}", now)
-    place = _counter(f"address:{address}", now)
-    wait = max(_seconds_until(account.locked_until, now), _seconds_until(place.locked_until, now))
-    if wait:
-        return SignInResult(retry_after=wait)
     user = user_by_login(identifier)
     found = user and db.session.scalar(
         sa.select(OneTimeCode).where(
@@ -230,20 +214,11 @@ def redeem_code(identifier: str, code: str, password: str, address: str, now: da
             OneTimeCode.expires_at > now,
         )
     )
-    if not found or not user.active:
-        account.failures += 1
-        place.failures += 1
-        extra = account.failures - current_app.config["THROTTLE_ACCOUNT_FREE_FAILURES"]
-        if extra >= 0:
-            account.locked_until = now + min(
-                current_app.config["THROTTLE_ACCOUNT_BASE_LOCK"] * (2**extra),
-                current_app.config["THROTTLE_ACCOUNT_MAX_LOCK"],
-            )
-        return SignInResult()
-    found.used_at = now
-    set_password(user, password)
-    account.failures, account.locked_until = 0, None
-    return SignInResult(user=user)
+    result = finish_sign_in(identifier, address, user, bool(found), now)
+    if result.user is not None:
+        found.used_at = now
+        user.password_hash, user.session_token = new_hash, new_session_token()
+    return result
 
 
 # --- site settings -------------------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from quizapp.auth import bp, services
+from quizapp.auth import bp, services, throttle
 from quizapp.auth.access import signed_in
 from quizapp.auth.forms import AccountForm, EmptyForm, PasswordForm, RedeemForm, SignInForm, SignUpForm
 from quizapp.auth.models import Role
@@ -15,8 +15,27 @@ from quizapp.models import utcnow
 
 
 def _sign_in(user) -> None:
+    """A fresh session for the signed-in person: whatever the browser held before (a CSRF
+    token fetched while signed out included) stops working."""
+    session.clear()
     login_user(user)
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+
+
+def _address() -> str:
+    return request.remote_addr or ""
+
+
+def _too_busy(template: str, form, retry_after: int, message: str, **context):
+    """429 with Retry-After: refused before any password was hashed."""
+    form.form_errors.append(message.format(seconds=retry_after))
+    response = make_response(render_template(template, form=form, **context), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+BUSY = "Too many sign-ins at once. Wait {seconds} seconds, then try again."
+LOCKED = "Too many failed attempts. Wait {seconds} seconds, then try again."
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,9 +55,23 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         role = Role.ADMIN if first_user and form.make_admin.data else Role.STUDENT
+        if problem := services.new_account_problem(form.email.data, form.password.data):
+            form.email.errors.append(problem)
+            return render_template("auth/signup.html", form=form, first_user=first_user)
+        now = utcnow()
+        gate = throttle.sign_up_gate(_address(), now)
+        db.session.commit()  # the budget is spent where every worker sees it, before the hash
+        if gate.refused:
+            message = BUSY if gate.busy else "Too many accounts made from here. Wait {seconds} seconds, then try again."
+            return _too_busy("auth/signup.html", form, gate.retry_after, message, first_user=first_user)
+        password_hash = services.hash_password(form.password.data)
+        throttle.release(gate, now)
         try:
-            user = services.create_user(form.email.data, form.display_name.data, form.password.data, role)
-        except services.AccountError as error:
+            user = services.create_user(
+                form.email.data, form.display_name.data, form.password.data, role, password_hash=password_hash
+            )
+        except services.AccountError as error:  # taken since the first check
+            db.session.commit()  # the slot is given back all the same
             form.email.errors.append(str(error))
         else:
             db.session.commit()
@@ -55,17 +88,21 @@ def signin():
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "", utcnow())
-        db.session.commit()  # failures are counted even when the attempt is refused
+        login, now = services.login_key(form.email.data), utcnow()
+        gate = throttle.sign_in_gate(login, _address(), now)
+        user = services.user_by_login(login)
+        db.session.commit()  # no lock is held while the password is hashed
+        if gate.refused:
+            return _too_busy("auth/signin.html", form, gate.retry_after, BUSY if gate.busy else LOCKED)
+        password_ok = services.verify_password(user.password_hash if user else None, form.password.data)
+        result = services.finish_sign_in(login, _address(), user, password_ok, now)
+        throttle.release(gate, now)  # after the counters: rows are locked in the gate's order
+        db.session.commit()  # failures are counted
         if result.user is not None:
             _sign_in(result.user)
             return redirect(_safe_next(request.args.get("next")))
-        if result.throttled:
-            status = 429
-            form.form_errors.append(f"Too many failed attempts. Wait {result.retry_after} seconds, then try again.")
-        else:
-            status = 401
-            form.form_errors.append("That email and password do not match an active account.")
+        status = 401
+        form.form_errors.append("That email and password do not match an active account.")
     return render_template("auth/signin.html", form=form), status
 
 
@@ -99,11 +136,19 @@ def account():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, form.current.data):
+        now = utcnow()
+        gate = throttle.hash_gate(now)
+        db.session.commit()
+        if gate.refused:
+            return _too_busy("auth/password.html", form, gate.retry_after, BUSY)
+        right = check_password_hash(current_user.password_hash, form.current.data)
+        if right:
+            services.set_password(current_user, form.password.data)
+        throttle.release(gate, now)
+        db.session.commit()
+        if not right:
             form.current.errors.append("This is not your current password.")
         else:
-            services.set_password(current_user, form.password.data)
-            db.session.commit()
             _sign_in(current_user._get_current_object())  # this browser keeps going with the new session token
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
@@ -118,23 +163,22 @@ def redeem():
     form = RedeemForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            result = services.redeem_code(
-                form.identifier.data, form.code.data, form.password.data, request.remote_addr or "", utcnow()
-            )
-        except services.AccountError as error:
-            form.password.errors.append(str(error))
-            result = None
+        login, now = services.login_key(form.identifier.data), utcnow()
+        if problem := services.password_problem(form.password.data):
+            form.password.errors.append(problem)
+            return render_template("auth/redeem.html", form=form), 400
+        gate = throttle.sign_in_gate(login, _address(), now)
+        db.session.commit()  # no lock is held while the new password is hashed
+        if gate.refused:
+            return _too_busy("auth/redeem.html", form, gate.retry_after, BUSY if gate.busy else LOCKED)
+        new_hash = services.hash_password(form.password.data)
+        result = services.redeem_code(login, form.code.data, new_hash, _address(), now)
+        throttle.release(gate, now)  # after the counters: rows are locked in the gate's order
         db.session.commit()  # failed attempts are counted
-        if result is not None and result.user is not None:
+        if result.user is not None:
             _sign_in(result.user)
             flash("Your password is set. Welcome!", "success")
             return redirect(url_for("main.home"))
-        if result is not None:
-            status = 429 if result.throttled else 401
-            form.form_errors.append(
-                f"Too many failed attempts. Wait {result.retry_after} seconds."
-                if result.throttled
-                else "That code does not match: check it, or ask your teacher for a new one."
-            )
+        status = 401
+        form.form_errors.append("That code does not match: check it, or ask your teacher for a new one.")
     return render_template("auth/redeem.html", form=form), status

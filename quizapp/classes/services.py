@@ -3,24 +3,25 @@
 import csv
 import io
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from anyascii import anyascii
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp import csvsafe
 from quizapp.auth.codes import code_hash, random_code
 from quizapp.auth.models import OneTimeCode, Role, User
-from quizapp.auth.services import hash_password, normalise_email
+from quizapp.auth.services import normalise_email, unusable_password_hash
 from quizapp.authoring.models import QuestionSet
 from quizapp.classes.access import opened_assignment_ids
 from quizapp.classes.models import Assignment, AssignmentResult, Classroom, Enrolment
 from quizapp.extensions import db
 
 CODE_LIFETIME = timedelta(days=14)
+FIRST_SIGN_IN, RESET = "first_signin", "reset"
 MAX_ROSTER_ROWS, MAX_ROSTER_BYTES = 500, 200_000
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -117,7 +118,9 @@ class RosterLine:
 
 @dataclass
 class RosterResult:
-    sheet: list[tuple[User, str | None]] = field(default_factory=list)  # (pupil, first sign-in code or None)
+    # (pupil, first sign-in code, or None when the pupil was already on this class's roster)
+    sheet: list[tuple[User, str | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # rows not added, each with what to do instead
     problems: list[str] = field(default_factory=list)
 
 
@@ -153,7 +156,8 @@ def parse_roster(text: str) -> tuple[list[RosterLine], list[str]]:
 
 
 def _username_for(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:24] or "pupil"
+    """A username from a name, in ASCII ("Amélie Dupont" -> amelie.dupont), unique among `taken`."""
+    base = re.sub(r"[^a-z0-9]+", ".", anyascii(name).lower()).strip(".")[:24].strip(".") or "pupil"
     candidate, n = base, 1
     while candidate in taken:
         n += 1
@@ -162,35 +166,76 @@ def _username_for(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _members_without_email(current: list[User]) -> dict[str, list[User]]:
+    """A class's pupils who sign in with a username, by display name."""
+    found: dict[str, list[User]] = {}
+    for pupil in current:
+        if pupil.email is None:
+            found.setdefault(pupil.display_name, []).append(pupil)
+    return found
+
+
 def import_roster(classroom: Classroom, text: str, teacher_id: int, now: datetime) -> RosterResult:
-    """Add every pupil of the roster to the class, or none: new pupils get an account (a username
-    when they have no email) and a one-time code for their first sign-in."""
+    """Make an account, and a one-time code for its first sign-in, for every new pupil of the
+    roster, and add them to the class; or, when a line is wrong, do nothing.
+
+    A roster never takes over an account it did not make: a line whose email already has an
+    account is left out, and the teacher is told to hand that person the class join code (so
+    staff and self-registered pupils join, or not, by their own hand). A pupil already on this
+    class's roster (the same email, or the same name without one) is not added twice.
+    """
     rows, problems = parse_roster(text)
     if problems:
         return RosterResult(problems=problems)
     emails = [r.email for r in rows if r.email]
-    existing = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
+    existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_(emails))))
+    current = roster(classroom)
+    members = {u.email: u for u in current if u.email}
+    unnamed = _members_without_email(current)
     taken = set(db.session.scalars(sa.select(User.username).where(User.username.is_not(None))))
     result = RosterResult()
     for row in rows:
-        pupil = existing.get(row.email) if row.email else None
-        code = None
-        if pupil is None:
-            pupil = User(
-                email=row.email,
-                username=None if row.email else _username_for(row.name, taken),
-                display_name=row.name,
-                role=Role.STUDENT.value,
-                created_at=now,
-                password_hash=hash_password(secrets.token_urlsafe(24)),
+        if row.email in members:
+            result.sheet.append((members[row.email], None))
+            continue
+        if row.email in existing:
+            result.notes.append(
+                f"Line {row.line}: {row.email} already has an account, so it was not added. "
+                f"Give them the class join code ({classroom.join_code or 'renew it first: joining is closed'}); "
+                "they join with it once signed in."
             )
-            db.session.add(pupil)
-            db.session.flush()
-            code = issue_code(pupil, "first_signin", teacher_id, now)
-        if not db.session.get(Enrolment, (classroom.id, pupil.id)):
-            db.session.add(Enrolment(class_id=classroom.id, user_id=pupil.id, joined_at=now))
-        result.sheet.append((pupil, code))
+            continue
+        if row.email is None and unnamed.get(row.name):
+            result.sheet.append((unnamed[row.name].pop(0), None))
+            continue
+        pupil = User(
+            email=row.email,
+            username=None if row.email else _username_for(row.name, taken),
+            display_name=row.name,
+            role=Role.STUDENT.value,
+            created_at=now,
+            password_hash=unusable_password_hash(),  # until the pupil redeems the code
+        )
+        db.session.add(pupil)
+        db.session.flush()
+        db.session.add(Enrolment(class_id=classroom.id, user_id=pupil.id, joined_at=now))
+        result.sheet.append((pupil, issue_code(pupil, FIRST_SIGN_IN, teacher_id, now)))
     return result
+
+
+def may_issue_reset_code(issuer: User, pupil: User) -> bool:
+    """A teacher resets only pupils whose first sign-in code they issued (accounts their roster
+    made); an admin resets anyone but another admin. Nobody else's account can be taken over."""
+    if issuer.is_admin:
+        return pupil.role != Role.ADMIN
+    if pupil.role != Role.STUDENT:
+        return False
+    first_code_by_issuer = sa.select(OneTimeCode.id).where(
+        OneTimeCode.user_id == pupil.id,
+        OneTimeCode.purpose == FIRST_SIGN_IN,
+        OneTimeCode.created_by_id == issuer.id,
+    )
+    return db.session.scalar(first_code_by_issuer.limit(1)) is not None
 
 
 # --- assignments -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp.auth.access import signed_in, teacher_required
-from quizapp.auth.models import Role, User
+from quizapp.auth.models import User
 from quizapp.authoring.sets import owned_set, sets_of
 from quizapp.classes import bp, services
 from quizapp.classes.forms import AssignForm, ClassForm, JoinForm, RosterForm
@@ -101,9 +101,13 @@ def reset_code(class_id: int, user_id: int):
     if not services.is_member(class_id, user_id):
         abort(404)
     pupil = db.session.get(User, user_id)
-    if pupil.role != Role.STUDENT:  # a staff account that joined the class: only an admin resets it
-        abort(403, "Only a student's password can be reset from a class; staff ask an admin.")
-    code = services.issue_code(pupil, "reset", current_user.id, utcnow())
+    if not services.may_issue_reset_code(current_user, pupil):
+        abort(
+            403,
+            "Only pupils whose first sign-in code you issued (from your roster) can be given a reset code "
+            "here; others, staff ask an admin.",
+        )
+    code = services.issue_code(pupil, services.RESET, current_user.id, utcnow())
     db.session.commit()
     return render_template("classes/sheet.html", classroom=classroom, sheet=[(pupil, code)], title="Reset code")
 
@@ -121,7 +125,9 @@ def import_roster(class_id: int):
         form.roster.errors = result.problems
         return _render_class(classroom, roster_form=form, status=400)
     db.session.commit()
-    return render_template("classes/sheet.html", classroom=classroom, sheet=result.sheet, title="First sign-in codes")
+    return render_template(
+        "classes/sheet.html", classroom=classroom, sheet=result.sheet, notes=result.notes, title="First sign-in codes"
+    )
 
 
 @bp.post("/teach/classes/<int:class_id>/assign")
