@@ -1,7 +1,16 @@
 """Forms for classes: create, join, roster, assign."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -27,3 +36,8 @@ class AssignForm(FlaskForm):
     )
     due_at = DateTimeLocalField("Due (your time zone, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     attempts = IntegerField("Attempts allowed (empty: as set)", validators=[Optional(), NumberRange(1, 99)])
+    exam_on = DateField(
+        "Exam date (optional)",
+        validators=[Optional()],
+        description="Students see it with the assignment and can plan their reviews for it.",
+    )

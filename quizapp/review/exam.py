@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from quizapp.authoring.models import QuestionSet
 from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.classes.models import Assignment, Enrolment
@@ -118,8 +119,6 @@ def scope_label(plan: ExamPlan) -> str:
         title = db.session.scalar(sa.select(Topic.title).where(Topic.slug == plan.scope_value))
         return f"the topic {title or plan.scope_value}"
     if plan.scope_kind == "set":
-        from quizapp.authoring.models import QuestionSet
-
         name = db.session.scalar(sa.select(QuestionSet.name).where(QuestionSet.id == int(plan.scope_value or 0)))
         return f"the set {name or plan.scope_value}"
     return "the whole article"
@@ -291,3 +290,17 @@ def end_plan(user_id: int, now: datetime) -> ExamPlan:
         raise ExamError("You have no exam plan to end.")
     plan.ended_at = now
     return plan
+
+
+def review_decks(user_id: int) -> list[tuple[int, str]]:
+    """The sets assigned to the learner's classes as review decks: (id, name), one query."""
+    return list(
+        db.session.execute(
+            sa.select(QuestionSet.id, QuestionSet.name)
+            .join(Assignment, Assignment.set_id == QuestionSet.id)
+            .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user_id))
+            .where(Assignment.kind == "review")
+            .distinct()
+            .order_by(QuestionSet.name, QuestionSet.id)
+        ).all()
+    )
