@@ -9,13 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.auth.models import User
+from quizapp.bank.models import Question
 from quizapp.classes.models import Assignment
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.quiz.replay import rebuild
 from quizapp.review import exam, scheduling, services
 from quizapp.review.models import Card, ExamPlan, ReviewLog
-from tests.factories import DEFAULT_PASSWORD, build_targets, make_bank, make_question, make_topic, make_user
+from tests.factories import DEFAULT_PASSWORD, build_targets, make_bank, make_card, make_question, make_topic, make_user
 
 NOW = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
 
@@ -242,6 +243,14 @@ def test_a_teachers_exam_date_is_shown_to_students_who_can_adopt_it(app, client)
     assert past.status_code == 400 and "Choose an exam date after today." in past.get_data(as_text=True)
     client.post(f"/teach/classes/{targets['own_class']}/assign", data=base | {"exam_on": exam_day.isoformat()})
     assert f"exam {exam_day:%d %b}" in client.get(f"/teach/classes/{targets['own_class']}").get_data(as_text=True)
+    with app.app_context():  # the pupil knows one of the set's two items well
+        card = make_card(targets["member"], db.session.get(Question, targets["curated_question"]))
+        card.stability, card.last_review = 1000.0, utcnow()
+        db.session.commit()
+    readiness = " ".join(client.get(f"/teach/classes/{targets['own_class']}/progress").get_data(as_text=True).split())
+    assert f"Readiness for the exam on {exam_day:%d %b %Y}: Owner&#39;s set" in readiness
+    assert "<strong>0</strong> of 1 student would recall at least 90% of the set's 2 items" in readiness
+    assert re.search(r"mean predicted recall is <strong>(49|50)%</strong>", readiness)
     client.post("/auth/signout")
     client.post("/auth/signin", data={"email": pupil, "password": DEFAULT_PASSWORD})
     home = client.get("/").get_data(as_text=True)
