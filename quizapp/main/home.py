@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
-from quizapp.review import exam, services
+from quizapp.review import exam, exam_plan, services
 from quizapp.review.models import ExamPlan
 
 
@@ -21,6 +21,7 @@ class TodayPlan:
     reviews: int  # learning and review cards waiting today
     new: int  # new items today (at the exam's pace in exam mode)
     done: int  # ratings made today in review
+    share: exam_plan.DayLoad | None = None  # in exam mode, today's share of the plan (items in its scope)
 
     @property
     def left(self) -> int:
@@ -44,6 +45,7 @@ def today_plan(user_id: int, zone: str, now: datetime) -> TodayPlan:
     day_start, _ = services.learning_day(now, zone)
     done = services.today_for(user_id, day_start)
     plan = exam.running_plan(user_id, now)
+    share = exam_plan.figures(plan, user_id, zone, now, settings).today if plan else None
     return TodayPlan(
         plan,
         plan.exam_at.astimezone(ZoneInfo(zone)).date() if plan else None,
@@ -51,4 +53,5 @@ def today_plan(user_id: int, zone: str, now: datetime) -> TodayPlan:
         queue.counts.learning + queue.counts.review,
         queue.counts.new,
         done.new_done + done.reviews_done,
+        share,
     )
