@@ -265,6 +265,9 @@ def test_a_teachers_exam_date_is_shown_to_students_who_can_adopt_it(app, client)
     assert done.status_code == 302
     assert "the set Owner&#39;s set" in client.get("/review/exam").get_data(as_text=True)
     assert client.get("/review/exam?assignment=999999").status_code == 404
+    client.post("/auth/signout")
+    client.post("/auth/signin", data={"email": "teacher@example.org", "password": DEFAULT_PASSWORD})
+    assert client.get(adopt).status_code == 404  # not a member of the class: no such assignment
 
 
 def test_the_home_page_shows_an_unfinished_quiz_then_todays_plan_then_assignments(app, client):
