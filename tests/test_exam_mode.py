@@ -322,3 +322,28 @@ def test_the_simulator_shows_exam_mode_reaching_the_target_for_fewer_reviews(app
     assert planned.reviews < strict.reviews
     assert plain.share_at_target < planned.share_at_target
     assert planned.max_reviews_a_day <= 200
+
+
+@pytest.mark.parametrize("size", [100, 3000])
+def test_exam_mode_pages_issue_the_same_number_of_queries_whatever_the_bank(app, client, auth, queries, size):
+    from tests.test_review_queries import bulk_cards
+
+    user_id, _ = auth.login()
+    with app.app_context():
+        bulk_cards(user_id, size)
+    soon = (utcnow() - timedelta(hours=4)).date() + timedelta(days=12)
+    client.post("/review/exam", data={"exam_on": soon.isoformat(), "target": "95", "scope": "topic:war"})
+    assert 'data-days-left="12"' in client.get("/review/exam").get_data(as_text=True)
+    counts = {}
+    for name, url in (("study", "/review/"), ("plan", "/review/exam"), ("home", "/")):
+        with queries() as statements:
+            assert client.get(url).status_code == 200
+        counts[name] = len(statements)
+    cards_page = client.get("/review/?kind=flashcards").get_data(as_text=True)
+    flashcard = int(re.search(r"reveal=(\d+)", cards_page).group(1))
+    with queries() as statements:
+        client.post("/review/rate", data={"question_id": flashcard, "rating": "3", "key": "q" * 32})
+    counts["rate"] = len(statements)
+    # the review queue's bounds (test_review_queries) plus the plan and its unseen items; a rating's cap
+    # may add the scope check and the topic's path
+    assert counts["study"] <= 10 and counts["rate"] <= 12 and counts["plan"] <= 9 and counts["home"] <= 20, counts
