@@ -236,8 +236,14 @@ def test_a_teachers_exam_date_is_shown_to_students_who_can_adopt_it(app, client)
         teacher = make_user(role="teacher", email="teacher@example.org")
         targets = build_targets(teacher.id, "teacher")
         pupil = db.session.get(User, targets["member"]).email
+        exam_day = (utcnow() + timedelta(days=20)).date()
+        db.session.get(Assignment, targets["assignment"]).exam_on = exam_day  # an exam on a set assigned as a quiz
+        db.session.commit()
+    client.post("/auth/signin", data={"email": pupil, "password": DEFAULT_PASSWORD})
+    quiz = client.get(f"/review/exam?assignment={targets['assignment']}").get_data(as_text=True)
+    assert "assigned to you as a quiz, not a review deck" in quiz and '<option selected value="all">' in quiz
+    client.post("/auth/signout")
     client.post("/auth/signin", data={"email": "teacher@example.org", "password": DEFAULT_PASSWORD})
-    exam_day = (utcnow() + timedelta(days=20)).date()
     base = {"set_id": targets["own_set"], "kind": "review"}
     past = client.post(f"/teach/classes/{targets['own_class']}/assign", data=base | {"exam_on": "2020-01-01"})
     assert past.status_code == 400 and "Choose an exam date after today." in past.get_data(as_text=True)
@@ -265,6 +271,7 @@ def test_a_teachers_exam_date_is_shown_to_students_who_can_adopt_it(app, client)
     assert done.status_code == 302
     assert "the set Owner&#39;s set" in client.get("/review/exam").get_data(as_text=True)
     assert client.get("/review/exam?assignment=999999").status_code == 404
+
     client.post("/auth/signout")
     client.post("/auth/signin", data={"email": "teacher@example.org", "password": DEFAULT_PASSWORD})
     assert client.get(adopt).status_code == 404  # not a member of the class: no such assignment

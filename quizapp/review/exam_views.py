@@ -22,7 +22,7 @@ def _exam_form(formdata=None) -> ExamForm:
     return form
 
 
-def _adopted(form: ExamForm) -> None:
+def _adopted(form: ExamForm) -> str | None:
     """Fill the form from a teacher's exam date on one of the learner's assignments (?assignment=ID)."""
     raw = request.args.get("assignment", "")
     assignment = assignment_for_student(current_user.id, int(raw)) if raw.isdigit() and len(raw) < 10 else None
@@ -31,10 +31,15 @@ def _adopted(form: ExamForm) -> None:
     if assignment is not None:
         form.exam_on.data = assignment.exam_on
         wanted = f"set:{assignment.set_id}"
-        form.scope.data = wanted if wanted in dict(form.scope.choices) else "all"
+        if wanted in dict(form.scope.choices):
+            form.scope.data = wanted
+            return None
+        form.scope.data = "all"
+        return "That set is assigned to you as a quiz, not a review deck: plan for the whole article, or a topic."
+    return None
 
 
-def _page(form: ExamForm, status: int = 200, error: str | None = None):
+def _page(form: ExamForm, status: int = 200, error: str | None = None, note: str | None = None):
     now = utcnow()
     plan = exam.plan_of(current_user.id)
     exam.end_if_passed(plan, now)
@@ -42,16 +47,16 @@ def _page(form: ExamForm, status: int = 200, error: str | None = None):
     settings = services.settings_for(current_user.id)
     figures = exam_plan.figures(running, current_user.id, current_user.timezone, now, settings) if running else None
     db.session.commit()  # a plan whose exam day has passed is recorded as ended
-    return render_template("review/exam.html", form=form, figures=figures, settings=settings, error=error), status
+    page = render_template("review/exam.html", form=form, figures=figures, settings=settings, error=error, note=note)
+    return page, status
 
 
 @bp.get("/exam")
 @signed_in
 def exam_page():
     form = _exam_form()
-    if request.args.get("assignment"):
-        _adopted(form)
-    return _page(form)
+    note = _adopted(form) if request.args.get("assignment") else None
+    return _page(form, note=note)
 
 
 @bp.post("/exam")
