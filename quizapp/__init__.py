@@ -110,6 +110,8 @@ def _register_blueprints(app: Flask) -> None:
     from quizapp.quiz import models as quiz_models
     from quizapp.quiz import regrade, teaching_views
     from quizapp.quiz import views as quiz_views
+    from quizapp.review import cli as review_cli
+    from quizapp.review import exam_views
     from quizapp.review import models as review_models
     from quizapp.review import views as review_views
 
@@ -117,7 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_cli, admin_views, auth_models, auth_views, authoring_cli, import_views, set_views,
         authoring_models, authoring_views, bank_cli, bank_models, classes_models, classes_views,
         main_views, progress_cli, progress_items, progress_views, quiz_cli, quiz_models, regrade,
-        teaching_views, quiz_views, review_models, review_views,
+        teaching_views, quiz_views, review_cli, exam_views, review_models, review_views,
     )  # fmt: skip
     assert all(attached)  # noqa: S101 - imported for their side effects, named so the linter sees them used
     for feature in (main, auth, admin, bank, quiz, review, authoring, classes, progress):

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -15,9 +16,28 @@ NAMING_CONVENTION = {
 }
 
 
+TEST_CLOCK_HEADER = "X-Test-Now"
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware UTC: the one clock views read.
+
+    Browser tests may move it: a request's X-Test-Now header (an ISO time) is honoured only by an
+    app made with TESTING and TEST_CLOCK both set, and never under the production configuration."""
+    return _test_clock() or datetime.now(UTC)
+
+
+def _test_clock() -> datetime | None:
+    if not has_request_context():
+        return None
+    config = current_app.config
+    if not (config.get("TESTING") and config.get("TEST_CLOCK")) or config.get("ENVIRONMENT") == "production":
+        return None
+    try:
+        moment = datetime.fromisoformat(request.headers.get(TEST_CLOCK_HEADER, ""))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class UTCDateTime(TypeDecorator):

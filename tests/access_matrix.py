@@ -21,6 +21,8 @@ each feature adds its rows here, and a route that takes an object id (in its pat
 string or its form) names one of the owner's objects in its row.
 """
 
+from datetime import date, timedelta
+
 ANON, STUDENT, OTHER_STUDENT, TEACHER, OWNER, ADMIN = (
     "anonymous",
     "student",
@@ -92,6 +94,7 @@ KNOWN_LEAKS: dict[tuple[str, str], str] = {}
 Q, S, C = {"question_id": "own_question"}, {"set_id": "own_set"}, {"class_id": "own_class"}
 ITEM = {"set_id": "own_set", "question_id": "curated_question"}
 KEY = "k" * 16  # a review form's submission key
+EXAM_ON = (date.today() + timedelta(days=30)).isoformat()  # an exam date a month away
 
 MATRIX = {
     "main.home": ("GET", {}, None, everyone(200), "teacher"),
@@ -148,6 +151,10 @@ MATRIX = {
     "review.settings": ("GET", {}, None, signed_in(200), "student"),
     "review.optimise": ("POST", {}, {}, signed_in(302), "student"),
     "review.card": ("GET", {"card_id": "card"}, None, learner_owned(200), "student"),
+    # Exam mode: each learner's own plan (adopting a teacher's exam date is checked in test_exam_mode).
+    "review.exam_page": ("GET", {}, None, signed_in(200), "student"),
+    "review.set_exam": ("POST", {}, {"exam_on": EXAM_ON, "target": 90, "scope": "all"}, signed_in(302), "student"),
+    "review.end_exam": ("POST", {}, {}, signed_in(302), "student"),
     "authoring.questions": ("GET", {}, None, teachers(200), "teacher"),
     "authoring.new_question": ("GET", {}, None, teachers(200), "teacher"),
     "authoring.question": ("GET", Q, None, owners(200), "teacher"),

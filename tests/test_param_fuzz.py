@@ -51,6 +51,8 @@ DYNAMIC = {
     # The whole form goes to the question type's parser: its answer fields.
     "quiz/views.py:answer": ("answer",),
     "review/views.py:answer": ("answer",),
+    # The exam form is built from the whole posted form.
+    "review/exam_views.py:set_exam": ("exam_on", "target", "scope"),
 }
 
 
@@ -140,6 +142,10 @@ QUERY = {
     "preview": ["authoring.new_question"],
     "file": ["authoring.import_questions"],
     "answer": ["quiz.answer", "review.answer"],
+    "assignment": ["review.exam_page"],
+    "exam_on": ["review.set_exam"],
+    "target": ["review.set_exam"],
+    "scope": ["review.set_exam"],
 }
 # Form.field -> (endpoint, the rest of a valid form); "topic" stands for a topic's slug.
 QUIZ = {"topics": "topic", "types": "true_false", "difficulties": ["1", "2", "3"], "length": "5", "mode": "test"}
@@ -167,6 +173,9 @@ FIELDS = {
     "AssignForm.set_id": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
     "AssignForm.due_at": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
     "AssignForm.attempts": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
+    "AssignForm.exam_on": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
+    "ExamForm.exam_on": ("review.set_exam", {"target": "90", "scope": "all"}),
+    "ExamForm.target": ("review.set_exam", {"exam_on": "2030-01-15", "scope": "all"}),
 }
 
 

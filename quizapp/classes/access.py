@@ -52,8 +52,8 @@ def open_for_study(user_id: int, now: datetime):
     return sa.or_(Assignment.kind == "review", sa.and_(no_attempt_can_start(user_id, now), ~running.exists()))
 
 
-def _opened_sets(user_id: int, now: datetime):
-    """Ids of the sets assigned to the learner's classes that are open for study to them."""
+def opened_sets(user_id: int, now: datetime):
+    """A select of the ids of the sets assigned to the learner's classes that are open for study to them."""
     return (
         sa.select(Assignment.set_id)
         .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user_id))
@@ -64,7 +64,7 @@ def _opened_sets(user_id: int, now: datetime):
 def studyable_by(user_id: int, now: datetime):
     """SQL condition on Question: the learner may study it now (the rule without the admin's reach,
     which the review queue keeps to)."""
-    opened = sa.select(SetItem.question_id).where(SetItem.set_id.in_(_opened_sets(user_id, now)))
+    opened = sa.select(SetItem.question_id).where(SetItem.set_id.in_(opened_sets(user_id, now)))
     return sa.or_(Question.owner_id.is_(None), Question.owner_id == user_id, Question.id.in_(opened))
 
 
@@ -91,7 +91,7 @@ def set_open_to(user: User, set_id: int, now: datetime) -> bool:
     """May this person study the set as a deck: its owner, or a learner to whom an assignment of it is open."""
     if db.session.scalar(sa.select(QuestionSet.owner_id).where(QuestionSet.id == set_id)) == user.id:
         return True
-    return bool(db.session.scalar(sa.select(_opened_sets(user.id, now).where(Assignment.set_id == set_id).exists())))
+    return bool(db.session.scalar(sa.select(opened_sets(user.id, now).where(Assignment.set_id == set_id).exists())))
 
 
 def opened_assignment_ids(user_id: int, assignment_ids: Iterable[int], now: datetime) -> set[int]:

@@ -1,7 +1,16 @@
 """Forms for classes: create, join, roster, assign."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from quizapp.params import sane_date
@@ -31,3 +40,8 @@ class AssignForm(FlaskForm):
         "Due (your time zone, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional(), sane_date]
     )
     attempts = IntegerField("Attempts allowed (empty: as set)", validators=[Optional(), NumberRange(1, 99)])
+    exam_on = DateField(
+        "Exam date (optional)",
+        validators=[Optional()],
+        description="Students see it with the assignment and can plan their reviews for it.",
+    )

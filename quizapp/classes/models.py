@@ -1,6 +1,6 @@
 """Classes, who is in them, and the sets assigned to them."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,6 +38,7 @@ class Assignment(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(16))  # quiz | review
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts_allowed: Mapped[int | None]
+    exam_on: Mapped[date | None]  # the date of an exam on the set, which its students may adopt
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("kind IN ('quiz', 'review')", name="kind_known"),)

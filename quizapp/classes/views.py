@@ -140,7 +140,11 @@ def assign(class_id: int):
     question_set = owned_set(current_user, form.set_id.data) or abort(404)
     due = form.due_at.data.replace(tzinfo=ZoneInfo(current_user.timezone)) if form.due_at.data else None
     attempts = form.attempts.data or question_set.attempts_allowed
-    services.assign(classroom, question_set, form.kind.data, due, attempts, utcnow())
+    if form.exam_on.data and form.exam_on.data <= utcnow().astimezone(ZoneInfo(current_user.timezone)).date():
+        form.exam_on.errors = ["Choose an exam date after today."]
+        return _render_class(classroom, assign_form=form, status=400)
+    assignment = services.assign(classroom, question_set, form.kind.data, due, attempts, utcnow())
+    assignment.exam_on = form.exam_on.data
     db.session.commit()
     flash(f"“{question_set.name}” is assigned to {classroom.name}.", "success")
     return redirect(url_for("classes.show", class_id=class_id))

@@ -1,11 +1,14 @@
 """Public and home pages."""
 
+from zoneinfo import ZoneInfo
+
 from flask import render_template
 from flask_login import current_user
 
 from quizapp.bank.services import topic_overview
 from quizapp.classes.services import assignments_for
 from quizapp.main import bp
+from quizapp.main.home import today_plan, unfinished_attempt
 from quizapp.models import utcnow
 
 
@@ -16,6 +19,9 @@ def home():
         "main/home.html",
         topics=topic_overview(),
         role=current_user.role if signed_in else None,
+        unfinished=unfinished_attempt(current_user.id, now) if signed_in else None,
+        exam=today_plan(current_user.id, current_user.timezone, now) if signed_in else None,
         assignments=assignments_for(current_user.id, now) if signed_in else [],
         now=now,
+        today=now.astimezone(ZoneInfo(current_user.timezone)).date() if signed_in else None,
     )

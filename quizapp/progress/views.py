@@ -15,6 +15,7 @@ from quizapp.models import utcnow
 from quizapp.progress import bp, charts, items, services
 from quizapp.progress import classroom as classroom_services
 from quizapp.progress.memory import MASTERY_MEANING
+from quizapp.progress.readiness import class_exams
 
 bp.add_app_template_global(charts.heatmap_cells, "heatmap_cells")
 bp.add_app_template_global(charts.bin_of, "mastery_bin")
@@ -55,10 +56,12 @@ def class_progress(class_id: int):
     now = utcnow()
     exam, problem = _exam_date(now)
     view = classroom_services.class_view(classroom, now, exam)
+    today = now.astimezone(ZoneInfo(current_user.timezone)).date()
     page = render_template(
         "progress/class.html",
         classroom=classroom,
         view=view,
+        exams=class_exams(view.assignments, [s.id for s in view.students], today, current_user.timezone),
         exam=exam,
         exam_problem=problem,
         tomorrow=(now.astimezone(ZoneInfo(current_user.timezone)).date() + timedelta(days=1)).isoformat(),

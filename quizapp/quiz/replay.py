@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.quiz.models import AttemptItem, Mode, QuizAttempt, Response
-from quizapp.review import scheduling
+from quizapp.review import exam, scheduling
 from quizapp.review.models import Card, ReviewLog
 from quizapp.review.services import rate, rating_for_score, settings_for
 
@@ -122,6 +122,8 @@ def rebuild(user_id: int) -> tuple[int, int]:
                 settings.desired_retention,
             )
             log = event.log or by_response.get(event.response_id)
+            cap = exam.recorded_cap(log.after if log is not None else None)  # exam mode's date, as recorded
+            after = exam.apply_cap(after, cap)
             if log is None:
                 log = ReviewLog(
                     user_id=user_id,
@@ -136,8 +138,8 @@ def rebuild(user_id: int) -> tuple[int, int]:
             before = memory.as_dict() if memory else None
             if log.before != before:
                 log.before = before
-            if log.after != after.as_dict():
-                log.after = after.as_dict()
+            if log.after != exam.snapshot(after, cap):
+                log.after = exam.snapshot(after, cap)
             memory = after
         _set_memory(card, memory)
     for question_id, card in cards.items():

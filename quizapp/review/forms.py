@@ -1,7 +1,7 @@
 """Review forms: a rating, an answer's submission key, the learner's settings."""
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField
+from wtforms import DateField, FloatField, HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.params import ID_RANGE
@@ -46,3 +46,19 @@ class SettingsForm(FlaskForm):
             NumberRange(0, 99999, "Use 0 to 99,999 reviews a day."),
         ],
     )
+
+
+class ExamForm(FlaskForm):
+    exam_on = DateField(
+        "Exam date", validators=[InputRequired("Give the date of your exam.")], description="A day after today."
+    )
+    target = IntegerField(
+        "Target recall on the day (%)",
+        default=90,
+        validators=[
+            InputRequired("Give a target between 80% and 99%."),
+            NumberRange(80, 99, "Give a target between 80%% and 99%%."),
+        ],
+        description="The chance of recalling each item on the exam morning that the plan aims for.",
+    )
+    scope = SelectField("What the exam covers", validate_choice=True)

@@ -149,3 +149,29 @@ class ReviewShowing(db.Model):
     used_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (sa.Index("ix_review_showings_user_created", "user_id", "created_at"),)
+
+
+SCOPE_KINDS = ("all", "topic", "set")  # the curated bank, one topic of it, a set assigned as a review deck
+
+
+class ExamPlan(db.Model):
+    """A learner's exam: the morning it starts, the recall aimed at and what it covers (one per learner).
+
+    `exam_at` is the start of the learning day of the exam date in the learner's time zone. An
+    ended plan stays until the next one replaces it; the caps it applied live on the review log."""
+
+    __tablename__ = "exam_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    exam_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    target: Mapped[float]
+    scope_kind: Mapped[str] = mapped_column(sa.String(16))
+    scope_value: Mapped[str | None] = mapped_column(sa.String(120))  # a topic slug or a set id
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint("target BETWEEN 0.7 AND 0.99", name="target_range"),
+        sa.CheckConstraint("scope_kind IN ('all', 'topic', 'set')", name="scope_known"),
+    )

@@ -12,7 +12,7 @@ from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.classes.access import studyable_by
 from quizapp.extensions import db
-from quizapp.review import scheduling
+from quizapp.review import exam, scheduling
 from quizapp.review.models import Card, ReviewLog, ReviewSettings
 
 DAY_STARTS_AT = time(4, 0)  # a learning day starts at 04:00 local time, as in Anki
@@ -179,7 +179,8 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
             sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= now),
         ).select_from(waiting)
     ).one()
-    new_left = max(0, settings.new_per_day - today.new_done)
+    plan = exam.running_plan(user_id, now)
+    new_left = max(0, exam.new_limit(plan, user_id, now, settings, today.new_done) - today.new_done)
     new_available = db.session.scalar(  # counts no further than the day's limit, whatever the bank's size
         sa.select(sa.func.count()).select_from(
             _new_questions(user_id, deck, today, scope).with_only_columns(Question.id).limit(new_left).subquery()
@@ -208,7 +209,7 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
     if card is None and counts.new:
         question = db.session.scalar(
             _new_questions(user_id, deck, today, scope)
-            .order_by(Question.source_page, Question.id)
+            .order_by(*_exam_first(plan), Question.source_page, Question.id)
             .options(joinedload(Question.current_version))
             .limit(1)
         )
@@ -222,6 +223,11 @@ def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSetting
             .where(Card.user_id == user_id, Card.reps > 0, Card.due > now, _in_deck(deck, today, scope))
         )
     return Queue(counts, card, question, next_due)
+
+
+def _exam_first(plan) -> tuple:
+    """In exam mode, the exam's new items come before the rest."""
+    return () if plan is None else (sa.case((exam.scope_condition(plan), 0), else_=1),)
 
 
 def _card_for_update(user_id: int, question_id: int, now: datetime) -> Card:
@@ -284,6 +290,8 @@ def rate(
     after = scheduling.review(
         scheduling.fuzz_key(user_id, question_id), before, rating, now, settings.parameters, settings.desired_retention
     )
+    cap = exam.cap_after_rating(user_id, question_id, after, now, settings)
+    after = exam.apply_cap(after, cap)
     card.remember(after)
     log = ReviewLog(
         user_id=user_id,
@@ -297,7 +305,7 @@ def rate(
         response_id=response_id,
         submission_key=key,
         before=before.as_dict() if before else None,
-        after=after.as_dict(),
+        after=exam.snapshot(after, cap),
     )
     db.session.add(log)
     db.session.flush()

@@ -1,0 +1,57 @@
+"""What the home page shows a signed-in learner, in its order: an unfinished quiz or test, today's
+plan (the exam countdown and today's share, or the reviews due), then assignments by due date."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.quiz.models import QuizAttempt
+from quizapp.review import exam, exam_plan, services
+from quizapp.review.models import ExamPlan
+
+
+@dataclass
+class TodayPlan:
+    plan: ExamPlan | None
+    exam_day: date | None
+    days_left: int
+    reviews: int  # learning and review cards waiting today
+    new: int  # new items today (at the exam's pace in exam mode)
+    done: int  # ratings made today in review
+    share: exam_plan.DayLoad | None = None  # in exam mode, today's share of the plan (items in its scope)
+
+    @property
+    def left(self) -> int:
+        return self.reviews + self.new
+
+
+def unfinished_attempt(user_id: int, now: datetime) -> QuizAttempt | None:
+    """The learner's latest quiz or test still open: begun, not finished, its time not up."""
+    attempt = db.session.scalar(
+        sa.select(QuizAttempt)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.finished_at.is_(None))
+        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        .limit(1)
+    )
+    return attempt if attempt is not None and not attempt.is_over(now) else None
+
+
+def today_plan(user_id: int, zone: str, now: datetime) -> TodayPlan:
+    settings = services.settings_for(user_id)
+    queue = services.build_queue(user_id, services.Deck(), now, settings, zone)
+    day_start, _ = services.learning_day(now, zone)
+    done = services.today_for(user_id, day_start)
+    plan = exam.running_plan(user_id, now)
+    share = exam_plan.figures(plan, user_id, zone, now, settings).today if plan else None
+    return TodayPlan(
+        plan,
+        plan.exam_at.astimezone(ZoneInfo(zone)).date() if plan else None,
+        exam.days_left(plan, now) if plan else 0,
+        queue.counts.learning + queue.counts.review,
+        queue.counts.new,
+        done.new_done + done.reviews_done,
+        share,
+    )
