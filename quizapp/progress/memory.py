@@ -28,8 +28,8 @@ def days_since(column, now: datetime):
 REVIEW_STATE = 2  # py-fsrs State.Review: learnt, not (re)learning
 MASTERY_RECALL, MASTERY_DAYS = 0.9, 7
 MASTERY_MEANING = (
-    "Mastered: you have learnt the item (it is not being learnt or relearnt after a slip) and you "
-    f"would still recall it with at least {MASTERY_RECALL:.0%} probability {MASTERY_DAYS} days from now."
+    "Mastered: the item is learnt (not being learnt, nor relearnt after a slip) and would still be "
+    f"recalled with at least {MASTERY_RECALL:.0%} probability {MASTERY_DAYS} days from now."
 )
 
 
