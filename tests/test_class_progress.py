@@ -186,11 +186,15 @@ def test_falling_behind_is_overdue_or_the_lowest_quartile_of_retention_below_80(
 
     students = [_student(n) for n in range(1, 9)]
     overdue = {1: 21, 2: 20, 3: 50}
-    # retention (passed, total) over 14 days: the lowest quartile of 8 is the 2 lowest
+    # retention (passed, total) over 14 days; student 8 has too few reviews to judge, so 7 are judged
+    # and their lowest quarter is the single lowest (60%); 70% is not in it
     retention = {4: (6, 10), 5: (7, 10), 6: (9, 10), 7: (10, 10), 8: (3, 5), 1: (10, 10), 2: (9, 10), 3: (10, 10)}
     behind = falling_behind(students, overdue, retention)
-    assert [b.student.id for b in behind] == [3, 1, 4, 5]  # most overdue first; 2 has exactly 20
+    assert [b.student.id for b in behind] == [3, 1, 4]  # most overdue first; 2 has exactly 20
     assert behind[2].reasons == ["retention 60% over 14 days"]
+    # eight judged students: the two lowest, both under 80%, are flagged
+    retention[8] = (75, 100)
+    assert [b.student.id for b in falling_behind(students, {}, retention)] == [4, 5]
     # a whole class retaining well: nobody flagged for retention, even the lowest quartile
     assert falling_behind(students, {}, {n: (9, 10) for n in range(1, 9)}) == []
 

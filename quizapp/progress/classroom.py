@@ -85,11 +85,12 @@ def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> Clas
 
 
 def lowest_quartile(values: list[float]) -> float | None:
-    """The class's first quartile (the value a quarter of the class is at or below), or None."""
+    """The value that bounds the lowest quarter of the class (at most a quarter of them, at least one,
+    are at or below it, ties aside), or None."""
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[max(0, -(-len(ordered) // 4) - 1)]
+    return ordered[max(0, len(ordered) // 4 - 1)]
 
 
 def falling_behind(

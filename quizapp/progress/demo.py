@@ -111,7 +111,7 @@ def seed(now: datetime, students: int = 30, days: int = 60, seed: int = 7, progr
     settings = {user: review.settings_for(user) for user, _ in learners}
     for day in range(days, -1, -1):  # down to today
         for user, strength in learners:
-            if rng.random() > 0.45 + 0.55 * strength:
+            if rng.random() > 0.5 + 0.5 * strength:
                 continue
             moment = now - timedelta(days=day, hours=rng.uniform(1, 8))
             due = db.session.execute(
