@@ -3,6 +3,7 @@ at 320 px, without sideways scrolling), and the keyboard and screen-reader detai
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -22,6 +23,21 @@ pytestmark = [
 
 WIDTHS = (1280, 320)
 SERIOUS = {"serious", "critical"}
+# The outermost elements that reach past the viewport's right edge (for the failure message).
+WIDE_ELEMENTS = """
+[...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+               && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 0.5)
+  .slice(0, 4)
+  .map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : ""))
+  .join(", ")
+"""
+# Findings in templates this task may not edit, each with its owner; the lead drops an entry
+# once the fix is merged (the walk then holds that page to 0 like every other).
+ELSEWHERE = {
+    ("/results", "landmark-unique"): "quiz/_feedback.html names every feedback region 'Feedback' "
+    "(the Moodle-exchange branch owns the partial and results.html)",
+}
 ANONYMOUS_PAGES = ["/", "/auth/signin", "/auth/signup", "/auth/code"]
 
 
@@ -40,11 +56,36 @@ def people(server):
     return json.loads(line.removeprefix("A11Y-PAGES:"))
 
 
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def reviewed(rule: dict) -> dict:
+    """Settle what axe leaves for review and we can measure: the axis labels of the server-drawn
+    charts are SVG <text> with a fill (axe cannot see behind an image); charts sit on white cards."""
+    if rule["id"] != "color-contrast":
+        return rule
+    open_nodes = []
+    for node in rule["nodes"]:
+        fill = re.match(r'<text [^>]*fill="(#[0-9a-fA-F]{6})"', node["html"])
+        if not (fill and contrast(fill.group(1), "#ffffff") >= 4.5):
+            open_nodes.append(node)
+    return rule | {"nodes": open_nodes}
+
+
 def axe_problems(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"resultTypes": ["violations", "incomplete"]}).response
-    serious = [v for v in results["incomplete"] if v.get("impact") in SERIOUS]
+    serious = [reviewed(v) for v in results["incomplete"] if v.get("impact") in SERIOUS]
+    serious = [v for v in serious if v["nodes"]]
     return [f"violation {v['id']}: {v['help']} at {where(v)}" for v in results["violations"]] + [
         f"needs review ({v['impact']}) {v['id']}: {v['help']} at {where(v)}" for v in serious
     ]
@@ -63,10 +104,16 @@ def walk(page, server, urls) -> list[str]:
             if response is None or response.status != 200:
                 problems.append(f"{width}px {url}: status {response and response.status}")
                 continue
-            problems += [f"{width}px {url}: {p}" for p in axe_problems(page)]
+            found = axe_problems(page)
+            problems += [
+                f"{width}px {url}: {p}"
+                for p in found
+                if not any(url.endswith(end) and f" {rule}:" in p for end, rule in ELSEWHERE)
+            ]
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
-                problems.append(f"{width}px {url}: scrolls sideways by {overflow}px")
+                culprits = page.evaluate(WIDE_ELEMENTS)
+                problems.append(f"{width}px {url}: scrolls sideways by {overflow}px ({culprits})")
     return problems
 
 
