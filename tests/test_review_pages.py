@@ -100,7 +100,9 @@ def test_a_right_answer_lets_the_learner_pick_hard_good_or_easy(app, client, lea
     page = client.get("/review/").get_data(as_text=True)
     page = answer_choice(client, page, learner["choice"], "Stalin").get_data(as_text=True)
     assert 'data-rating="1"' not in page and 'data-rating="2"' in page and 'data-rating="4"' in page
-    assert re.search(r'value="3" data-rating="3"\s+class="button rating rating-good" autofocus', page)  # Good
+    assert re.search(r'value="3" data-rating="3"\s+class="button rating rating-good">', page)  # Good
+    # Focus goes to the verdict (read out), not to a button where Space and digits act natively.
+    assert re.search(r'<div class="outcome" tabindex="-1" data-focus data-announce>\s*<section class="feedback', page)
     assert len(logs(app)) == 1  # nothing rated yet
     token = hidden(page, "token")
     again = {"question_id": learner["choice"], "rating": "1", "key": "a" * 32, "token": token}
