@@ -4,15 +4,18 @@ at 320 px, without sideways scrolling), and the keyboard and screen-reader detai
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, SERVER_ENV
+from tests.e2e.conftest import ROOT
 from tests.e2e.test_journeys import sign_in, sign_up
 from tests.factories import DEFAULT_PASSWORD
+from tests.servers import start_gunicorn, stop
 
 pytestmark = [
     pytest.mark.e2e,
@@ -43,12 +46,39 @@ ANONYMOUS_PAGES = ["/", "/auth/signin", "/auth/signup", "/auth/code"]
 
 
 @pytest.fixture(scope="module")
-def people(server):
+def own_server():
+    """A server and database of this module's own: its accounts must not be the first of the shared
+    server (tests/e2e/test_journeys.py signs up the first user, who becomes admin)."""
+    instance = tempfile.mkdtemp(prefix="quizapp-a11y-")
+    env = {
+        **os.environ,
+        "QUIZAPP_INSTANCE": instance,
+        "QUIZAPP_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{instance}/a11y.sqlite",
+        "SECRET_KEY": "e2e-only-secret",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
+    for command in (["db", "upgrade"], ["bank", "load"]):
+        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    process, base = start_gunicorn("quizapp:create_app()", env)
+    yield base, env
+    stop(process)
+    shutil.rmtree(instance, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(own_server):
+    return own_server[0]
+
+
+@pytest.fixture(scope="module")
+def people(own_server):
     """A student, a teacher and an admin with the access matrix's objects, and the pages each may open."""
     done = subprocess.run(
         [sys.executable, "-m", "tests.e2e.a11y_seed"],
         cwd=ROOT,
-        env=SERVER_ENV,
+        env=own_server[1],
         text=True,
         capture_output=True,
         check=True,
