@@ -155,6 +155,19 @@ def test_settings_are_validated_next_to_the_field_and_saved(app, client, learner
     assert re.search(r"<strong>1</strong> new", client.get("/review/").get_data(as_text=True))
 
 
+def test_single_key_shortcuts_are_on_until_the_learner_turns_them_off(app, client, learner):
+    page = client.get("/review/").get_data(as_text=True)
+    assert 'data-shortcuts="on"' in page and "Keys (when no button or field has focus)" in page
+    limits = {"desired_retention": "0.9", "new_per_day": "20", "reviews_per_day": "200"}
+    client.post("/review/settings", data=limits)  # the box unticked: off
+    with app.app_context():
+        assert db.session.get(ReviewSettings, learner["user"]).shortcuts is False
+    page = client.get("/review/").get_data(as_text=True)
+    assert 'data-shortcuts="off"' in page and "Single-key shortcuts are off" in page
+    client.post("/review/settings", data=limits | {"shortcuts": "y"})
+    assert 'data-shortcuts="on"' in client.get("/review/").get_data(as_text=True)
+
+
 def test_optimising_too_early_says_why(client, learner):
     response = client.post("/review/optimise")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
