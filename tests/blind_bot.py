@@ -12,11 +12,11 @@ import re
 
 from tests.factories import make_question
 
-_FIELDSET = re.compile(r'<fieldset class="answer-input">.*?</fieldset>', re.S)
+_FIELDSET = re.compile(r'<fieldset class="answer-input"[^>]*>.*?</fieldset>', re.S)
 _INPUT = re.compile(r'<input type="(radio|checkbox)" name="([^"]+)" value="([^"]*)"')
 _SELECT = re.compile(r'<select id="[^"]*" name="([^"]+)"[^>]*>(.*?)</select>', re.S)
 _OPTION = re.compile(r'<option value="([^"]+)"')
-_PROMPT = re.compile(r'<div id="(?:card-)?prompt" class="prompt">(.*?)</div>', re.S)
+_PROMPT = re.compile(r'<div id="(?:card-)?prompt" class="prompt"[^>]*>(.*?)</div>', re.S)
 
 
 def answer_markup(page: str) -> str:

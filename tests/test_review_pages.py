@@ -100,7 +100,9 @@ def test_a_right_answer_lets_the_learner_pick_hard_good_or_easy(app, client, lea
     page = client.get("/review/").get_data(as_text=True)
     page = answer_choice(client, page, learner["choice"], "Stalin").get_data(as_text=True)
     assert 'data-rating="1"' not in page and 'data-rating="2"' in page and 'data-rating="4"' in page
-    assert re.search(r'value="3" data-rating="3"\s+class="button rating rating-good" autofocus', page)  # Good
+    assert re.search(r'value="3" data-rating="3"\s+class="button rating rating-good">', page)  # Good
+    # Focus goes to the verdict (read out), not to a button where Space and digits act natively.
+    assert re.search(r'<div class="outcome" tabindex="-1" data-focus data-announce>\s*<section class="feedback', page)
     assert len(logs(app)) == 1  # nothing rated yet
     token = hidden(page, "token")
     again = {"question_id": learner["choice"], "rating": "1", "key": "a" * 32, "token": token}
@@ -151,6 +153,19 @@ def test_settings_are_validated_next_to_the_field_and_saved(app, client, learner
         saved = db.session.get(ReviewSettings, learner["user"])
         assert (saved.desired_retention, saved.new_per_day, saved.reviews_per_day) == (0.85, 1, 9)
     assert re.search(r"<strong>1</strong> new", client.get("/review/").get_data(as_text=True))
+
+
+def test_single_key_shortcuts_are_on_until_the_learner_turns_them_off(app, client, learner):
+    page = client.get("/review/").get_data(as_text=True)
+    assert 'data-shortcuts="on"' in page and "Keys (when no button or field has focus)" in page
+    limits = {"desired_retention": "0.9", "new_per_day": "20", "reviews_per_day": "200"}
+    client.post("/review/settings", data=limits)  # the box unticked: off
+    with app.app_context():
+        assert db.session.get(ReviewSettings, learner["user"]).shortcuts is False
+    page = client.get("/review/").get_data(as_text=True)
+    assert 'data-shortcuts="off"' in page and "Single-key shortcuts are off" in page
+    client.post("/review/settings", data=limits | {"shortcuts": "y"})
+    assert 'data-shortcuts="on"' in client.get("/review/").get_data(as_text=True)
 
 
 def test_optimising_too_early_says_why(client, learner):

@@ -111,7 +111,7 @@ def seed(now: datetime, students: int = 30, days: int = 60, seed: int = 7, progr
     settings = {user: review.settings_for(user) for user, _ in learners}
     for day in range(days, -1, -1):  # down to today
         for user, strength in learners:
-            if rng.random() > 0.5 + 0.5 * strength:
+            if rng.random() > 0.8 + 0.2 * strength:
                 continue
             moment = now - timedelta(days=day, hours=rng.uniform(1, 8))
             due = db.session.execute(
@@ -120,7 +120,7 @@ def seed(now: datetime, students: int = 30, days: int = 60, seed: int = 7, progr
                 .limit(REVIEWS_PER_DAY)
             ).all()
             for question_id, stability, last in due:
-                chance = recall(stability, (moment - last).total_seconds() / 86400) * (0.85 + 0.15 * strength)
+                chance = recall(stability, (moment - last).total_seconds() / 86400) * (0.93 + 0.07 * strength)
                 rating = (4 if rng.random() < 0.15 else 3) if rng.random() < chance else 1
                 review.rate(
                     user, question_id, by_id[question_id].current_version_id, rating, moment, settings=settings[user]

@@ -1,7 +1,7 @@
 """Review forms: a rating, an answer's submission key, the learner's settings."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, HiddenField, IntegerField, SelectField
+from wtforms import BooleanField, DateField, FloatField, HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.params import ID_RANGE
@@ -45,6 +45,11 @@ class SettingsForm(FlaskForm):
             InputRequired("Give a number of reviews."),
             NumberRange(0, 99999, "Use 0 to 99,999 reviews a day."),
         ],
+    )
+    shortcuts = BooleanField(
+        "Single-key shortcuts while reviewing (Space, 1–4, U)",
+        default=True,
+        description="Turn them off if speech input or stray key presses set them off by mistake.",
     )
 
 

@@ -115,6 +115,9 @@ class ReviewSettings(db.Model):
     parameters: Mapped[list[float] | None] = mapped_column(sa.JSON(none_as_null=True))
     fitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fitted_reviews: Mapped[int | None]
+    # Single-key shortcuts on the study screen (Space, 1-4, U); off for those whose speech input or
+    # stray key presses would trigger them (WCAG 2.1.4).
+    shortcuts: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     __table_args__ = (
         sa.CheckConstraint("desired_retention BETWEEN 0.7 AND 0.97", name="retention_range"),

@@ -27,7 +27,11 @@ class ReviewError(Exception):
 def settings_for(user_id: int) -> ReviewSettings:
     """The learner's settings row, or unsaved defaults."""
     return db.session.get(ReviewSettings, user_id) or ReviewSettings(
-        user_id=user_id, desired_retention=scheduling.DEFAULT_RETENTION, new_per_day=20, reviews_per_day=200
+        user_id=user_id,
+        desired_retention=scheduling.DEFAULT_RETENTION,
+        new_per_day=20,
+        reviews_per_day=200,
+        shortcuts=True,
     )
 
 
@@ -362,9 +366,12 @@ def history_of(card: Card) -> list[ReviewLog]:
     )
 
 
-def save_settings(user_id: int, retention: float, new_per_day: int, reviews_per_day: int) -> ReviewSettings:
+def save_settings(
+    user_id: int, retention: float, new_per_day: int, reviews_per_day: int, shortcuts: bool = True
+) -> ReviewSettings:
     settings = db.session.get(ReviewSettings, user_id) or ReviewSettings(user_id=user_id)
     settings.desired_retention, settings.new_per_day, settings.reviews_per_day = retention, new_per_day, reviews_per_day
+    settings.shortcuts = shortcuts
     db.session.add(settings)
     return settings
 

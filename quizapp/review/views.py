@@ -63,6 +63,7 @@ def _render_study(error: str | None = None, status: int = 200, outcome: dict | N
         "now": now,
         "key": secrets.token_hex(16),
         "shown_at": int(now.timestamp() * 1000),
+        "shortcuts": settings.shortcuts,
     }
     if question is not None and outcome is None:
         version = question.current_version
@@ -209,7 +210,11 @@ def settings():
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         services.save_settings(
-            current_user.id, round(form.desired_retention.data, 2), form.new_per_day.data, form.reviews_per_day.data
+            current_user.id,
+            round(form.desired_retention.data, 2),
+            form.new_per_day.data,
+            form.reviews_per_day.data,
+            shortcuts=form.shortcuts.data,
         )
         db.session.commit()
         flash("Your review settings are saved.", "success")

@@ -1,10 +1,25 @@
 // Review without a full reload, and with the keyboard: Space shows the answer (or continues),
 // 1-4 rate, U undoes. Without this script every control is a plain link or form.
+// The keys do nothing while a control has focus (Space presses a focused button, digits go into
+// fields) or when the learner turned them off in the review settings (data-shortcuts="off").
+// After each step focus moves to the new card (never to <body>), and a live region reads out
+// the verdict or the card's back.
 (function () {
   "use strict";
 
-  function typing(target) {
-    return target.closest("input, textarea, select, [contenteditable]") !== null;
+  function onControl(target) {
+    return target.closest("a, button, summary, input, textarea, select, [contenteditable]") !== null;
+  }
+
+  var announcer = document.createElement("div");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("aria-live", "polite");
+  announcer.setAttribute("data-review-announcer", "");
+  document.body.appendChild(announcer);
+
+  function announce(text) {
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = text.replace(/\s+/g, " ").trim(); }, 50);
   }
 
   function swap(html, url) {
@@ -14,8 +29,10 @@
     document.querySelector("main").replaceWith(fresh);
     document.title = doc.title;
     if (url) { history.replaceState(null, "", url); }
-    var focus = fresh.querySelector("[autofocus]") || fresh.querySelector("h1");
+    var focus = fresh.querySelector("[data-focus]") || fresh.querySelector("h1");
     if (focus) { focus.focus(); }
+    var news = fresh.querySelector("[data-announce]");
+    if (news) { announce(news.textContent); }
   }
 
   function load(url, options) {
@@ -39,7 +56,9 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (!document.querySelector("[data-study]") || typing(event.target) || event.altKey || event.ctrlKey || event.metaKey) {
+    var study = document.querySelector("[data-study]");
+    if (!study || study.getAttribute("data-shortcuts") === "off" || onControl(event.target) ||
+        event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
     var target = null;
