@@ -130,4 +130,4 @@ class ImportForm(FlaskForm):
         ],
     )
     topic = SelectField("Topic for questions whose file names none")
-    payload = HiddenField()  # the checked questions, signed, between the preview and the import
+    payload = HiddenField()  # the kept upload's one-time token, signed, between the preview and the import
