@@ -33,7 +33,7 @@ MOST_ANSWERS = max(limits.CHOICES, limits.PAIRS, limits.ANSWERS)  # in one {...}
 FORMATS = ("markdown", "plain", "html", "moodle")
 _MARKER = re.compile(r"\s*\[(markdown|plain|html|moodle)\]")
 _WEIGHT = re.compile(r"\s*%(-?\d{0,4}(?:\.\d{0,12})?)%")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>]|~(?=~))")
 _LINE_START = re.compile(r"^(\s*)([-+=#]|\d{1,9}[.)])", re.M)
 BLANK = "_____"
 
