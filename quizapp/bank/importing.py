@@ -1,6 +1,7 @@
 """Importing questions for a teacher: parse, validate every item, then write all or nothing."""
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -101,12 +102,12 @@ def read_and_check(source: bytes | str, fmt: str, default_topic: str) -> tuple[P
 
 def refused_lines(parsed: Parsed) -> list[str]:
     """Each problem's "Line N (name)", once: what importing the valid items leaves out."""
-    seen: dict[str, None] = {}
+    seen: dict[str, int] = {}
     for problem in parsed.problems:
         head = problem.split(":", 1)[0]
-        if head.startswith("Line "):
-            seen[head] = None
-    return list(seen)
+        if match := re.match(r"Line (\d+)", head):
+            seen[head] = int(match.group(1))
+    return sorted(seen, key=seen.__getitem__)
 
 
 def answer_rows(item: dict[str, Any]) -> list[tuple[str, str, str]]:

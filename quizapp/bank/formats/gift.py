@@ -108,6 +108,8 @@ class _Texts:
             for at, (fmt, text) in enumerate(self.raw):
                 if at in self.literal:
                     out.append(html.unescape(strip_tags(text)) if fmt == "html" else text)
+                elif fmt == "html" and len(text) > limits.LONGEST_FIELD:
+                    out.append(text)  # refused for its length (content.validate_item), never sanitised
                 elif fmt == "html":
                     clean = sanitise(text)
                     dropped = dropped or _tags(clean) != _tags(text)
@@ -220,10 +222,11 @@ def parse(source: str, default_topic: str) -> Parsed:
 
 def _apply_meta(item: dict[str, Any], meta: dict[str, Any]) -> None:
     if meta.get("type") == "cloze" and item.get("type") == "short_answer" and BLANK in item["prompt"]:
-        before, after = item.pop("prompt").split(BLANK, 1)
+        text = item.pop("prompt").replace(BLANK, "{{b1}}", 1)
         item |= {
             "type": "cloze",
-            "text": f"{before}{{{{b1}}}}{after}",
+            "prompt": str(meta.get("prompt") or "Fill in the blank."),
+            "text": text,
             "blanks": [{"id": "b1", "answers": item.pop("answers")}],
         }
         item.get("_warnings", []).clear()
@@ -639,6 +642,8 @@ def write(items: list[dict[str, Any]]) -> tuple[str, list[str]]:
         item = _as_gift_item(original)
         meta = {k: item[k] for k in ("id", "topic", "difficulty", "source", "fact", "tags", "unit") if item.get(k)}
         meta["type"] = original["type"]
+        if original["type"] == "cloze":
+            meta["prompt"] = original["prompt"]
         entries = item.get("choices") or item.get("pairs")
         if entries:
             meta["ids"] = [entry["id"] for entry in entries]
