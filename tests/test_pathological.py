@@ -53,7 +53,7 @@ def _repeat(unit: str, size: int) -> str:
 # (format, name, file, a problem the importer must report)
 FILES = [
     ("gift", "html <", "::t::[html]" + _repeat("<", UPLOAD) + "{=a ~b}", "prompt: is 2,09"),
-    ("gift", "html <a", "::t::[html]" + _repeat("<a", UPLOAD) + ">{=a ~b}", "prompt: must be a non-empty text"),
+    ("gift", "html <a", "::t::[html]" + _repeat("<a", UPLOAD) + ">{=a ~b}", "the limit is 10,000"),
     ("gift", "html <>", "::t::[html]" + _repeat("<>", UPLOAD) + "{=a ~b}", "the limit is 10,000"),
     ("gift", "[ in the quizapp comment", "// quizapp: " + _repeat("[", UPLOAD) + "\nQ {=a ~b}", "not a JSON object"),
     ("gift", "{ in the quizapp comment", "// quizapp: " + _repeat('{"a":', UPLOAD) + "\nQ {=a}", "not a JSON object"),
