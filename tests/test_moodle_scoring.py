@@ -6,6 +6,7 @@ from random import Random
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from quizapp.bank import importing, limits
 from quizapp.bank.content import validate_item
 from quizapp.bank.types import get_type
 
@@ -230,3 +231,12 @@ def test_moodle_items_round_trip_through_data(type_name, fields):
     found = spec(type_name, **fields)
     again = spec(type_name, **get_type(type_name).from_data(found.data))
     assert again.data == found.data and again.content_hash == found.content_hash
+
+
+def test_uploads_of_moodle_size_are_accepted_by_the_server_and_the_importer(app):
+    assert limits.UPLOAD_BYTES == 20 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == limits.REQUEST_BYTES > limits.UPLOAD_BYTES
+    parsed = importing.parse(("Q {=a ~b}\n\n" * 1000).encode().ljust(limits.UPLOAD_BYTES - 1, b"\n"), "gift", "war")
+    assert not any("larger than" in p for p in parsed.problems)
+    too_big = importing.parse(b"x" * (limits.UPLOAD_BYTES + 1), "gift", "war")
+    assert too_big.problems == ["The file is larger than 20 MB."]

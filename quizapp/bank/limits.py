@@ -11,7 +11,8 @@ renderer is ever given (quizapp/markdown.py: well under 0.2 s for the longest fi
 import math
 from typing import Any
 
-UPLOAD_BYTES = 2 * 1024 * 1024  # one import file
+UPLOAD_BYTES = 20 * 1024 * 1024  # one import file: a Moodle export (config MAX_CONTENT_LENGTH: REQUEST_BYTES)
+REQUEST_BYTES = UPLOAD_BYTES + 1024 * 1024  # the largest request body: an upload and the rest of its form
 QUESTIONS_PER_FILE = 1000
 
 PROMPT = 10_000  # a prompt, a flashcard's front, a cloze passage
