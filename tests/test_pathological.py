@@ -63,7 +63,7 @@ FILES = [
     ("gift", "weights", "Q {" + _repeat("~%", UPLOAD) + "}", "at most 20 answers"),
     ("gift", "weight digits", "Q {~" + _repeat("%1", UPLOAD) + "}", "choices"),
     ("gift", "escapes", "Q " + _repeat("\\{", UPLOAD) + "{=a}", "prompt: is 10,4"),
-    ("gift", "backslashes", "Q " + _repeat("\\", UPLOAD) + " {=a}", "prompt: is 20,9"),
+    ("gift", "backslashes", "Q " + _repeat("\\", UPLOAD) + " {=a}", "prompt: is 10,4"),
     ("gift", "one line per character", _repeat("Q\n", UPLOAD) + "{=a}", "the limit is 10,000"),
     ("gift", "category levels", "$CATEGORY: " + _repeat("a/", UPLOAD) + "\n\nQ {=a}", "more than 20 levels"),
     ("gift", "title colons", "::" + _repeat(":", UPLOAD) + "{=a}", "prompt"),
