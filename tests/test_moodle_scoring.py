@@ -1,6 +1,7 @@
 """Moodle's questions keep their meaning: explicit credit per answer scores as Moodle scores it,
 every answer's feedback reaches the learner, and items without fractions score as before."""
 
+import re
 from random import Random
 
 import pytest
@@ -9,6 +10,9 @@ from werkzeug.datastructures import MultiDict
 from quizapp.bank import importing, limits
 from quizapp.bank.content import validate_item
 from quizapp.bank.types import get_type
+from quizapp.extensions import db
+from tests.answering import choice_tokens
+from tests.factories import make_question, make_topic
 
 TOPICS = {"road-to-war"}
 
@@ -240,3 +244,66 @@ def test_uploads_of_moodle_size_are_accepted_by_the_server_and_the_importer(app)
     assert not any("larger than" in p for p in parsed.problems)
     too_big = importing.parse(b"x" * (limits.UPLOAD_BYTES + 1), "gift", "war")
     assert too_big.problems == ["The file is larger than 20 MB."]
+
+
+# --- what the learner sees -----------------------------------------------------------
+
+
+def _one_question_quiz(app, client, auth, type_name, data):
+    with app.app_context():
+        topic = make_topic("war")
+        make_question(topic, type_name, data=data, prompt="Where was he born?")
+        db.session.commit()
+    auth.login(email="pupil@example.org")
+    response = client.post(
+        "/quiz/new",
+        data={
+            "topics": ["war"],
+            "types": [type_name],
+            "difficulties": ["1", "2", "3"],
+            "length": "5",
+            "mode": "practice",
+            "accept_shorter": "y",
+        },
+    )
+    return int(response.headers["Location"].split("/")[2])
+
+
+def _key(page):
+    return re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
+
+
+def test_practice_feedback_shows_the_chosen_answers_feedback_partial_credit_and_general_feedback(app, client, auth):
+    data = spec("single_choice", choices=BIRTHPLACE, general_feedback="He grew up in *Nazareth*.").data
+    attempt_id = _one_question_quiz(app, client, auth, "single_choice", data)
+    page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
+    client.post(f"/quiz/{attempt_id}/1", data={"answer": choice_tokens(page)["Bethlehem"], "key": _key(page)})
+    page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
+    assert "Partly right (25%)" in page
+    assert '<dd class="answer-feedback"><p>Close, but no.</p>\n</dd>' in page
+    assert "Very good!" not in page and "No one is buried there." not in page
+    assert "<p>He grew up in <em>Nazareth</em>.</p>" in page
+    client.post(f"/quiz/{attempt_id}/finish")
+    results = client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
+    assert "Partly right (25%)" in results and "Close, but no." in results
+
+
+def test_a_short_answer_catch_all_gives_its_feedback_and_no_credit(app, client, auth):
+    answers = [{"text": "Nazareth", "feedback": "Very good!"}, {"text": "*", "fraction": 0, "feedback": "Not there."}]
+    attempt_id = _one_question_quiz(app, client, auth, "short_answer", spec("short_answer", answers=answers).data)
+    page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
+    client.post(f"/quiz/{attempt_id}/1", data={"answer": "Rome", "key": _key(page)})
+    page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
+    assert "<strong>Wrong</strong>" in page and "<p>Not there.</p>" in page and "Very good!" not in page
+
+
+def test_an_html_item_shows_its_choices_sanitised(app, client, auth):
+    choices = [
+        {"id": "a", "text": "<b>Nazareth</b><script>alert(1)</script>", "correct": True},
+        {"id": "b", "text": 'Galilee <a href="javascript:alert(1)">here</a>'},
+    ]
+    data = spec("single_choice", choices=choices, format="html").data
+    attempt_id = _one_question_quiz(app, client, auth, "single_choice", data)
+    page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
+    assert "Nazareth" in page and "<script>alert" not in page and "javascript:" not in page
+    assert "&lt;b&gt;" not in page  # the markup is kept (bold), not shown as text

@@ -1,5 +1,6 @@
 """What every question type shares: validation helpers, the base class (answers fold in bank/folding.py)."""
 
+import hashlib
 import math
 import re
 import secrets
@@ -116,6 +117,21 @@ def credit(score: float) -> float:
     """A score rounded to 5 places (so 3 x 0.3333333 is full credit) and held in [0, 1]."""
     score = round(score, 5)
     return max(0.0, min(1.0, score))
+
+
+def feedback_texts(data: dict[str, Any]) -> list[str]:
+    """Every per-answer feedback text in a version's data (choices', answers', true/false's, any other)."""
+    found = [data[key] for key in ("feedback_true", "feedback_false", "other_feedback") if data.get(key)]
+    for field in ("choices", "answers"):
+        for entry in data.get(field) or []:
+            if isinstance(entry, dict) and isinstance(entry.get("feedback"), str) and entry["feedback"]:
+                found.append(entry["feedback"])
+    return found
+
+
+def feedback_key(text: str) -> str:
+    """The name a feedback text's HTML is stored under in QuestionVersion.rendered."""
+    return "feedback:" + hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def single_value(form: MultiDict, name: str, message: str) -> str:
