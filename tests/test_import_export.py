@@ -77,8 +77,8 @@ def test_gift_reads_every_supported_kind():
     assert found["Gandhi's birt"]["prompt"] == "Gandhi's birthday is _____ of October."
     capitals = found["Which are ca"]
     assert capitals["type"] == "multiple_response" and [c["fraction"] for c in capitals["choices"]] == [0.5, 0.5, -1]
-    html_item = found["<p>An"]  # kept as HTML, through the app's allow-list (<b> is not on it; its text stays)
-    assert (html_item["format"], html_item["prompt"]) == ("html", "<p>An HTML prompt &amp; more</p>")
+    html_item = found["<p>An"]  # kept as HTML, through the app's allow-list (Moodle's <b> is its <strong>)
+    assert (html_item["format"], html_item["prompt"]) == ("html", "<p>An <strong>HTML</strong> prompt &amp; more</p>")
     escapes = found["Escapes: a c"]
     assert escapes["prompt"] == "Escapes: a colon : a brace { and a tilde ~ here."
     assert escapes["general_feedback"] == "General feedback."

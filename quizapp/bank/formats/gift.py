@@ -73,6 +73,14 @@ def strip_tags(text: str) -> str:
     return "".join(kept)
 
 
+_SAME_MEANING = re.compile(r"<(/?)(b|i)>", re.I)
+
+
+def same_meaning(text: str) -> str:
+    """Moodle's <b> and <i> as the <strong> and <em> the allow-list keeps."""
+    return _SAME_MEANING.sub(lambda m: f"<{m.group(1)}{'strong' if m.group(2).lower() == 'b' else 'em'}>", text)
+
+
 def sanitise(text: str) -> str:
     """HTML through the app's allow-list (the one quizapp/markdown.py renders with)."""
     return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None)
@@ -119,6 +127,7 @@ class _Texts:
                 elif fmt == "html" and len(text) > limits.LONGEST_FIELD:
                     out.append(text)  # refused for its length (content.validate_item), never sanitised
                 elif fmt == "html":
+                    text = same_meaning(text)
                     clean = sanitise(text)
                     dropped = dropped or _tags(clean) != _tags(text)
                     out.append(clean.strip())
