@@ -629,7 +629,7 @@ def _answer_lines(item: dict[str, Any]) -> list[str]:
         right = sum(1 for c in choices if c.get("correct"))
         wrong = len(choices) - right
         fractions = [1 / right if c.get("correct") else -1 / max(wrong, 1) for c in choices]
-        fractions = [float(f"{f:.5g}") for f in fractions]
+        fractions = [float(f"{f:.7g}") for f in fractions]  # as Moodle writes 1/3: 33.33333%
     return [
         (f"  ~%{percent(f)}%" if f else "  ~")
         + _escape(c["text"])
