@@ -526,3 +526,19 @@ def test_editor_mistakes_in_credit_are_named_on_their_row_or_line(app, client, e
     assert "Line 2: a lone * accepts any answer" in text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+
+
+def test_the_question_page_shows_teachers_each_answers_credit_and_feedback(app, client, editor):
+    form, _ = EDITOR_FORMS["numeric"]
+    response = client.post("/teach/questions/new?type=numeric", data=EDITOR_BASE | form | {"type": "numeric"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    rows = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)[1:]]
+    assert rows == [
+        ["3.1416", "±", "0.0001", "100%", "Well", "done."],
+        ["3.1", "to", "3.2", "50%"],
+        ["3", "100%"],
+        ["Any", "other", "number", "0%", "A", "little", "over", "3."],
+    ]
+    assert get_type("numeric").answer_key({"answer": 156, "tolerance": 0, "unit": "factories"}) == [
+        ("156 factories", 1.0, "")
+    ]

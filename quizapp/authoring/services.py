@@ -345,12 +345,20 @@ def version_lines(version: QuestionVersion) -> list[str]:
             lines.append(
                 f"{key[:-1].capitalize()} {entry['id']}: " + " | ".join(str(v) for k, v in entry.items() if k != "id")
             )
+    for key, value in sorted(version.data.items()):  # accepted answers, feedback, distractors, format...
+        if key not in ("choices", "items", "pairs", "blanks", "text", "back") and value not in ("", None, []):
+            entries = value if isinstance(value, list) else [value]
+            lines += [f"{key.replace('_', ' ').capitalize()}: " + _entry_text(entry) for entry in entries]
     lines += [
         f"Explanation: {version.explanation}",
         f"Difficulty: {version.difficulty}",
         f"Source: p. {version.source_page} {version.source_evidence or ''}".rstrip(),
     ]
     return lines
+
+
+def _entry_text(entry: Any) -> str:
+    return " | ".join(str(v) for v in entry.values()) if isinstance(entry, dict) else str(entry)
 
 
 def changes(older: QuestionVersion, newer: QuestionVersion) -> list[tuple[str, str]]:
