@@ -248,7 +248,6 @@ def _apply_meta(item: dict[str, Any], meta: dict[str, Any]) -> None:
             "text": text,
             "blanks": [{"id": "b1", "answers": item.pop("answers")}],
         }
-        item.get("_warnings", []).clear()
     item |= {
         k: v
         for k, v in meta.items()
