@@ -15,6 +15,7 @@ from quizapp.bank.content import validate_item
 from quizapp.bank.models import Question
 from quizapp.bank.types import feedback_key, feedback_texts, get_type
 from quizapp.extensions import db
+from quizapp.markdown import dropped_tags, render_text
 from tests.answering import choice_tokens
 from tests.factories import make_question, make_topic
 
@@ -542,3 +543,23 @@ def test_the_question_page_shows_teachers_each_answers_credit_and_feedback(app, 
     assert get_type("numeric").answer_key({"answer": 156, "tolerance": 0, "unit": "factories"}) == [
         ("156 factories", 1.0, "")
     ]
+
+
+def test_the_editor_preview_shows_an_html_item_sanitised_with_its_general_feedback(app, client, editor):
+    form = EDITOR_FORMS["single_choice"][0] | {
+        "prompt": "<p>Where was <b>he</b> born?</p><script>alert(1)</script>",
+        "format": "html",
+        "general_feedback": "<i>See p. 231.</i>",
+        "save": "",
+        "preview": "1",
+    }
+    page = client.post("/teach/questions/new?type=single_choice", data=EDITOR_BASE | form | {"type": "single_choice"})
+    text = page.get_data(as_text=True)
+    preview = text[text.index('aria-label="Preview"') :]
+    assert "<p>Where was <b>he</b> born?</p>" in preview and "<script>alert" not in preview
+    assert "<i>See p. 231.</i>" in preview
+
+
+def test_dropped_tags_are_named_for_an_import_warning():
+    assert dropped_tags('<p>H<sub>2</sub>O <img src="x.png"> <SCRIPT>x</SCRIPT> <b>bold</b></p>') == ["img", "script"]
+    assert str(render_text("H<sub>2</sub>O <img src=x onerror=alert(1)>", "html")) == "H<sub>2</sub>O "
