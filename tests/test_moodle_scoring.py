@@ -16,7 +16,7 @@ from quizapp.bank.models import Question
 from quizapp.bank.types import feedback_key, feedback_texts, get_type
 from quizapp.extensions import db
 from quizapp.markdown import dropped_tags, render_text
-from tests.answering import choice_tokens
+from tests.answering import choice_tokens, hidden
 from tests.factories import make_question, make_topic
 
 TOPICS = {"road-to-war"}
@@ -563,3 +563,18 @@ def test_the_editor_preview_shows_an_html_item_sanitised_with_its_general_feedba
 def test_dropped_tags_are_named_for_an_import_warning():
     assert dropped_tags('<p>H<sub>2</sub>O <img src="x.png"> <SCRIPT>x</SCRIPT> <b>bold</b></p>') == ["img", "script"]
     assert str(render_text("H<sub>2</sub>O <img src=x onerror=alert(1)>", "html")) == "H<sub>2</sub>O "
+
+
+def test_review_shows_the_chosen_answers_feedback_and_partial_credit(app, client, auth):
+    data = spec("single_choice", choices=BIRTHPLACE, general_feedback="He grew up in Nazareth.").data
+    with app.app_context():
+        question = make_question(make_topic("war"), "single_choice", data=data, prompt="Where was he born?")
+        db.session.commit()
+        question_id = question.id
+    auth.login(email="learner@example.org")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "Where was he born?" in page
+    form = {"question_id": question_id, "answer": choice_tokens(page)["Galilee"], "key": hidden(page, "key")}
+    page = client.post("/review/answer", data=form | {"token": hidden(page, "token")}).get_data(as_text=True)
+    assert "Partly right (50%)" in page and "He grew up in Nazareth." in page
+    assert "Very good!" not in page and "Close, but no." not in page
