@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from quizapp.bank import importing, limits
 from quizapp.bank.content import validate_item
+from quizapp.bank.formats import tabular
 from quizapp.bank.models import Question
 from quizapp.bank.types import feedback_key, feedback_texts, get_type
 from quizapp.extensions import db
@@ -578,3 +579,21 @@ def test_review_shows_the_chosen_answers_feedback_and_partial_credit(app, client
     page = client.post("/review/answer", data=form | {"token": hidden(page, "token")}).get_data(as_text=True)
     assert "Partly right (50%)" in page and "He grew up in Nazareth." in page
     assert "Very good!" not in page and "Close, but no." not in page
+
+
+def test_csv_export_lists_what_it_cannot_hold_instead_of_changing_its_meaning():
+    def item(type_name, **fields):
+        return {"id": type_name, "type": type_name, "topic": "war", "difficulty": 2, "prompt": "Q?"} | fields
+
+    items = [
+        item("single_choice", choices=BIRTHPLACE),
+        item("short_answer", answers=["Grant", {"text": "*", "fraction": 0, "feedback": "No."}]),
+        item("numeric", answers=[{"value": 1, "tolerance": 0, "fraction": 1}], unit=""),
+        item("true_false", answer=True, feedback_true="Yes."),
+        item("short_answer", answers=["Grant"], general_feedback="See p. 231."),
+        item("short_answer", answers=["Grant"]),
+    ]
+    items[-1]["id"] = "plain"
+    text, skipped = tabular.write(items)
+    assert skipped == ["single_choice", "short_answer", "numeric", "true_false", "short_answer"]
+    assert text.splitlines()[1].startswith("short_answer,war,2,Q?,Grant")
