@@ -55,7 +55,10 @@ def export_command(
     else:
         text, skipped = (gift if fmt == "gift" else tabular).write(items)
     for entry in skipped:  # GIFT says why ("id: ordering"); CSV lists ids
-        click.echo(f"skipped: {entry}" + ("" if fmt == "gift" else " (its type has no CSV form)"), err=True)
+        click.echo(
+            f"skipped: {entry}" + ("" if fmt == "gift" else " (CSV cannot hold its type, credit, feedback or HTML)"),
+            err=True,
+        )
     if skipped:
         click.echo(f"{len(skipped)} of {len(items)} items left out: {fmt.upper()} cannot express them", err=True)
     if output is None:
