@@ -4,7 +4,7 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -39,6 +39,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from quizapp import params
 
     app.url_map.converters["int"] = params.IdConverter  # before any route is made
+    app.before_request(_allow_uploads)  # first: before anything reads the form
     app.before_request(params.refuse_nul)
     _init_extensions(app)
     _register_blueprints(app)
@@ -60,6 +61,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         return response
 
     return app
+
+
+def _allow_uploads() -> None:
+    """Let the pages that take an import file read a body of MAX_UPLOAD_REQUEST; every other
+    request stays within MAX_CONTENT_LENGTH (a large body is refused with 413 before it is read)."""
+    if request.endpoint in current_app.config["UPLOAD_ENDPOINTS"]:
+        request.max_content_length = current_app.config["MAX_UPLOAD_REQUEST"]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -128,9 +136,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from quizapp.markdown import render_markdown
+    from quizapp.markdown import entry_html, entry_plain, render_markdown, render_text
 
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(render_text, "text")  # {{ text|text(format) }}: Markdown or sanitised HTML
+    app.add_template_filter(entry_html, "entry")  # {{ text|entry(version.data) }}: an html item's entries
+    app.add_template_filter(entry_plain, "entry_plain")
 
     @app.template_global()
     def absolute_url(endpoint: str, **values) -> str:

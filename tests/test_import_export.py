@@ -57,30 +57,31 @@ def items(source=GIFT, fmt="gift"):
 def test_gift_reads_every_supported_kind():
     parsed, found = items()
     assert parsed.problems == []
-    assert parsed.skipped == ["Line 24: skipped: essay questions are not supported"]
+    assert parsed.skipped == [
+        "Line 24 (Write an essay about the war.): skipped: an essay (an empty answer block) has no answer to check"
+    ]
     assert found["plan"]["type"] == "single_choice" and found["plan"]["choices"][0] == {
         "id": "c1",
         "text": "Stalin",
         "correct": True,
+        "feedback": "Right.",
     }
-    assert found["tf"]["answer"] is True and found["tf"]["explanation"] == "Yes it was."
+    tf = found["tf"]  # Moodle: the first feedback answers a wrong answer, the second a right one
+    assert (tf["answer"], tf["feedback_false"], tf["feedback_true"]) == (True, "Yes it was.", "No, it was.")
     pi = found["Pi is about"]
     assert (pi["type"], pi["answer"], pi["tolerance"]) == ("numeric", 3.14, 0.01)
     stages = found["The plan had"]
-    assert (stages["answer"], stages["tolerance"], stages["prompt"]) == (3, 1, "The plan had _____ stages.")
+    assert (stages["answers"], stages["prompt"]) == ([{"min": 2, "max": 4}], "The plan had _____ stages.")
     assert found["Match the lea"]["pairs"][1] == {"id": "p2", "left": "Mao", "right": "PRC"}
     assert found["Name the move"]["answers"] == ["Chollima", "Ch'ŏllima movement"]
     assert found["Gandhi's birt"]["prompt"] == "Gandhi's birthday is _____ of October."
     capitals = found["Which are ca"]
-    assert capitals["type"] == "multiple_response" and [c["correct"] for c in capitals["choices"]] == [
-        True,
-        True,
-        False,
-    ]
-    assert found["An HTML prom"]["prompt"] == "An HTML prompt & more"
+    assert capitals["type"] == "multiple_response" and [c["fraction"] for c in capitals["choices"]] == [0.5, 0.5, -1]
+    html_item = found["<p>An"]  # kept as HTML, through the app's allow-list (Moodle's <b> is its <strong>)
+    assert (html_item["format"], html_item["prompt"]) == ("html", "<p>An <strong>HTML</strong> prompt &amp; more</p>")
     escapes = found["Escapes: a c"]
     assert escapes["prompt"] == "Escapes: a colon : a brace { and a tilde ~ here."
-    assert escapes["explanation"] == "General feedback."
+    assert escapes["general_feedback"] == "General feedback."
     assert all("road-to-war" in item["tags"] and "armistice" in item["tags"] for item in found.values())
 
 
@@ -95,7 +96,7 @@ def test_a_category_that_names_a_topic_becomes_the_topic(app):
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("A question with no end {=a ~b", "Line 1: the answer block has no closing }"),
+        ("A question with no end {=a ~b", "Line 1 (A question with no end): the answer block has no closing }"),
         ("::X:: Pick. {=right ~wrong}\n\n::Y:: Number? {#lots}", "Line 3"),
     ],
 )
@@ -183,7 +184,7 @@ def test_csv_with_documented_columns(app):
         ("type,prompt\nnumeric,x\n", "csv", "lacks the column(s) answer"),
         ("type,prompt,answer\nnumeric," + "x" * 20_000 + ",1\n", "csv", "fields hold at most"),
         (b"\xff\xfe\x00", "gift", "not UTF-8"),
-        ("x" * (3 * 1024 * 1024), "gift", "larger than 2 MB"),
+        ("x" * (21 * 1024 * 1024), "gift", "larger than 20 MB"),
         ("type,topic,difficulty,prompt,answer\nnumeric,korean-war,9,How many?,lots\n", "csv", "Line 2 (csv-line-2)"),
     ],
 )
@@ -243,18 +244,18 @@ def test_upload_preview_then_import(app, client, auth):
         data={"format": "gift", "topic": "korean-war", "file": (io.BytesIO(GIFT.encode()), "bank.gift")},
         content_type="multipart/form-data",
     ).get_data(as_text=True)
-    assert "10 questions</strong> ready to import" in page and "essay questions are not supported" in page
+    assert "10 questions ready to import" in page and "an essay (an empty answer block)" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
     payload = page.split('name="payload" type="hidden" value="')[1].split('"')[0]
     tampered = client.post(
         "/teach/import",
-        data={"format": "gift", "topic": "korean-war", "confirm": "1", "payload": payload[:-4] + "AAAA"},
+        data={"format": "gift", "topic": "korean-war", "action": "import", "payload": payload[:-4] + "AAAA"},
     )
     security_summary.count("import", tried=1, refused=tampered.status_code == 400)
     assert tampered.status_code == 400
     done = client.post(
-        "/teach/import", data={"format": "gift", "topic": "korean-war", "confirm": "1", "payload": payload}
+        "/teach/import", data={"format": "gift", "topic": "korean-war", "action": "import", "payload": payload}
     )
     assert done.status_code == 302
     with app.app_context():
@@ -274,6 +275,6 @@ def test_a_broken_upload_shows_the_problems_and_saves_nothing(app, client, auth)
         content_type="multipart/form-data",
     )
     security_summary.count("import", tried=1, refused=response.status_code == 400)
-    assert response.status_code == 400 and "Line 1: the answer block has no closing }" in response.get_data(
+    assert response.status_code == 400 and "Line 1 (Broken): the answer block has no closing }" in response.get_data(
         as_text=True
     )

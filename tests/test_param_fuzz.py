@@ -138,7 +138,7 @@ QUERY = {
     "status": ["authoring.questions"],
     "on": ["progress.class_progress"],
     "direction": ["authoring.move_set_item"],
-    "confirm": ["authoring.import_questions"],
+    "action": ["authoring.import_questions"],
     "preview": ["authoring.new_question"],
     "file": ["authoring.import_questions"],
     "answer": ["quiz.answer", "review.answer"],

@@ -54,8 +54,13 @@ def export_command(
         text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     else:
         text, skipped = (gift if fmt == "gift" else tabular).write(items)
-    for item_id in skipped:
-        click.echo(f"skipped: {item_id} (its type has no {fmt.upper()} form)", err=True)
+    for entry in skipped:  # GIFT says why ("id: ordering"); CSV lists ids
+        click.echo(
+            f"skipped: {entry}" + ("" if fmt == "gift" else " (CSV cannot hold its type, credit, feedback or HTML)"),
+            err=True,
+        )
+    if skipped:
+        click.echo(f"{len(skipped)} of {len(items)} items left out: {fmt.upper()} cannot express them", err=True)
     if output is None:
         click.echo(text, nl=False)
     else:

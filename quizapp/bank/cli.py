@@ -168,8 +168,12 @@ def owner_from_option(email: str | None, hint: str):
     "--topic", default="korean-war", show_default=True, help="Topic slug for questions whose file names none."
 )
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
-def import_command(file: Path, fmt: str, owner_email: str, topic: str, dry_run: bool) -> None:
-    """Import a teacher's questions, all or nothing; problems name their line."""
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the valid questions and skip (and list) those with problems."
+)
+def import_command(file: Path, fmt: str, owner_email: str, topic: str, dry_run: bool, skip_invalid: bool) -> None:
+    """Import a teacher's questions, all or nothing (or the valid ones with --skip-invalid); every
+    problem is reported at once with its line and the question's name."""
     from quizapp.bank import importing
     from quizapp.models import utcnow
 
@@ -177,12 +181,20 @@ def import_command(file: Path, fmt: str, owner_email: str, topic: str, dry_run: 
     parsed, specs = importing.read_and_check(file.read_bytes(), fmt, topic)
     for message in parsed.skipped:
         click.echo(message, err=True)
+    for line, warnings in sorted(parsed.warnings.items()):
+        for warning in warnings:
+            name = parsed.names.get(line)
+            click.echo(f"warning: Line {line}{f' ({name})' if name else ''}: {warning}", err=True)
+    left_out: list[str] = []
     if parsed.problems:
         _print_problems(parsed.problems)
-        raise click.ClickException(f"{len(parsed.problems)} problem(s); nothing was imported")
+        if not skip_invalid or not specs:
+            raise click.ClickException(f"{len(parsed.problems)} problem(s); nothing was imported")
+        left_out = importing.refused_lines(parsed)
+        click.echo(f"skipping {len(left_out)} invalid question(s): {'; '.join(left_out)}", err=True)
     if dry_run:
-        click.echo(f"dry run: {len(specs)} questions would be imported, {len(parsed.skipped)} skipped")
+        click.echo(f"dry run: {len(specs)} questions would be imported, {len(parsed.skipped) + len(left_out)} skipped")
         return
     count = importing.import_specs(specs, owner.id, utcnow())
     db.session.commit()
-    click.echo(f"imported {count} questions for {owner.email}, {len(parsed.skipped)} skipped")
+    click.echo(f"imported {count} questions for {owner.email}, {len(parsed.skipped) + len(left_out)} skipped")

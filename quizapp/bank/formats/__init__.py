@@ -15,3 +15,6 @@ class Parsed:
     items: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (line, item)
     problems: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: dict[int, list[str]] = field(default_factory=dict)  # line: what an item could not keep exactly
+    names: dict[int, str] = field(default_factory=dict)  # line: the question's name (a GIFT ::title::)
+    refused: list[str] = field(default_factory=list)  # "Line N (name)" of each item left out for its problems

@@ -1,62 +1,164 @@
-"""GIFT, as Moodle documents it: read into content-format items, and write them back.
+"""GIFT, as Moodle reads it (/work/shared/formats/GIFT.md): read into content-format items, and write them back.
 
-Supported: multiple choice (one right answer, or several with % weights), true/false,
-short answer, matching, numerical (tolerance or a range), missing word, $CATEGORY (as tags),
-comments, escapes, per-answer and general feedback, and the [markdown]/[plain]/[html]/[moodle]
-text formats. Essays and descriptions are reported as skipped with their line. Our own
-metadata (topic, difficulty, source, fact) rides in a `// quizapp:` comment, so an export
-re-imports unchanged.
+Read: multiple choice (one right answer, partial credit, or checkboxes with % weights, negative
+ones too), true/false with its two feedbacks, short answers with several weighted answers and the
+`*` wildcard, numerical (exact, tolerance, range, several answers, feedback for any other number),
+matching with distractors, missing-word questions, `$CATEGORY` (as tags, or the topic it names),
+comments, every escape, per-answer (`#`) and general (`####`) feedback, and the [markdown]/[plain]/
+[html]/[moodle] text formats. Essays and descriptions are reported as skipped with their line.
+Where quizapp cannot hold a construct exactly, the item keeps the nearest meaning and carries a
+warning; scoring never changes silently. Our own metadata (topic, difficulty, source, fact) rides
+in a `// quizapp:` comment, so an export re-imports unchanged.
 """
 
 import html
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+import nh3
 
 from quizapp.bank import limits
 from quizapp.bank.formats import MAX_ITEMS, Parsed
+from quizapp.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_markdown
 
 SPECIAL = "~=#{}:"
-ESCAPED = {f"\\{c}": f"\x00{ord(c)}\x00" for c in SPECIAL} | {"\\n": "\n"}
+# one placeholder per escaped character: \x00<code>\x00 (never in a text: NUL is not typed)
+_PLACEHOLDER = {c: f"\x00{ord(c)}\x00" for c in SPECIAL + "\\"} | {"n": "\x00n\x00"}
 META = "// quizapp: "
 GIFT_TYPES = ("single_choice", "multiple_response", "true_false", "short_answer", "numeric", "matching")
 MOST_ANSWERS = max(limits.CHOICES, limits.PAIRS, limits.ANSWERS)  # in one {...}; more are refused unread
+FORMATS = ("markdown", "plain", "html", "moodle")
+_MARKER = re.compile(r"\s*\[(markdown|plain|html|moodle)\]")
+_WEIGHT = re.compile(r"\s*%(-?\d{0,4}(?:\.\d{0,12})?)%")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>]|~(?=~))")
+_LINE_START = re.compile(r"^(\s*)([-+=#]|\d{1,9}[.)])", re.M)
+BLANK = "_____"
 
 
 def _protect(text: str) -> str:
-    for escaped, token in ESCAPED.items():
-        text = text.replace(escaped, token)
+    """Escapes as placeholders. An escaped backslash goes first; str.replace scans left to right like a reader
+    (and, unlike a regex callback, in C: a file of 20 MiB of backslashes takes milliseconds)."""
+    if "\\" not in text:
+        return text
+    for char in "\\" + SPECIAL + "n":
+        text = text.replace("\\" + char, _PLACEHOLDER[char])
     return text
 
 
 def _restore(text: str) -> str:
-    for char in SPECIAL:
-        text = text.replace(f"\x00{ord(char)}\x00", char)
-    return text.strip()
+    if "\x00" not in text:
+        return text
+    for char, token in _PLACEHOLDER.items():
+        text = text.replace(token, "\n" if char == "n" else char)
+    return text
+
+
+_TAG_START = re.compile(r"<(?!>)")
 
 
 def strip_tags(text: str) -> str:
     """`text` without its <tags>, in one pass: what re.sub(r"<[^>]+>", "", text) gives, but that
     pattern rescans to the end from every "<" that is never closed (250,000 "<" took 30 s)."""
     kept, position, search = [], 0, 0
-    while (start := text.find("<", search)) >= 0:
+    while opening := _TAG_START.search(text, search):  # "<>" is text: a tag holds at least one character
+        start = opening.start()
         end = text.find(">", start + 1)
         if end < 0:
             break  # no tag closes after here, so none starts here or later
-        if end == start + 1:  # "<>" is text: a tag holds at least one character
-            search = end
-            continue
         kept.append(text[position:start])
         position = search = end + 1
     kept.append(text[position:])
     return "".join(kept)
 
 
-def _text(raw: str, fmt: str) -> str:
-    text = _restore(raw)
-    if fmt == "html":
-        text = html.unescape(strip_tags(text))
-    return text.strip()
+_SAME_MEANING = re.compile(r"<(/?)(b|i)>", re.I)
+
+
+def same_meaning(text: str) -> str:
+    """Moodle's <b> and <i> as the <strong> and <em> the allow-list keeps."""
+    return _SAME_MEANING.sub(lambda m: f"<{m.group(1)}{'strong' if m.group(2).lower() == 'b' else 'em'}>", text)
+
+
+def sanitise(text: str) -> str:
+    """HTML through the app's allow-list (the one quizapp/markdown.py renders with)."""
+    return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None)
+
+
+def markdown_escape(text: str) -> str:
+    """Plain text as Markdown that shows exactly that text."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(_escape_start, text)
+
+
+def _escape_start(match: re.Match) -> str:
+    start = match.group(2)
+    return match.group(1) + start[:-1] + "\\" + start[-1]
+
+
+class _Texts:
+    """The texts of one question with their GIFT formats; `finish` turns them into one item format."""
+
+    def __init__(self, default: str):
+        self.default = default
+        self.raw: list[tuple[str, str]] = []  # (format, text with placeholders restored)
+        self.literal: set[int] = set()  # typed answers: compared, never rendered
+
+    def add(self, raw: str, literal: bool = False) -> int:
+        if literal:
+            self.literal.add(len(self.raw))
+        fmt = self.default
+        if match := _MARKER.match(raw):
+            fmt, raw = match.group(1), raw[match.end() :]
+        text = _restore(raw).strip()
+        if len(text) <= limits.LONGEST_FIELD:  # a longer one is refused for its length: no work on it
+            text = "\n".join(line.strip() for line in text.split("\n"))
+        self.raw.append((fmt, text))
+        return len(self.raw) - 1
+
+    def finish(self, warnings: list[str]) -> tuple[str, list[str]]:
+        if any(fmt == "html" for fmt, _ in self.raw):
+            out = []
+            dropped = False
+            for at, (fmt, text) in enumerate(self.raw):
+                if at in self.literal:
+                    out.append(html.unescape(strip_tags(text)) if fmt == "html" else text)
+                elif fmt == "html" and len(text) > limits.LONGEST_FIELD:
+                    out.append(text)  # refused for its length (content.validate_item), never sanitised
+                elif fmt == "html":
+                    text = same_meaning(text)
+                    clean = sanitise(text)
+                    dropped = dropped or _tags(clean) != _tags(text)
+                    out.append(clean.strip())
+                elif fmt == "markdown":
+                    out.append(_inline_html(render_markdown(text)))
+                else:
+                    out.append(html.escape(text, quote=False).replace("\n", "<br>"))
+            if dropped:
+                warnings.append("some HTML is not allowed here and was removed (images, styles, scripts, tables…)")
+            return "html", out
+        return "markdown", [
+            text
+            if fmt == "markdown" or at in self.literal or len(text) > limits.LONGEST_FIELD
+            else markdown_escape(text)
+            for at, (fmt, text) in enumerate(self.raw)
+        ]
+
+
+_TAG = re.compile(r"<\s*(/?[a-zA-Z][a-zA-Z0-9]{0,20})")
+
+
+def _tags(text: str) -> list[str]:
+    return [tag.lower() for tag in _TAG.findall(text)]
+
+
+def _inline_html(rendered: str) -> str:
+    """Markdown rendered for an HTML question: one paragraph loses its <p>."""
+    rendered = rendered.strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        return rendered[3:-4]
+    return rendered
 
 
 def _blocks(source: str):
@@ -73,6 +175,10 @@ def _blocks(source: str):
         block.append(line)
     if block:
         yield start, block
+
+
+def _slug(text: str, most: int) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:most].strip("-")
 
 
 def parse(source: str, default_topic: str) -> Parsed:
@@ -101,38 +207,31 @@ def parse(source: str, default_topic: str) -> Parsed:
                 if len(path) > limits.TAGS + 1:  # $course$ and one level per tag
                     parsed.problems.append(f"Line {line}: a category has more than {limits.TAGS} levels.")
                     path = []
-                tags = [
-                    re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-")
-                    for part in path
-                    if part.strip() and part.strip() != "$course$"
-                ]
+                tags = [_slug(part, limits.TAG) for part in path if part.strip() and part.strip() != "$course$"]
             else:
                 body.append(text)
         if not body:
             continue
+        warnings: list[str] = []
+        name = ""
         try:
-            item = _question(" ".join(body) if len(body) > 1 else body[0], line)
+            item, name = _question("\n".join(body), warnings)
         except ValueError as problem:
             message = str(problem)
-            (parsed.skipped if message.startswith("skipped") else parsed.problems).append(f"Line {line}: {message}")
+            name = getattr(problem, "name", "") or ""
+            label = f"Line {line}" + (f" ({name})" if name else "")
+            (parsed.skipped if message.startswith("skipped") else parsed.problems).append(f"{label}: {message}")
             continue
         item.setdefault("topic", default_topic)
         item["tags"] = sorted(set(item.get("tags", []) + [t for t in tags if t]))
         if tags:
             item["_category"] = tags  # a category that names a topic becomes the topic (importing.validate)
-        item |= {
-            k: v
-            for k, v in meta.items()
-            if k in ("id", "topic", "difficulty", "source", "fact", "tags", "type")
-            and not (k == "type" and v not in GIFT_TYPES)
-        }
-        if "topic" in meta:
-            item.pop("_category", None)
-        entries = item.get("choices") or item.get("pairs")
-        if entries and isinstance(meta.get("ids"), list) and len(meta["ids"]) == len(entries):
-            for entry, entry_id in zip(entries, meta["ids"], strict=True):
-                entry["id"] = str(entry_id)  # the ids answers refer to survive the round trip
+        _apply_meta(item, meta)
         item.setdefault("difficulty", 2)
+        if name:
+            item["_name"] = name
+        if warnings:
+            item["_warnings"] = warnings
         parsed.items.append((line, item))
         if len(parsed.items) > MAX_ITEMS:
             parsed.problems.append(f"A file holds at most {MAX_ITEMS} questions.")
@@ -140,85 +239,303 @@ def parse(source: str, default_topic: str) -> Parsed:
     return parsed
 
 
-def _question(text: str, line: int) -> dict[str, Any]:
-    title = None
-    if match := re.match(r"\s*::(.*?)::(.*)", text, re.S):
-        title, text = match.group(1).strip(), match.group(2)
-    fmt = "moodle"
-    if match := re.match(r"\s*\[(markdown|plain|html|moodle)\](.*)", text, re.S):
-        fmt, text = match.group(1), match.group(2)
-    if "{" not in text:
-        raise ValueError("skipped: a description (no answer) is not a question")
-    before, rest = text.split("{", 1)
-    if "}" not in rest:
+def _apply_meta(item: dict[str, Any], meta: dict[str, Any]) -> None:
+    if meta.get("type") == "cloze" and item.get("type") == "short_answer" and BLANK in item["prompt"]:
+        text = item.pop("prompt").replace(BLANK, "{{b1}}", 1)
+        item |= {
+            "type": "cloze",
+            "prompt": str(meta.get("prompt") or "Fill in the blank."),
+            "text": text,
+            "blanks": [{"id": "b1", "answers": item.pop("answers")}],
+        }
+    item |= {
+        k: v
+        for k, v in meta.items()
+        if k in ("id", "topic", "difficulty", "source", "fact", "tags", "explanation", "unit")
+        or (k == "type" and v in GIFT_TYPES)
+    }
+    if meta.get("general") == "explanation" and "general_feedback" in item:
+        item["explanation"] = item.pop("general_feedback")
+    if "topic" in meta:
+        item.pop("_category", None)
+    if meta.get("weights") == "derived" and item.get("type") == "multiple_response":
+        for choice in item["choices"]:
+            choice["correct"] = choice.pop("fraction", 0) > 0
+    entries = item.get("choices") or item.get("pairs")
+    if entries and isinstance(meta.get("ids"), list) and len(meta["ids"]) == len(entries):
+        for entry, entry_id in zip(entries, meta["ids"], strict=True):
+            entry["id"] = str(entry_id)  # the ids answers refer to survive the round trip
+
+
+class _Refused(ValueError):
+    def __init__(self, message: str, name: str = ""):
+        super().__init__(message)
+        self.name = name
+
+
+def _split_answer_block(text: str) -> tuple[str, str | None, str]:
+    """(before, answers or None, after) for a question's text; the block is the first { to the last }."""
+    start = text.find("{")
+    if start < 0:
+        return text, None, ""
+    end = text.rfind("}")
+    if end < start:
         raise ValueError("the answer block has no closing }")
-    answers, after = rest.rsplit("}", 1)
-    before_text, after_text = _text(before, fmt), _text(after, fmt)
-    prompt = f"{before_text} _____ {after_text}".strip() if after_text else before_text
+    return text[:start], text[start + 1 : end], text[end + 1 :]
+
+
+def _question(text: str, warnings: list[str]) -> tuple[dict[str, Any], str]:
+    title = ""
+    if match := re.match(r"\s*::(.*?)::", text, re.S):
+        title, text = _restore(match.group(1)).strip(), text[match.end() :]
+    name = title or _restore(text).split("{", 1)[0].strip()[:60]
+    try:
+        return _read(text, title, warnings), name
+    except ValueError as problem:
+        raise _Refused(str(problem), name) from None
+
+
+def _read(text: str, title: str, warnings: list[str]) -> dict[str, Any]:
+    fmt = "moodle"
+    if match := _MARKER.match(text):
+        fmt = match.group(1)
+    before, answers, after = _split_answer_block(text)
+    if answers is None:
+        raise ValueError("skipped: a description (no answer block) is not a question")
+    texts = _Texts(fmt)
+    prompt_at = texts.add(before)
+    after_at = texts.add(after) if after.strip() else None
     answers = answers.strip()
-    general = ""
+    item: dict[str, Any] = {}
+    if title:
+        item["id"] = _slug(_restore(title), limits.ID) or None
+    if not answers:
+        raise ValueError("skipped: an essay (an empty answer block) has no answer to check")
+    general_at = None
     if "####" in answers:
         answers, general = answers.split("####", 1)
-        answers, general = answers.strip(), _text(general, fmt)
-    item: dict[str, Any] = {"prompt": prompt, "explanation": general}
-    if title:
-        item["id"] = re.sub(r"[^a-z0-9]+", "-", _restore(title).lower()).strip("-")[:100] or None
-    if not answers:
-        raise ValueError("skipped: essay questions are not supported")
-    if re.fullmatch(r"(T|TRUE|F|FALSE)(#.*)?", answers, re.S | re.I):
-        verdict, *feedback = answers.split("#")
-        item |= {"type": "true_false", "answer": verdict.strip().upper() in ("T", "TRUE")}
-        item["explanation"] = general or _text("#".join(feedback[:1]), fmt)
+        answers = answers.strip()
+        general_at = texts.add(general)
+    if re.fullmatch(r"(T|TRUE|F|FALSE)\s*(#.*)?", answers, re.S | re.I):
+        build = _true_false(answers, texts)
+    elif answers.startswith("#"):
+        build = _numeric(answers[1:], texts, warnings)
+    else:
+        build = _choices(answers, texts, warnings)
+    item_format, out = texts.finish(warnings)
+    prompt = out[prompt_at]
+    if after_at is not None:
+        after_text = out[after_at]
+        joint = "" if after_text[:1] in ".,;:!?)" else " "
+        prompt = f"{prompt} {BLANK}{joint}{after_text}".strip()
+    item["prompt"] = prompt
+    if general_at is not None and out[general_at]:
+        item["general_feedback"] = out[general_at]
+    if item_format == "html":
+        item["format"] = "html"
+    return item | build(out)
+
+
+def _feedback(raw: str, texts: _Texts):
+    """(text, feedback index or None) of one answer `text#feedback`."""
+    value, sep, feedback = raw.partition("#")
+    return value, (texts.add(feedback) if sep and feedback.strip() else None)
+
+
+def _true_false(answers: str, texts: _Texts):
+    verdict, *feedback = answers.split("#")
+    truth = verdict.strip().upper() in ("T", "TRUE")
+    wrong_at = texts.add(feedback[0]) if feedback and feedback[0].strip() else None
+    right_at = texts.add("#".join(feedback[1:])) if len(feedback) > 1 and "".join(feedback[1:]).strip() else None
+
+    def build(out: list[str]) -> dict[str, Any]:
+        item: dict[str, Any] = {"type": "true_false", "answer": truth}
+        # Moodle: the first feedback is shown to a wrong answer, the second to a right one
+        for key, at in ((f"feedback_{str(not truth).lower()}", wrong_at), (f"feedback_{str(truth).lower()}", right_at)):
+            if at is not None and out[at]:
+                item[key] = out[at]
         return item
-    if answers.startswith("#"):
-        return item | _numeric(answers[1:].strip())
+
+    return build
+
+
+def number(text: str) -> int | float:
+    """A number as typed: an int when whole, else the float whose repr is what was typed."""
+    try:
+        value = Decimal(_restore(text).strip())
+    except InvalidOperation:
+        raise ValueError(f"{_restore(text).strip()[:40]!r} is not a number") from None
+    if not value.is_finite() or abs(value) > Decimal(10) ** 15:
+        raise ValueError(f"{_restore(text).strip()[:40]!r} is not a number quizapp can hold")
+    if value == value.to_integral_value() and "e" not in str(value).lower():
+        return int(value)
+    return float(value)
+
+
+def _fraction(text: str) -> float | int:
+    value = Decimal(text or "0") / 100
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _weight(value: str) -> tuple[float | int | None, str]:
+    if match := _WEIGHT.match(value):
+        if match.group(1) in ("", "-", ".", "-."):
+            raise ValueError(f"the weight %{match.group(1)}% is not a number")
+        return _fraction(match.group(1)), value[match.end() :]
+    return None, value
+
+
+def _answers(answers: str) -> list[tuple[str, str]]:
     parts = []
     for match in re.finditer(r"([=~])([^=~]*)", answers):
         if len(parts) == MOST_ANSWERS:
             raise ValueError(f"a question holds at most {MOST_ANSWERS} answers")
         parts.append((match.group(1), match.group(2)))
+    return parts
+
+
+def _numeric(spec: str, texts: _Texts, warnings: list[str]):
+    spec = spec.strip()
+    if not spec.startswith(("=", "~")):
+        spec = "=" + spec
+    parts = _answers(spec)
+    entries: list[dict[str, Any]] = []
+    other_at = None
+    for kind, raw in parts:
+        fraction, raw = _weight(raw)
+        value, feedback_at = _feedback(raw, texts)
+        value = value.strip()
+        if kind == "~" or fraction == 0:
+            if value:
+                warnings.append(f"the wrong answer {_restore(value)[:40]} (0%) is left out: any other number scores 0")
+            if feedback_at is not None:
+                other_at = feedback_at
+            continue
+        if fraction is None:
+            fraction = 1
+        if not 0 < fraction <= 1:
+            raise ValueError(f"a number's credit must be between 0% and 100%, not {fraction * 100:g}%")
+        if ".." in value:
+            low, high = value.split("..", 1)
+            entry: dict[str, Any] = {"min": number(low), "max": number(high)}
+        elif ":" in value:
+            centre, tolerance = value.split(":", 1)
+            entry = {"value": number(centre), "tolerance": number(tolerance)}
+        elif value:
+            entry = {"value": number(value)}
+        else:
+            raise ValueError("a numerical answer has no number")
+        entries.append((entry, fraction, feedback_at))
+    if not entries:
+        raise ValueError("a numerical question needs at least one right number")
+
+    def build(out: list[str]) -> dict[str, Any]:
+        item: dict[str, Any] = {"type": "numeric"}
+        simple = len(entries) == 1 and entries[0][1] == 1 and entries[0][2] is None and "value" in entries[0][0]
+        if simple and other_at is None:
+            entry = entries[0][0]
+            return item | {"answer": entry["value"], "tolerance": entry.get("tolerance", 0)}
+        listed = []
+        for entry, fraction, feedback_at in entries:
+            listed.append(entry | ({"fraction": fraction} if fraction != 1 else {}) | _fb(out, feedback_at))
+        item["answers"] = listed
+        if other_at is not None and out[other_at]:
+            item["other_feedback"] = out[other_at]
+        return item
+
+    return build
+
+
+def _fb(out: list[str], at: int | None) -> dict[str, str]:
+    return {"feedback": out[at]} if at is not None and out[at] else {}
+
+
+def _choices(answers: str, texts: _Texts, warnings: list[str]):
+    parts = _answers(answers)
     if not parts:
-        raise ValueError(f"cannot read the answers {_restore(answers)[:40]!r}")
-    if all(kind == "=" and "->" in value for kind, value in parts):
-        pairs = []
-        for n, (_, value) in enumerate(parts, start=1):
-            left, right = value.split("->", 1)
-            pairs.append({"id": f"p{n}", "left": _text(left, fmt), "right": _text(right.split("#")[0], fmt)})
-        return item | {"type": "matching", "pairs": pairs}
-    if (
-        all(kind == "=" for kind, _ in parts)
-        and not re.search(r"%", answers)
-        and len(parts) >= 1
-        and not any("~" in v for _, v in parts)
-        and "~" not in answers
-    ):
-        accepted = [_text(value.split("#")[0], fmt) for _, value in parts]
-        return item | {"type": "short_answer", "answers": accepted}
-    choices, weights = [], []
-    for n, (kind, value) in enumerate(parts, start=1):
-        value, _, feedback = value.partition("#")
-        weight = 100.0 if kind == "=" else 0.0
-        if match := re.match(r"\s*%(-?[\d.]+)%(.*)", value, re.S):
-            weight, value = float(match.group(1)), match.group(2)
-        choices.append({"id": f"c{n}", "text": _text(value, fmt), "correct": weight > 0})
-        weights.append(weight)
-    right = sum(1 for w in weights if w > 0)
-    kind = "single_choice" if right == 1 and max(weights) == 100 else "multiple_response"
-    return item | {"type": kind, "choices": choices}
+        raise ValueError(f"cannot read the answers {_restore(answers)[:40]!r}: each starts with = or ~")
+    if "~" not in answers and any("->" in value for _, value in parts):
+        return _matching(parts, texts, warnings)
+    if "~" not in answers:
+        return _short_answer(parts, texts, warnings)
+    single = any(kind == "=" for kind, _ in parts)  # Moodle: no "=" at all makes checkboxes
+    read = []
+    for kind, raw in parts:
+        fraction, raw = _weight(raw)
+        if fraction is None:
+            fraction = 1 if kind == "=" else 0
+        value, feedback_at = _feedback(raw, texts)
+        read.append((fraction, texts.add(value), feedback_at))
+    weighted = "%" in answers or not single
+
+    def build(out: list[str]) -> dict[str, Any]:
+        choices = []
+        for n, (fraction, text_at, feedback_at) in enumerate(read, start=1):
+            choice: dict[str, Any] = {"id": f"c{n}", "text": out[text_at]}
+            if weighted:
+                choice["fraction"] = fraction
+            choice["correct"] = fraction == 1 if single else fraction > 0
+            choices.append(choice | _fb(out, feedback_at))
+        return {"type": "single_choice" if single else "multiple_response", "choices": choices}
+
+    return build
 
 
-def _numeric(spec: str) -> dict[str, Any]:
-    spec = _restore(spec.split("#")[0].strip()).lstrip("=")
-    spec = re.sub(r"^%[\d.]+%", "", spec)
-    if ".." in spec:
-        low, high = (float(x) for x in spec.split(".."))
-        value, tolerance = (low + high) / 2, (high - low) / 2
-    elif ":" in spec:
-        value, tolerance = (float(x) for x in spec.split(":", 1))
-    else:
-        value, tolerance = float(spec), 0.0
-    as_number = lambda x: int(x) if float(x).is_integer() else x  # noqa: E731
-    return {"type": "numeric", "answer": as_number(value), "tolerance": as_number(tolerance)}
+def _short_answer(parts, texts: _Texts, warnings: list[str]):
+    read = []
+    for _, raw in parts:
+        fraction, raw = _weight(raw)
+        value, feedback_at = _feedback(raw, texts)
+        if not value.strip():
+            raise ValueError("a short answer has an empty accepted answer")
+        if fraction is None:
+            fraction = 1
+        if fraction == 0 and _restore(value).strip() != "*":
+            warnings.append(f"the 0% answer {_restore(value).strip()[:40]!r} is left out: any unlisted answer scores 0")
+            continue
+        if fraction < 0 or fraction > 1:
+            raise ValueError(f"a short answer's credit must be between 0% and 100%, not {fraction * 100:g}%")
+        if _restore(value).strip() == "*" and fraction != 0:
+            raise ValueError("a lone * accepts every answer; quizapp allows it only at 0% (with feedback)")
+        read.append((fraction, texts.add(value, literal=True), feedback_at))
+
+    def build(out: list[str]) -> dict[str, Any]:
+        accepted: list[Any] = []
+        for fraction, text_at, feedback_at in read:
+            text = out[text_at]
+            extra = _fb(out, feedback_at)
+            accepted.append(text if fraction == 1 and not extra else {"text": text, "fraction": fraction} | extra)
+        return {"type": "short_answer", "answers": accepted}
+
+    return build
+
+
+def _matching(parts, texts: _Texts, warnings: list[str]):
+    read, distractors = [], []
+    for _, raw in parts:
+        value, feedback_at = _feedback(raw, texts)
+        if feedback_at is not None:
+            warnings.append("Moodle shows no feedback for a matching pair; it is left out")
+        if "->" not in value:
+            raise ValueError(f"the matching answer {_restore(value).strip()[:40]!r} has no ->")
+        left, right = value.split("->", 1)
+        if left.strip():
+            read.append((texts.add(left), texts.add(right)))
+        else:
+            distractors.append(texts.add(right))
+
+    def build(out: list[str]) -> dict[str, Any]:
+        pairs = [{"id": f"p{n}", "left": out[a], "right": out[b]} for n, (a, b) in enumerate(read, start=1)]
+        return {"type": "matching", "pairs": pairs} | (
+            {"distractors": [out[d] for d in distractors]} if distractors else {}
+        )
+
+    return build
+
+
+# --- writing ---------------------------------------------------------------------------------
 
 
 def _escape(text: str) -> str:
@@ -227,43 +544,156 @@ def _escape(text: str) -> str:
     return text.replace("\n", "\\n")
 
 
+def num(value: Any) -> str:
+    """A number as Moodle reads it, without binary float noise (3.1415, never 3.1414999999999997)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
+def percent(fraction: float) -> str:
+    return format((Decimal(repr(fraction)) * 100).normalize(), "f") if fraction else "0"
+
+
+def why_not(item: dict[str, Any]) -> str | None:
+    """Why GIFT cannot hold this item, or None when it can."""
+    if item["type"] == "cloze":
+        return None if len(item.get("blanks", [])) == 1 else "a cloze with more than one blank"
+    if item["type"] not in GIFT_TYPES:
+        return {"ordering": "ordering", "flashcard": "a flashcard"}.get(item["type"], item["type"])
+    return None
+
+
+def _weighted(text: str, fraction: float, feedback: str | None) -> str:
+    weight = "" if fraction in (0, 1) else f"%{percent(fraction)}%"
+    kind = "=" if fraction == 1 else "~"
+    return f"  {kind}{weight}{_escape(text)}" + (f"#{_escape(feedback)}" if feedback else "")
+
+
+def _answer_lines(item: dict[str, Any]) -> list[str]:
+    kind = item["type"]
+    if kind == "true_false":
+        truth = item["answer"]
+        right, wrong = item.get(f"feedback_{str(truth).lower()}"), item.get(f"feedback_{str(not truth).lower()}")
+        line = "TRUE" if truth else "FALSE"
+        if right or wrong:
+            line += f"#{_escape(wrong or '')}" + (f"#{_escape(right)}" if right else "")
+        return [line]
+    if kind == "numeric":
+        if "answers" not in item:
+            tolerance = item.get("tolerance", 0)
+            return [f"#{num(item['answer'])}" + (f":{num(tolerance)}" if tolerance else "")]
+        lines = ["#"]
+        for answer in item["answers"]:
+            spec = (
+                f"{num(answer['min'])}..{num(answer['max'])}"
+                if "min" in answer
+                else num(answer["value"]) + (f":{num(answer['tolerance'])}" if answer.get("tolerance") else "")
+            )
+            fraction = answer.get("fraction", 1)
+            lines.append(
+                "  ="
+                + ("" if fraction == 1 else f"%{percent(fraction)}%")
+                + spec
+                + (f"#{_escape(answer['feedback'])}" if answer.get("feedback") else "")
+            )
+        if item.get("other_feedback"):
+            lines.append(f"  ~#{_escape(item['other_feedback'])}")
+        return lines
+    if kind == "short_answer":
+        lines = []
+        for answer in item["answers"]:
+            entry = answer if isinstance(answer, dict) else {"text": answer}
+            fraction = entry.get("fraction", 1)
+            lines.append(
+                "  ="
+                + ("" if fraction == 1 else f"%{percent(fraction)}%")
+                + _escape(entry["text"])
+                + (f"#{_escape(entry['feedback'])}" if entry.get("feedback") else "")
+            )
+        return lines
+    if kind == "matching":
+        lines = [f"  ={_escape(p['left'])} -> {_escape(p['right'])}" for p in item["pairs"]]
+        return lines + [f"  = -> {_escape(d)}" for d in item.get("distractors", [])]
+    choices = item["choices"]
+    if kind == "single_choice":
+        return [
+            _weighted(c["text"], c.get("fraction", 1 if c.get("correct") else 0), c.get("feedback")) for c in choices
+        ]
+    if any("fraction" in c for c in choices):
+        fractions = [c.get("fraction", 0) for c in choices]
+    else:  # today's rule, which Moodle's weights express exactly
+        right = sum(1 for c in choices if c.get("correct"))
+        wrong = len(choices) - right
+        fractions = [1 / right if c.get("correct") else -1 / max(wrong, 1) for c in choices]
+        fractions = [float(f"{f:.7g}") for f in fractions]  # as Moodle writes 1/3: 33.33333%
+    return [
+        (f"  ~%{percent(f)}%" if f else "  ~")
+        + _escape(c["text"])
+        + (f"#{_escape(c['feedback'])}" if c.get("feedback") else "")
+        for c, f in zip(choices, fractions, strict=True)
+    ]
+
+
+def _as_gift_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A one-blank cloze as the missing-word short answer GIFT writes for it."""
+    if item["type"] != "cloze":
+        return item
+    before, after = item["text"].split("{{" + item["blanks"][0]["id"] + "}}", 1)
+    return {k: v for k, v in item.items() if k not in ("text", "blanks")} | {
+        "type": "short_answer",
+        "prompt": f"{before.rstrip()} {BLANK} {after.lstrip()}".strip(),
+        "answers": item["blanks"][0]["answers"],
+    }
+
+
 def write(items: list[dict[str, Any]]) -> tuple[str, list[str]]:
-    """GIFT text for the items GIFT can hold, and the ids of those it cannot (ordering, cloze, flashcards)."""
+    """GIFT text for the items GIFT can hold, and "id: why" for each it cannot (ordering, cloze with
+    several blanks, flashcards)."""
     out, skipped = [], []
-    for item in items:
-        kind = item["type"]
-        if kind not in GIFT_TYPES:
-            skipped.append(item["id"])
+    for original in items:
+        if reason := why_not(original):
+            skipped.append(f"{original['id']}: {reason}")
             continue
-        meta = {k: item[k] for k in ("id", "type", "topic", "difficulty", "source", "fact", "tags") if k in item}
+        item = _as_gift_item(original)
+        meta = {k: item[k] for k in ("id", "topic", "difficulty", "source", "fact", "tags", "unit") if item.get(k)}
+        meta["type"] = original["type"]
+        if original["type"] == "cloze":
+            meta["prompt"] = original["prompt"]
         entries = item.get("choices") or item.get("pairs")
         if entries:
             meta["ids"] = [entry["id"] for entry in entries]
-        lines = [
-            META + json.dumps(meta, ensure_ascii=False),
-            f"::{_escape(item['id'])}::[markdown]" + _escape(item["prompt"]) + " {",
-        ]
-        if kind == "true_false":
-            lines[-1] += "TRUE" if item["answer"] else "FALSE"
-        elif kind == "numeric":
-            lines[-1] += f"#{item['answer']}:{item['tolerance']}"
-        elif kind == "short_answer":
-            lines += [f"  ={_escape(a)}" for a in item["answers"]]
-        elif kind == "matching":
-            lines += [f"  ={_escape(p['left'])} -> {_escape(p['right'])}" for p in item["pairs"]]
-        elif kind == "single_choice":
-            lines += [f"  {'=' if c.get('correct') else '~'}{_escape(c['text'])}" for c in item["choices"]]
-        else:  # multiple_response: weights that add up to 100 for the right choices
-            right = [c for c in item["choices"] if c.get("correct")]
-            wrong = len(item["choices"]) - len(right)
-            lines += [
-                f"  ~%{100 / len(right):.5g}%{_escape(c['text'])}"
-                if c.get("correct")
-                else f"  ~%-{100 / max(wrong, 1):.5g}%{_escape(c['text'])}"
-                for c in item["choices"]
-            ]
+        if item["type"] == "multiple_response" and not any("fraction" in c for c in item["choices"]):
+            meta["weights"] = "derived"
+        general = item.get("general_feedback")
         if item.get("explanation"):
-            lines.append(f"  ####{_escape(item['explanation'])}")
-        lines.append("}")
+            if general:
+                meta["explanation"] = item["explanation"]
+            else:
+                general, meta["general"] = item["explanation"], "explanation"
+        fmt = "html" if item.get("format") == "html" else "markdown"
+        head = f"::{_escape(item['id'])}::[{fmt}]"
+        prompt = item["prompt"]
+        lines = [META + json.dumps(meta, ensure_ascii=False)]
+        answer_lines = _answer_lines(item)
+        if BLANK in prompt and item["type"] in ("short_answer", "single_choice"):
+            before, after = prompt.split(BLANK, 1)
+            lines.append(head + _escape(before.rstrip()) + " {")
+            tail = " " + _escape(after.lstrip()) if after.strip() else ""
+        else:
+            lines.append(head + _escape(prompt) + " {")
+            tail = ""
+        if item["type"] in ("true_false",) or (item["type"] == "numeric" and "answers" not in item):
+            lines[-1] += answer_lines[0]
+        elif item["type"] == "numeric":
+            lines[-1] += answer_lines[0]
+            lines += answer_lines[1:]
+        else:
+            lines += answer_lines
+        if general:
+            lines.append(f"  ####{_escape(general)}")
+        lines.append("}" + tail)
         out.append("\n".join(lines))
     return "\n\n".join(out) + ("\n" if out else ""), skipped

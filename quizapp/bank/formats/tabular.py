@@ -10,11 +10,13 @@ spreadsheet would take for a formula are written behind an apostrophe and read b
 
 import csv
 import io
+from itertools import islice
 from typing import Any
 
 from quizapp import csvsafe
 from quizapp.bank import limits
 from quizapp.bank.formats import MAX_ITEMS, Parsed
+from quizapp.bank.types import feedback_texts, get_type
 
 COLUMNS = [
     "type",
@@ -51,7 +53,7 @@ def parse(source: str, default_topic: str) -> Parsed:
     csv.field_size_limit(MAX_FIELD)
     reader = csv.DictReader(io.StringIO(source))
     try:
-        rows = [csvsafe.restored(row) for row in reader]
+        rows = [csvsafe.restored(row) for row in islice(reader, MAX_ITEMS + 1)]  # more are refused unread
     except csv.Error as error:
         parsed.problems.append(
             f"Line {reader.reader.line_num}: not valid CSV ({error}); fields hold at most {MAX_FIELD:,} characters."
@@ -59,6 +61,9 @@ def parse(source: str, default_topic: str) -> Parsed:
         return parsed
     if missing := {"type", "prompt", "answer"} - set(reader.fieldnames or ()):
         parsed.problems.append(f"Line 1: the header lacks the column(s) {', '.join(sorted(missing))}.")
+        return parsed
+    if len(rows) > MAX_ITEMS:
+        parsed.problems.append(f"A file holds at most {MAX_ITEMS} questions.")
         return parsed
     for number, row in enumerate(rows, start=2):
         kind = (row.get("type") or "").strip()
@@ -101,6 +106,17 @@ def parse(source: str, default_topic: str) -> Parsed:
     return parsed
 
 
+def _csv_holds(item: dict[str, Any]) -> bool:
+    """Whether CSV's columns hold all the item says: not Moodle's credit, feedback, distractors or HTML
+    (such an item is listed as skipped rather than written with another meaning)."""
+    return not (
+        get_type(item["type"]).is_moodle(item)
+        or feedback_texts(item)
+        or item.get("general_feedback")
+        or item.get("format", "markdown") != "markdown"
+    )
+
+
 def write(items: list[dict[str, Any]]) -> tuple[str, list[str]]:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -108,7 +124,7 @@ def write(items: list[dict[str, Any]]) -> tuple[str, list[str]]:
     skipped = []
     for item in items:
         kind = item["type"]
-        if kind not in CSV_TYPES:
+        if kind not in CSV_TYPES or not _csv_holds(item):
             skipped.append(item["id"])
             continue
         row = {
