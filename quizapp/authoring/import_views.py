@@ -18,7 +18,13 @@ from quizapp.downloads import download
 from quizapp.extensions import db
 from quizapp.models import utcnow
 
-EXPORTS = {"json": "application/json", "gift": "text/plain", "csv": "text/csv", "apkg": "application/octet-stream"}
+EXPORTS = {
+    "json": "application/json",
+    "gift": "text/plain",
+    "xml": "application/xml",  # Moodle XML
+    "csv": "text/csv",
+    "apkg": "application/octet-stream",
+}
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -88,7 +94,7 @@ def export_questions():
     if fmt == "json":
         text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     else:
-        from quizapp.bank.formats import gift, tabular
+        from quizapp.bank.formats import gift, moodle_xml, tabular
 
-        text, _ = (gift if fmt == "gift" else tabular).write(items)
+        text, _ = {"gift": gift, "xml": moodle_xml}.get(fmt, tabular).write(items)
     return download(text, name, EXPORTS[fmt])

@@ -1,4 +1,4 @@
-"""Question interchange formats: GIFT (Moodle), CSV and the app's own JSON."""
+"""Question interchange formats: GIFT and Moodle XML (Moodle), CSV and the app's own JSON."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,3 +15,4 @@ class Parsed:
     items: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (line, item)
     problems: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # items that import with the nearest meaning
