@@ -16,6 +16,7 @@ comment inside the question, so an export re-imports unchanged.
 """
 
 import html
+import io
 import json
 import re
 import xml.etree.ElementTree as ET  # noqa: S405  (builds the export; uploads are read by defusedxml)
@@ -32,6 +33,9 @@ from quizapp.markdown import ALLOWED_TAGS, render_markdown
 
 META = "quizapp: "
 MOST_ANSWERS = max(limits.CHOICES, limits.PAIRS, limits.ANSWERS) + limits.PAIRS  # pairs plus distractors
+MAX_DEPTH = 20  # Moodle nests 5 levels (quiz/question/answer/feedback/text)
+MAX_ELEMENTS = MAX_ITEMS * 100  # elements and comments: Moodle writes 30-60 for a question
+CHUNK = 2**20  # characters fed to the parser at a time
 LONGEST_NUMBER = 40  # characters of a fraction, value or tolerance; longer ones are refused unread
 XML_TYPES = {
     "single_choice",
@@ -135,6 +139,8 @@ class _Question:
         dropped: set[str] = set()
 
         def convert(raw: _Raw) -> str:
+            if len(raw.text) > limits.LONGEST_FIELD:
+                return raw.text  # refused for its length by the limits, before any other work
             if raw.fmt == "html":
                 dropped.update(_dropped_tags(raw.text))
                 return raw.text
@@ -448,6 +454,8 @@ def _cloze_answers(question: _Question, body: str, n: int) -> list[str]:
 
 def _multianswer(question: _Question, item: dict[str, Any]) -> dict[str, Any]:
     raw = question.field("questiontext")
+    if len(raw.text) > limits.PROMPT:
+        raise Invalid(f"text: is {len(raw.text):,} characters long; the limit is {limits.PROMPT:,}")
     kinds = {match.group(2).upper() for match in CLOZE.finditer(raw.text)}
     if other := sorted(kinds - CLOZE_SHORT):
         raise Skip(f"skipped: the cloze holds embedded {', '.join(other)} answers; the app's cloze has typed blanks")
@@ -481,43 +489,75 @@ READERS = {
 }
 
 
-def _read(source: str) -> ET.Element:
-    parser = safe_xml.DefusedXMLParser(target=ET.TreeBuilder(insert_comments=True))
-    parser.feed(source)
-    return parser.close()
-
-
-def _lines(source: str) -> list[int]:
-    """The line of each <question in the file, in order."""
-    lines, line, position = [], 1, 0
+def _lines(source: str):
+    """The line of each <question in the file, in order (counted as they are asked for)."""
+    line, position = 1, 0
     for match in QUESTION_START.finditer(source):
         line += source.count("\n", position, match.start())
         position = match.start()
-        lines.append(line)
-    return lines
+        yield line
 
 
-def parse(source: str, default_topic: str) -> Parsed:
-    parsed = Parsed()
+class _Chunks(io.StringIO):
+    """The file in pieces of a megabyte: expat parses a token cut by a piece's end again from its start,
+    so iterparse's 16 KB pieces made one 20 MB attribute cost 11 s; a megabyte costs 0.3 s."""
+
+    def read(self, size: int | None = -1) -> str:
+        return super().read(CHUNK)
+
+
+def _questions(source: str, parsed: Parsed):
+    """Each <question> under <quiz> with its line, read as a stream and let go once handled, so that
+    no file costs more than the questions it may hold: reading stops at the first problem of size."""
+    parser = safe_xml.DefusedXMLParser(target=ET.TreeBuilder(insert_comments=True))
+    lines = _lines(source)
+    depth = elements = questions = 0
+    root = None
     try:
-        root = _read(source)
+        events = ET.iterparse(_Chunks(source), ("start", "end", "comment"), parser)  # noqa: S314  (defused parser)
+        for event, element in events:
+            elements += 1
+            if elements > MAX_ELEMENTS:
+                parsed.problems.append(
+                    f"The file holds more than {MAX_ELEMENTS:,} XML elements and comments, far more than "
+                    f"{MAX_ITEMS} questions need."
+                )
+                return
+            if event == "comment":
+                continue
+            if event == "end":
+                depth -= 1
+                if depth == 1 and element.tag == "question":
+                    yield next(lines, questions), element
+                    root.clear()  # handled: let it go
+                continue
+            depth += 1
+            if root is None:
+                root = element
+                if element.tag != "quiz":
+                    parsed.problems.append(f"A Moodle XML file starts with <quiz>, not <{str(element.tag)[:40]}>.")
+                    return
+            elif depth == 2 and element.tag == "question":
+                questions += 1
+            if depth > MAX_DEPTH:
+                parsed.problems.append(f"The file is nested more than {MAX_DEPTH} levels deep; Moodle's never is.")
+                return
+            if questions > 2 * MAX_ITEMS:
+                parsed.problems.append(f"A file holds at most {MAX_ITEMS} questions.")
+                return
     except DefusedXmlException:
         parsed.problems.append(
             "The file declares XML entities or a DTD, which are refused: a few lines of them can expand "
             "into gigabytes. Moodle's own exports never use them; export the questions again."
         )
-        return parsed
     except ET.ParseError as error:
         parsed.problems.append(f"The file is not well-formed XML: {str(error)[:200]}.")
-        return parsed
-    if root.tag != "quiz":
-        parsed.problems.append(f"A Moodle XML file starts with <quiz>, not <{str(root.tag)[:40]}>.")
-        return parsed
-    lines = _lines(source)
+
+
+def parse(source: str, default_topic: str) -> Parsed:
+    parsed = Parsed()
     category: list[str] = []
-    questions = [child for child in root if child.tag == "question"]
-    for number, element in enumerate(questions):
-        line = lines[number] if len(lines) == len(questions) else number + 1
+    for line, element in _questions(source, parsed):
         kind = str(element.get("type", ""))[:40]
         if kind == "category":
             path = (element.findtext("category/text") or "").split("/", limits.TAGS + 3)
