@@ -5,6 +5,8 @@ character for "![![..."), so the bank bounds every field (bank/limits.py) and st
 version's HTML when it is saved (QuestionVersion.rendered): pages never render per view.
 """
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -39,9 +41,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Safe HTML for authored Markdown: bold, lists and links render; script never does."""
-    html = _md.render(text or "")
+def sanitise(html: str) -> Markup:
+    """HTML cut down to the allow-list: what Markdown makes, and what an item in `html` format may hold."""
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -50,3 +51,32 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Safe HTML for authored Markdown: bold, lists and links render; script never does."""
+    return sanitise(_md.render(text or ""))
+
+
+def render_text(text: str | None, fmt: str = "markdown") -> Markup:
+    """Safe HTML for an authored text in its item's format: Markdown, or HTML through the same allow-list."""
+    return sanitise(text or "") if fmt == "html" else render_markdown(text)
+
+
+def entry_html(text: str, data: dict) -> Markup | str:
+    """A choice, item or pair side as shown: sanitised HTML in an html-format item, else the text itself
+    (escaped by the template). Short (limits.CHOICE), so sanitising it per view costs microseconds."""
+    return sanitise(text) if data.get("format") == "html" else text
+
+
+def entry_plain(text: str, data: dict) -> Markup | str:
+    """The same without any tags, for where HTML cannot go (a select's options)."""
+    return Markup(nh3.clean(text, tags=set())) if data.get("format") == "html" else text  # noqa: S704
+
+
+_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9]*)")
+
+
+def dropped_tags(html: str) -> list[str]:
+    """The tags of an HTML text that the allow-list removes (with their attributes), for an import's warning."""
+    return sorted({name.lower() for name in _TAG.findall(html)} - ALLOWED_TAGS)

@@ -84,7 +84,7 @@ BAD = [
         "choices",
         "exactly one correct",
     ),
-    ("single_choice", {"choices": [{"id": "a", "text": "A", "correct": True}]}, "choices", "use 2-6"),
+    ("single_choice", {"choices": [{"id": "a", "text": "A", "correct": True}]}, "choices", "use 2-10"),
     (
         "single_choice",
         {"choices": [{"id": "a", "text": "A", "correct": True}, {"id": "a", "text": "B"}]},

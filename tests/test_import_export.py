@@ -183,7 +183,7 @@ def test_csv_with_documented_columns(app):
         ("type,prompt\nnumeric,x\n", "csv", "lacks the column(s) answer"),
         ("type,prompt,answer\nnumeric," + "x" * 20_000 + ",1\n", "csv", "fields hold at most"),
         (b"\xff\xfe\x00", "gift", "not UTF-8"),
-        ("x" * (3 * 1024 * 1024), "gift", "larger than 2 MB"),
+        ("x" * (21 * 1024 * 1024), "gift", "larger than 20 MB"),
         ("type,topic,difficulty,prompt,answer\nnumeric,korean-war,9,How many?,lots\n", "csv", "Line 2 (csv-line-2)"),
     ],
 )

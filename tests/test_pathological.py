@@ -52,7 +52,7 @@ def _repeat(unit: str, size: int) -> str:
 
 # (format, name, file, a problem the importer must report)
 FILES = [
-    ("gift", "html <", "::t::[html]" + _repeat("<", UPLOAD) + "{=a ~b}", "prompt: is 2,09"),
+    ("gift", "html <", "::t::[html]" + _repeat("<", UPLOAD) + "{=a ~b}", "prompt: is 20,9"),
     ("gift", "html <a", "::t::[html]" + _repeat("<a", UPLOAD) + ">{=a ~b}", "prompt: must be a non-empty text"),
     ("gift", "html <>", "::t::[html]" + _repeat("<>", UPLOAD) + "{=a ~b}", "the limit is 10,000"),
     ("gift", "[ in the quizapp comment", "// quizapp: " + _repeat("[", UPLOAD) + "\nQ {=a ~b}", "not a JSON object"),
@@ -62,8 +62,8 @@ FILES = [
     ("gift", "matching pairs", "Q {" + _repeat("=a->b ", UPLOAD) + "}", "at most 20 answers"),
     ("gift", "weights", "Q {" + _repeat("~%", UPLOAD) + "}", "at most 20 answers"),
     ("gift", "weight digits", "Q {~" + _repeat("%1", UPLOAD) + "}", "choices"),
-    ("gift", "escapes", "Q " + _repeat("\\{", UPLOAD) + "{=a}", "prompt: is 1,04"),
-    ("gift", "backslashes", "Q " + _repeat("\\", UPLOAD) + " {=a}", "prompt: is 2,09"),
+    ("gift", "escapes", "Q " + _repeat("\\{", UPLOAD) + "{=a}", "prompt: is 10,4"),
+    ("gift", "backslashes", "Q " + _repeat("\\", UPLOAD) + " {=a}", "prompt: is 20,9"),
     ("gift", "one line per character", _repeat("Q\n", UPLOAD) + "{=a}", "the limit is 10,000"),
     ("gift", "category levels", "$CATEGORY: " + _repeat("a/", UPLOAD) + "\n\nQ {=a}", "more than 20 levels"),
     ("gift", "title colons", "::" + _repeat(":", UPLOAD) + "{=a}", "prompt"),
@@ -77,12 +77,12 @@ FILES = [
     ("csv", "bars", "type,prompt,answer\nshort_answer,Q," + _repeat("|a", limits.LONGEST_FIELD) + "\n", "answers: has"),
     ("json", "nested lists", _repeat("[", UPLOAD), "not valid JSON"),
     ("json", "nested objects", _repeat('{"a":', UPLOAD), "not valid JSON"),
-    ("json", "long prompt", '[{"type": "short_answer", "prompt": "' + _repeat("[", UPLOAD) + '"}]', "prompt: is 2,09"),
+    ("json", "long prompt", '[{"type": "short_answer", "prompt": "' + _repeat("[", UPLOAD) + '"}]', "prompt: is 20,9"),
     (
         "json",
         "many choices",
         '[{"type": "single_choice", "choices": [' + _repeat('{"id": "a"},', UPLOAD) + "1]}]",
-        "choices: has 174,7",
+        "choices: has 1,747,6",
     ),
     ("json", "many items", "[" + _repeat("{},", UPLOAD) + "{}]", "at most 1000 questions"),
     ("json", "deep prompt", '[{"type": "short_answer", "prompt": ' + "[" * 900 + "]" * 900 + "}]", "prompt: must be"),

@@ -194,7 +194,7 @@ def validate_item(raw: Any, topics: set[str], strict: bool = True) -> tuple[Item
         problems.append(("explanation", "must say why the answer is right"))
     if strict or raw.get("source") is not None:
         problems += _source_problems(raw.get("source"))
-    allowed = (COMMON_FIELDS - {"prompt"}) | {item_type.prompt_field, *item_type.answer_fields}
+    allowed = (COMMON_FIELDS - {"prompt"}) | {item_type.prompt_field, *item_type.item_fields}
     if unknown := sorted(str(name)[:40] for name in set(raw) - allowed):
         problems.append(("", f"unknown fields for {item_type.name}: {', '.join(unknown[:10])}"))
     problems += item_type.validate(raw)

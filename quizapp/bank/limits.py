@@ -11,13 +11,15 @@ renderer is ever given (quizapp/markdown.py: well under 0.2 s for the longest fi
 import math
 from typing import Any
 
-UPLOAD_BYTES = 2 * 1024 * 1024  # one import file
+UPLOAD_BYTES = 20 * 1024 * 1024  # one import file: a Moodle export (config MAX_CONTENT_LENGTH: REQUEST_BYTES)
+REQUEST_BYTES = UPLOAD_BYTES + 1024 * 1024  # the largest request body: an upload and the rest of its form
 QUESTIONS_PER_FILE = 1000
 
 PROMPT = 10_000  # a prompt, a flashcard's front, a cloze passage
 EXPLANATION = 10_000  # an explanation, a flashcard's back
 CHOICE = 1_000  # a choice, an ordering item, either side of a matching pair
 ANSWER = 200  # an accepted typed answer: learners can type no more (types/text.py)
+FEEDBACK = 10_000  # general feedback, and the feedback of one choice or answer
 EVIDENCE = 500
 ID = 120  # a question's slug (questions.slug)
 ENTRY_ID = 40  # the id of a choice, item, pair or blank
@@ -28,11 +30,11 @@ TOPIC = 80  # a topic's slug (topics.slug)
 TITLE = 200  # a topic's title (topics.title)
 DESCRIPTION = 2_000  # a topic's description
 
-CHOICES = 10
-PAIRS = 10
+CHOICES = 10  # choices of a single choice or multiple response (at least 2)
+PAIRS = 10  # pairs of a matching item (at least 2), and as many distractors
 ITEMS = 10
 BLANKS = 10
-ANSWERS = 20  # accepted answers for a short answer or a blank
+ANSWERS = 20  # accepted answers for a short answer, a numeric or a blank
 TAGS = 20
 
 LONGEST_FIELD = max(PROMPT, EXPLANATION)
@@ -47,9 +49,13 @@ TEXTS = {
     "explanation": EXPLANATION,
     "back": EXPLANATION,
     "unit": UNIT,
+    "general_feedback": FEEDBACK,
+    "feedback_true": FEEDBACK,
+    "feedback_false": FEEDBACK,
+    "other_feedback": FEEDBACK,
 }
 ENTRIES = {  # list field: (most entries, {key: longest text})
-    "choices": (CHOICES, {"id": ENTRY_ID, "text": CHOICE}),
+    "choices": (CHOICES, {"id": ENTRY_ID, "text": CHOICE, "feedback": FEEDBACK}),
     "items": (ITEMS, {"id": ENTRY_ID, "text": CHOICE}),
     "pairs": (PAIRS, {"id": ENTRY_ID, "left": CHOICE, "right": CHOICE}),
     "blanks": (BLANKS, {"id": ENTRY_ID}),
@@ -75,8 +81,20 @@ def _listed(value: Any, limit: int, field: str, problems: Problems) -> list:
 
 
 def _answers(value: Any, field: str, problems: Problems) -> None:
+    """Accepted answers: texts, or mappings with a text or numbers and their feedback."""
     for i, answer in enumerate(_listed(value, ANSWERS, field, problems)):
-        _text(answer, ANSWER, f"{field}[{i}]", problems)
+        if isinstance(answer, dict):
+            _text(answer.get("text"), ANSWER, f"{field}[{i}].text", problems)
+            _text(answer.get("feedback"), FEEDBACK, f"{field}[{i}].feedback", problems)
+            for key in ("value", "tolerance", "min", "max", "fraction"):
+                _number(answer.get(key), f"{field}[{i}].{key}", problems)
+        else:
+            _text(answer, ANSWER, f"{field}[{i}]", problems)
+
+
+def _number(value: Any, field: str, problems: Problems) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append((field, "must be a finite number"))
 
 
 def problems(item: dict[str, Any]) -> Problems:
@@ -92,13 +110,13 @@ def problems(item: dict[str, Any]) -> Problems:
                 if field == "blanks":
                     _answers(entry.get("answers"), f"blanks[{i}].answers", found)
     _answers(item.get("answers"), "answers", found)
+    for i, text in enumerate(_listed(item.get("distractors"), PAIRS, "distractors", found)):
+        _text(text, CHOICE, f"distractors[{i}]", found)
     for i, tag in enumerate(_listed(item.get("tags"), TAGS, "tags", found)):
         _text(tag, TAG, f"tags[{i}]", found)
     source = item.get("source")
     if isinstance(source, dict):
         _text(source.get("evidence"), EVIDENCE, "source.evidence", found)
     for field in NUMBERS:
-        value = item.get(field)
-        if isinstance(value, float) and not math.isfinite(value):
-            found.append((field, "must be a finite number"))
+        _number(item.get(field), field, found)
     return found

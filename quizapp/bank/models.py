@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from quizapp.bank.types import feedback_key, feedback_texts, get_type
 from quizapp.extensions import db
-from quizapp.markdown import RENDERER_VERSION, render_markdown
+from quizapp.markdown import RENDERER_VERSION, render_text
 from quizapp.models import UTCDateTime, utcnow
 
 
@@ -145,19 +146,40 @@ class QuestionVersion(db.Model):
     )
 
     def markdown_sources(self) -> dict[str, str]:
-        """The authored Markdown of this version, by the name its HTML is stored under."""
-        return {"prompt": self.prompt, "explanation": self.explanation or "", "back": self.data.get("back", "")}
+        """The authored texts of this version (Markdown, or HTML in an html-format item) by the name
+        their HTML is stored under; each answer's feedback under feedback_key(text)."""
+        sources = {
+            "prompt": self.prompt,
+            "explanation": self.explanation or "",
+            "back": self.data.get("back", ""),
+            "general_feedback": self.data.get("general_feedback", ""),
+        }
+        return sources | {feedback_key(text): text for text in feedback_texts(self.data)}
+
+    @property
+    def text_format(self) -> str:
+        return self.data.get("format", "markdown")
 
     def render(self) -> None:
-        """Store the HTML of its Markdown, made by the current renderer (on save, and by `flask bank rerender`)."""
-        self.rendered = {name: str(render_markdown(text)) for name, text in self.markdown_sources().items() if text}
+        """Store the HTML of its texts, made by the current renderer (on save, and by `flask bank rerender`)."""
+        fmt = self.text_format
+        self.rendered = {name: str(render_text(text, fmt)) for name, text in self.markdown_sources().items() if text}
         self.renderer_version = RENDERER_VERSION
 
     def html(self, name: str) -> Markup:
-        """The stored HTML of a Markdown field; rendered now only if none was stored by this renderer."""
+        """The stored HTML of a text; rendered now only if none was stored by this renderer."""
         if self.rendered is not None and self.renderer_version == RENDERER_VERSION:
-            return Markup(self.rendered.get(name, ""))  # noqa: S704  (made by render_markdown, which sanitises)
-        return render_markdown(self.markdown_sources()[name])
+            return Markup(self.rendered.get(name, ""))  # noqa: S704  (made by render_text, which sanitises)
+        return render_text(self.markdown_sources().get(name, ""), self.text_format)
+
+    def feedback_html(self, answer: dict[str, Any] | None) -> list[Markup]:
+        """The feedback the author wrote for the answer given (a choice's, a typed answer's...), as HTML."""
+        texts = get_type(self.type).feedback_for(self.data, answer) if isinstance(answer, dict) else []
+        return [self.html(feedback_key(text)) for text in texts]
+
+    @property
+    def general_feedback_html(self) -> Markup:
+        return self.html("general_feedback")
 
     @property
     def prompt_html(self) -> Markup:

@@ -35,17 +35,18 @@ def _restore(text: str) -> str:
     return text.strip()
 
 
+_TAG_START = re.compile(r"<(?!>)")
+
+
 def strip_tags(text: str) -> str:
     """`text` without its <tags>, in one pass: what re.sub(r"<[^>]+>", "", text) gives, but that
     pattern rescans to the end from every "<" that is never closed (250,000 "<" took 30 s)."""
     kept, position, search = [], 0, 0
-    while (start := text.find("<", search)) >= 0:
+    while opening := _TAG_START.search(text, search):  # "<>" is text: a tag holds at least one character
+        start = opening.start()
         end = text.find(">", start + 1)
         if end < 0:
             break  # no tag closes after here, so none starts here or later
-        if end == start + 1:  # "<>" is text: a tag holds at least one character
-            search = end
-            continue
         kept.append(text[position:start])
         position = search = end + 1
     kept.append(text[position:])

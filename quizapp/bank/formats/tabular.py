@@ -10,6 +10,7 @@ spreadsheet would take for a formula are written behind an apostrophe and read b
 
 import csv
 import io
+from itertools import islice
 from typing import Any
 
 from quizapp import csvsafe
@@ -51,7 +52,7 @@ def parse(source: str, default_topic: str) -> Parsed:
     csv.field_size_limit(MAX_FIELD)
     reader = csv.DictReader(io.StringIO(source))
     try:
-        rows = [csvsafe.restored(row) for row in reader]
+        rows = [csvsafe.restored(row) for row in islice(reader, MAX_ITEMS + 1)]  # more are refused unread
     except csv.Error as error:
         parsed.problems.append(
             f"Line {reader.reader.line_num}: not valid CSV ({error}); fields hold at most {MAX_FIELD:,} characters."
@@ -59,6 +60,9 @@ def parse(source: str, default_topic: str) -> Parsed:
         return parsed
     if missing := {"type", "prompt", "answer"} - set(reader.fieldnames or ()):
         parsed.problems.append(f"Line 1: the header lacks the column(s) {', '.join(sorted(missing))}.")
+        return parsed
+    if len(rows) > MAX_ITEMS:
+        parsed.problems.append(f"A file holds at most {MAX_ITEMS} questions.")
         return parsed
     for number, row in enumerate(rows, start=2):
         kind = (row.get("type") or "").strip()

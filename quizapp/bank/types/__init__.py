@@ -7,7 +7,15 @@ it with partial credit and describes it in words. Its input is the template
 """
 
 from quizapp.bank.types.arrangement import Matching, Ordering
-from quizapp.bank.types.base import SLUG, Answer, InvalidAnswer, QuestionType, normalise_text
+from quizapp.bank.types.base import (
+    SLUG,
+    Answer,
+    InvalidAnswer,
+    QuestionType,
+    feedback_key,
+    feedback_texts,
+    normalise_text,
+)
 from quizapp.bank.types.choice import MultipleResponse, SingleChoice, TrueFalse
 from quizapp.bank.types.flashcard import Flashcard
 from quizapp.bank.types.text import BLANK, Cloze, Numeric, ShortAnswer
@@ -31,6 +39,8 @@ __all__ = [
     "Answer",
     "InvalidAnswer",
     "QuestionType",
+    "feedback_key",
+    "feedback_texts",
     "get_type",
     "normalise_text",
 ]

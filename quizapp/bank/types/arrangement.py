@@ -6,6 +6,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from quizapp.bank import limits
 from quizapp.bank.types.base import (
     Answer,
     InvalidAnswer,
@@ -14,6 +15,7 @@ from quizapp.bank.types.base import (
     answer_tokens,
     entries,
     id_for,
+    is_text,
     token_for,
 )
 
@@ -26,12 +28,12 @@ class Ordering(QuestionType):
         "(all right: 1; fully reversed: 0)."
     )
 
-    def validate(self, item: dict) -> Problems:
+    def check(self, item: dict) -> Problems:
         problems: Problems = []
         entries(item, "items", ("text",), 3, 6, problems)
         return problems
 
-    def to_data(self, item: dict) -> dict[str, Any]:
+    def store(self, item: dict) -> dict[str, Any]:
         return {"items": [{"id": str(e["id"]), "text": e["text"].strip()} for e in item["items"]]}
 
     def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
@@ -73,35 +75,57 @@ class Ordering(QuestionType):
         return " → ".join(texts.get(i, "?") for i in order) or "(no answer)"
 
 
+DISTRACTOR = "~"  # distractor option ids are "~0", "~1"...: never a slug, so never a pair's id
+
+
 class Matching(QuestionType):
+    """Pairs to match, and possibly extra wrong options on the right (Moodle's distractors)."""
+
     name, label = "matching", "Matching"
-    answer_fields = ("pairs",)
+    answer_fields = ("pairs", "distractors")
     scoring_rule = "The share of left-hand entries matched to their right partner."
 
-    def validate(self, item: dict) -> Problems:
+    def check(self, item: dict) -> Problems:
         problems: Problems = []
-        pairs = entries(item, "pairs", ("left", "right"), 3, 6, problems)
+        pairs = entries(item, "pairs", ("left", "right"), 2, limits.PAIRS, problems)
         for side in ("left", "right"):
             texts = [str(p.get(side, "")).strip().casefold() for p in pairs]
             if len(set(texts)) != len(texts):
                 problems.append(("pairs", f"two pairs have the same {side} entry"))
+        distractors = item.get("distractors", [])
+        if not isinstance(distractors, list) or len(distractors) > limits.PAIRS:
+            problems.append(("distractors", f"must be a list of at most {limits.PAIRS} extra wrong options"))
+            return problems
+        rights = {str(p.get("right", "")).strip().casefold() for p in pairs}
+        for i, text in enumerate(distractors):
+            if not is_text(text):
+                problems.append((f"distractors[{i}]", "must be a non-empty text"))
+            elif text.strip().casefold() in rights:
+                problems.append((f"distractors[{i}]", "is the same as a pair's right entry"))
+            else:
+                rights.add(text.strip().casefold())
         return problems
 
-    def to_data(self, item: dict) -> dict[str, Any]:
-        return {
-            "pairs": [
-                {"id": str(p["id"]), "left": p["left"].strip(), "right": p["right"].strip()} for p in item["pairs"]
-            ]
-        }
+    def store(self, item: dict) -> dict[str, Any]:
+        pairs = [{"id": str(p["id"]), "left": p["left"].strip(), "right": p["right"].strip()} for p in item["pairs"]]
+        distractors = [text.strip() for text in item.get("distractors", [])]
+        return {"pairs": pairs} | ({"distractors": distractors} if distractors else {})
+
+    @staticmethod
+    def options(data: dict[str, Any]) -> dict[str, str]:
+        """Every option on the right by its id: the pairs' right entries and the distractors."""
+        texts = {p["id"]: p["right"] for p in data["pairs"]}
+        return texts | {f"{DISTRACTOR}{n}": text for n, text in enumerate(data.get("distractors", []))}
 
     def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
-        right = [p["id"] for p in data["pairs"]]
+        right = list(self.options(data))
         rng.shuffle(right)
         # A row's field and its right partner get unrelated tokens, so no select names its answer.
-        return {"right": right, "fields": answer_tokens(right), "options": answer_tokens(right)}
+        fields = answer_tokens([p["id"] for p in data["pairs"]])
+        return {"right": right, "fields": fields, "options": answer_tokens(right)}
 
     def parse_answer(self, data, layout, form: MultiDict) -> Answer:
-        ids = {p["id"] for p in data["pairs"]}
+        ids = self.options(data).keys()
         chosen = {}
         for pair in data["pairs"]:
             value = (form.get(f"match-{token_for(layout, 'fields', pair['id'])}") or "").strip()
@@ -125,7 +149,7 @@ class Matching(QuestionType):
         return {"pairs": {p["id"]: p["id"] for p in data["pairs"]}}
 
     def describe(self, data, answer: Answer | None) -> str:
-        right = {p["id"]: p["right"] for p in data["pairs"]}
+        right = self.options(data)
         chosen = (answer or {}).get("pairs") or {}
         if not chosen:
             return "(no answer)"

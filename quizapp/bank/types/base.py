@@ -1,5 +1,7 @@
 """What every question type shares: validation helpers, the base class (answers fold in bank/folding.py)."""
 
+import hashlib
+import math
 import re
 import secrets
 from random import Random
@@ -8,6 +10,9 @@ from typing import Any, ClassVar
 from werkzeug.datastructures import MultiDict
 
 from quizapp.bank.folding import fold_answer
+
+FORMATS = ("markdown", "html")
+SHARED_FIELDS = ("general_feedback", "format")  # every type may carry them (stored in the version's data)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -81,6 +86,54 @@ def entries(
     return found
 
 
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def fraction_problems(value: Any, field: str, low: float, problems: Problems) -> None:
+    """A Moodle fraction (credit as a share of the mark) must be a number from `low` to 1."""
+    if not is_number(value) or not low <= value <= 1:
+        problems.append((field, f"must be a number from {low:g} to 1 (the share of the mark)"))
+
+
+def feedback_problems(entry: dict, field: str, problems: Problems, key: str = "feedback") -> None:
+    if key in entry and not isinstance(entry[key], str):
+        problems.append((f"{field}.{key}" if field else key, "must be a text"))
+
+
+def with_feedback(entry: dict, key: str = "feedback") -> dict[str, str]:
+    """`{key: text}` when the entry has non-blank feedback, else nothing (so data stays as small as before)."""
+    text = entry.get(key)
+    return {key: text.strip()} if isinstance(text, str) and text.strip() else {}
+
+
+def clean_fraction(value: float) -> float | int:
+    """A fraction as stored: 1 and 0 as integers, others to 7 places as Moodle keeps them (no float noise)."""
+    value = round(float(value), 7)
+    return int(value) if value.is_integer() else value
+
+
+def credit(score: float) -> float:
+    """A score rounded to 5 places (so 3 x 0.3333333 is full credit) and held in [0, 1]."""
+    score = round(score, 5)
+    return max(0.0, min(1.0, score))
+
+
+def feedback_texts(data: dict[str, Any]) -> list[str]:
+    """Every per-answer feedback text in a version's data (choices', answers', true/false's, any other)."""
+    found = [data[key] for key in ("feedback_true", "feedback_false", "other_feedback") if data.get(key)]
+    for field in ("choices", "answers"):
+        for entry in data.get(field) or []:
+            if isinstance(entry, dict) and isinstance(entry.get("feedback"), str) and entry["feedback"]:
+                found.append(entry["feedback"])
+    return found
+
+
+def feedback_key(text: str) -> str:
+    """The name a feedback text's HTML is stored under in QuestionVersion.rendered."""
+    return "feedback:" + hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 def single_value(form: MultiDict, name: str, message: str) -> str:
     value = (form.get(name) or "").strip()
     if not value:
@@ -131,18 +184,47 @@ class QuestionType:
     in_quizzes: ClassVar[bool] = True
     prompt_field: ClassVar[str] = "prompt"
     scoring_rule: ClassVar[str] = ""
+    moodle_rule: ClassVar[str] = ""  # how an item with explicit fractions scores, when the type has them
+
+    @property
+    def item_fields(self) -> tuple[str, ...]:
+        """The fields an item of this type may have beyond the common ones (content.validate_item)."""
+        return (*self.answer_fields, *SHARED_FIELDS)
 
     # --- the bank: validate, store, export ---------------------------------------
     def validate(self, item: dict) -> Problems:
+        """What is wrong with an item's answer fields, general feedback and format, each with its field."""
+        problems: Problems = []
+        if "general_feedback" in item and not isinstance(item["general_feedback"], str):
+            problems.append(("general_feedback", "must be a text"))
+        if "format" in item and item["format"] not in FORMATS:
+            problems.append(("format", f"must be {' or '.join(FORMATS)}"))
+        return problems + self.check(item)
+
+    def check(self, item: dict) -> Problems:
         raise NotImplementedError
 
     def to_data(self, item: dict) -> dict[str, Any]:
-        """The version's `data` from a validated item."""
-        return {field: item[field] for field in self.answer_fields if field in item}
+        """The version's `data` from a validated item (general feedback and an html format included)."""
+        shared = with_feedback(item, "general_feedback")
+        if item.get("format", "markdown") != "markdown":
+            shared["format"] = item["format"]
+        return self.store(item) | shared
 
     def from_data(self, data: dict[str, Any]) -> dict[str, Any]:
         """The item's answer fields from a version's `data` (the inverse of to_data)."""
+        return self.restore(data) | {field: data[field] for field in SHARED_FIELDS if field in data}
+
+    def store(self, item: dict) -> dict[str, Any]:
+        return {field: item[field] for field in self.answer_fields if field in item}
+
+    def restore(self, data: dict[str, Any]) -> dict[str, Any]:
         return {field: data[field] for field in self.answer_fields if field in data}
+
+    @staticmethod
+    def is_moodle(data: dict[str, Any]) -> bool:
+        """Whether the item gives explicit credit per answer (then it scores as Moodle does)."""
+        return False
 
     # --- quizzes: lay out, parse, grade, show ----------------------------------------
     def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
@@ -161,3 +243,7 @@ class QuestionType:
     def describe(self, data: dict[str, Any], answer: Answer | None) -> str:
         """An answer in words, for results pages and teachers."""
         raise NotImplementedError
+
+    def feedback_for(self, data: dict[str, Any], answer: Answer | None) -> list[str]:
+        """The authored feedback texts for the answer given (per choice or answer), in the item's format."""
+        return []

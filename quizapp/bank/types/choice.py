@@ -1,51 +1,98 @@
-"""Choice types: single choice, multiple response, true or false."""
+"""Choice types: single choice, multiple response, true or false.
+
+A choice may carry Moodle's `fraction` (its share of the mark, negative for a wrong pick in
+multiple response) and `feedback`. When any choice of an item has a fraction, the item scores
+as Moodle scores it; otherwise by the rules the app always had (scoring_rule).
+"""
 
 from random import Random
 from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
+from quizapp.bank import limits
 from quizapp.bank.types.base import (
     Answer,
     InvalidAnswer,
     Problems,
     QuestionType,
     answer_tokens,
+    clean_fraction,
+    credit,
     entries,
+    feedback_problems,
+    fraction_problems,
     id_for,
+    is_number,
     single_value,
+    with_feedback,
 )
 
 
 class _ChoiceType(QuestionType):
     answer_fields = ("choices",)
-    min_choices: ClassVar[int]
-    max_choices: ClassVar[int]
+    min_choices: ClassVar[int] = 2
+    max_choices: ClassVar[int] = limits.CHOICES
+    lowest_fraction: ClassVar[float] = -1.0
 
     def _choices(self, item: dict, problems: Problems) -> list[dict]:
         choices = entries(
-            item, "choices", ("text",), self.min_choices, self.max_choices, problems, other_keys=("correct",)
+            item,
+            "choices",
+            ("text",),
+            self.min_choices,
+            self.max_choices,
+            problems,
+            other_keys=("correct", "fraction", "feedback"),
         )
         for i, choice in enumerate(choices):
             if not isinstance(choice.get("correct", False), bool):
                 problems.append((f"choices[{i}].correct", "must be true or false"))
+            if "fraction" in choice:
+                fraction_problems(choice["fraction"], f"choices[{i}].fraction", self.lowest_fraction, problems)
+            feedback_problems(choice, f"choices[{i}]", problems)
         return choices
 
-    def to_data(self, item: dict) -> dict[str, Any]:
-        return {
-            "choices": [
-                {"id": str(c["id"]), "text": c["text"].strip(), "correct": bool(c.get("correct", False))}
-                for c in item["choices"]
-            ]
-        }
+    @staticmethod
+    def _weighted(choices: list[dict]) -> bool:
+        return any("fraction" in c for c in choices)
 
-    def from_data(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "choices": [
-                {"id": c["id"], "text": c["text"], **({"correct": True} if c["correct"] else {})}
-                for c in data["choices"]
-            ]
-        }
+    @staticmethod
+    def _fraction(choice: dict) -> float:
+        value = choice.get("fraction", 0)
+        return float(value) if is_number(value) else 0.0
+
+    def _is_right(self, fraction: float) -> bool:
+        raise NotImplementedError
+
+    def store(self, item: dict) -> dict[str, Any]:
+        weighted = self._weighted(item["choices"])
+        stored = []
+        for c in item["choices"]:
+            entry: dict[str, Any] = {"id": str(c["id"]), "text": c["text"].strip()}
+            if weighted:
+                fraction = clean_fraction(self._fraction(c))
+                entry |= {"correct": self._is_right(fraction), "fraction": fraction}
+            else:
+                entry["correct"] = bool(c.get("correct", False))
+            stored.append(entry | with_feedback(c))
+        return {"choices": stored}
+
+    def restore(self, data: dict[str, Any]) -> dict[str, Any]:
+        weighted = self.is_moodle(data)
+        choices = []
+        for c in data["choices"]:
+            entry = {"id": c["id"], "text": c["text"]}
+            if weighted:
+                entry["fraction"] = c["fraction"]
+            elif c["correct"]:
+                entry["correct"] = True
+            choices.append(entry | with_feedback(c))
+        return {"choices": choices}
+
+    @staticmethod
+    def is_moodle(data: dict[str, Any]) -> bool:
+        return any("fraction" in c for c in data.get("choices", []))
 
     def make_layout(self, data: dict[str, Any], rng: Random) -> dict[str, Any]:
         order = [c["id"] for c in data["choices"]]
@@ -66,15 +113,33 @@ class _ChoiceType(QuestionType):
     def _right(data: dict[str, Any]) -> set[str]:
         return {c["id"] for c in data["choices"] if c["correct"]}
 
+    def _fractions(self, data: dict[str, Any]) -> dict[str, float]:
+        return {c["id"]: self._fraction(c) for c in data["choices"]}
+
+    @staticmethod
+    def _feedback(data: dict[str, Any], picked: list[str]) -> list[str]:
+        """The feedback of the picked choices, in the order the author wrote the choices."""
+        return [c["feedback"] for c in data["choices"] if c["id"] in picked and c.get("feedback")]
+
 
 class SingleChoice(_ChoiceType):
     name, label = "single_choice", "Single choice"
-    min_choices, max_choices = 2, 6
     scoring_rule = "1 for the right choice, 0 otherwise."
+    moodle_rule = "The chosen choice's credit (a wrong choice's negative credit counts as 0)."
 
-    def validate(self, item: dict) -> Problems:
+    def _is_right(self, fraction: float) -> bool:
+        return fraction == 1
+
+    def check(self, item: dict) -> Problems:
         problems: Problems = []
         choices = self._choices(item, problems)
+        if choices and self._weighted(choices):
+            fractions = [self._fraction(c) for c in choices]
+            if 1 not in fractions:
+                problems.append(("choices", "one choice must have fraction 1 (full credit)"))
+            if any("correct" in c and c["correct"] != (self._fraction(c) == 1) for c in choices):
+                problems.append(("choices", "correct must agree with the fractions (give fractions only)"))
+            return problems
         right = sum(1 for c in choices if c.get("correct") is True)
         if choices and right != 1:
             problems.append(("choices", f"must have exactly one correct choice, has {right}"))
@@ -84,26 +149,46 @@ class SingleChoice(_ChoiceType):
         return {"choice": self._picked(data, layout, single_value(form, "answer", "Choose one answer."))}
 
     def grade(self, data, answer: Answer) -> float:
-        return 1.0 if isinstance(answer, dict) and answer.get("choice") in self._right(data) else 0.0
+        choice = answer.get("choice") if isinstance(answer, dict) else None
+        if self.is_moodle(data):
+            return credit(self._fractions(data).get(choice, 0.0)) if isinstance(choice, str) else 0.0
+        return 1.0 if choice in self._right(data) else 0.0
 
     def correct_answer(self, data) -> Answer:
-        return {"choice": next(iter(self._right(data)))}
+        return {"choice": next(c["id"] for c in data["choices"] if c["correct"])}
 
     def describe(self, data, answer: Answer | None) -> str:
         return self._texts(data).get((answer or {}).get("choice"), "(no answer)")
 
+    def feedback_for(self, data, answer: Answer | None) -> list[str]:
+        choice = (answer or {}).get("choice") if isinstance(answer, dict) else None
+        return self._feedback(data, [choice]) if isinstance(choice, str) else []
+
 
 class MultipleResponse(_ChoiceType):
     name, label = "multiple_response", "Multiple response"
-    min_choices, max_choices = 3, 8
     scoring_rule = (
         "Each right pick earns 1/(number of right choices); each wrong pick costs "
         "1/(number of wrong choices); the score never falls below 0, so ticking every box scores 0."
     )
+    moodle_rule = "The sum of the picked choices' credit (negative for wrong picks), held between 0 and 1."
 
-    def validate(self, item: dict) -> Problems:
+    def _is_right(self, fraction: float) -> bool:
+        return fraction > 0
+
+    def check(self, item: dict) -> Problems:
         problems: Problems = []
         choices = self._choices(item, problems)
+        if choices and self._weighted(choices):
+            fractions = [self._fraction(c) for c in choices]
+            positive = sum(f for f in fractions if f > 0)
+            if abs(positive - 1) > 0.01:
+                problems.append(
+                    ("choices", f"the positive fractions must add up to 1 (they add up to {round(positive, 4):g})")
+                )
+            if any("correct" in c and c["correct"] != (self._fraction(c) > 0) for c in choices):
+                problems.append(("choices", "correct must agree with the fractions (give fractions only)"))
+            return problems
         right = sum(1 for c in choices if c.get("correct") is True)
         if choices and not 1 <= right < len(choices):
             problems.append(("choices", "must have at least one correct and at least one wrong choice"))
@@ -119,9 +204,15 @@ class MultipleResponse(_ChoiceType):
         picked = answer.get("choices") if isinstance(answer, dict) else None
         if not isinstance(picked, list):
             return 0.0
+        picked_set = {p for p in picked if isinstance(p, str)}
+        if self.is_moodle(data):
+            fractions = self._fractions(data)
+            positive = {c for c, f in fractions.items() if f > 0}
+            if picked_set == positive:  # every right choice and nothing else: full marks even if 0.33 x 3
+                return 1.0
+            return credit(sum(fractions.get(c, 0.0) for c in picked_set))
         right = self._right(data)
         wrong = self._texts(data).keys() - right
-        picked_set = {p for p in picked if isinstance(p, str)}
         score = len(picked_set & right) / len(right) - len(picked_set & wrong) / max(len(wrong), 1)
         return max(0.0, min(1.0, score))
 
@@ -133,14 +224,24 @@ class MultipleResponse(_ChoiceType):
         picked = [texts[c] for c in (answer or {}).get("choices", []) if c in texts]
         return "; ".join(picked) or "(no answer)"
 
+    def feedback_for(self, data, answer: Answer | None) -> list[str]:
+        picked = (answer or {}).get("choices") if isinstance(answer, dict) else None
+        return self._feedback(data, [p for p in picked if isinstance(p, str)]) if isinstance(picked, list) else []
+
 
 class TrueFalse(QuestionType):
     name, label = "true_false", "True or false"
-    answer_fields = ("answer",)
+    answer_fields = ("answer", "feedback_true", "feedback_false")
     scoring_rule = "1 for the right verdict, 0 otherwise."
 
-    def validate(self, item: dict) -> Problems:
-        return [] if isinstance(item.get("answer"), bool) else [("answer", "must be true or false")]
+    def check(self, item: dict) -> Problems:
+        problems: Problems = [] if isinstance(item.get("answer"), bool) else [("answer", "must be true or false")]
+        feedback_problems(item, "", problems, "feedback_true")
+        feedback_problems(item, "", problems, "feedback_false")
+        return problems
+
+    def store(self, item: dict) -> dict[str, Any]:
+        return {"answer": item["answer"]} | with_feedback(item, "feedback_true") | with_feedback(item, "feedback_false")
 
     def parse_answer(self, data, layout, form: MultiDict) -> Answer:
         value = single_value(form, "answer", "Choose true or false.")
@@ -158,3 +259,10 @@ class TrueFalse(QuestionType):
     def describe(self, data, answer: Answer | None) -> str:
         value = (answer or {}).get("value")
         return "(no answer)" if not isinstance(value, bool) else ("True" if value else "False")
+
+    def feedback_for(self, data, answer: Answer | None) -> list[str]:
+        value = answer.get("value") if isinstance(answer, dict) else None
+        if not isinstance(value, bool):
+            return []
+        text = data.get("feedback_true" if value else "feedback_false")
+        return [text] if text else []

@@ -16,10 +16,10 @@ class Flashcard(QuestionType):
     prompt_field = "front"
     scoring_rule = "Not graded: the learner rates their own recall."
 
-    def validate(self, item: dict) -> Problems:
+    def check(self, item: dict) -> Problems:
         return [] if is_text(item.get("back")) else [("back", "must be a non-empty text")]
 
-    def to_data(self, item: dict) -> dict[str, Any]:
+    def store(self, item: dict) -> dict[str, Any]:
         return {"back": item["back"].strip()}
 
     def parse_answer(self, data, layout, form: MultiDict) -> Answer:
