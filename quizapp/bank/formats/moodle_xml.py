@@ -16,7 +16,6 @@ comment inside the question, so an export re-imports unchanged.
 """
 
 import html
-import io
 import json
 import re
 import xml.etree.ElementTree as ET  # noqa: S405  (builds the export; uploads are read by defusedxml)
@@ -35,7 +34,10 @@ META = "quizapp: "
 MOST_ANSWERS = max(limits.CHOICES, limits.PAIRS, limits.ANSWERS) + limits.PAIRS  # pairs plus distractors
 MAX_DEPTH = 20  # Moodle nests 5 levels (quiz/question/answer/feedback/text)
 MAX_ELEMENTS = MAX_ITEMS * 100  # elements and comments: Moodle writes 30-60 for a question
-CHUNK = 2**20  # characters fed to the parser at a time
+MAX_TAG = 10_000  # characters of one tag with its attributes
+TAG = re.compile(r"""/?[^\s>/]*(?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
+LONG_PIECE = re.compile(r"<[^<!?][^<]{%d}" % MAX_TAG)  # noqa: UP031  (a "<" not followed by another soon)
+CHUNK = 2**18  # characters fed to the parser at a time, at first
 LONGEST_NUMBER = 40  # characters of a fraction, value or tolerance; longer ones are refused unread
 XML_TYPES = {
     "single_choice",
@@ -498,25 +500,52 @@ def _lines(source: str):
         yield line
 
 
-class _Chunks(io.StringIO):
-    """The file in pieces of a megabyte: expat parses a token cut by a piece's end again from its start,
-    so iterparse's 16 KB pieces made one 20 MB attribute cost 11 s; a megabyte costs 0.3 s."""
+class _Chunks:
+    """The file in pieces for iterparse, CHUNK characters at first. Expat 2.5 parses a token cut by a
+    piece's end again from its start, so iterparse's own 16 KB pieces made one 20 MB attribute cost
+    11 s: a piece that brought no event (inside a long token) is followed by one four times larger."""
 
-    def read(self, size: int | None = -1) -> str:
-        return super().read(CHUNK)
+    def __init__(self, source: str) -> None:
+        self.source, self.position = source, 0
+        self.events = self.seen = 0
+        self.size = CHUNK
+
+    def read(self, size: int = -1) -> str:
+        if self.position:
+            self.size = self.size * 4 if self.events == self.seen else CHUNK
+        self.seen = self.events
+        piece = self.source[self.position : self.position + self.size]
+        self.position += len(piece)
+        return piece
+
+
+def _long_tag(source: str) -> int | None:
+    """Where a start or end tag longer than MAX_TAG characters begins, if one does. Expat takes more than
+    linear time over one long tag (a 20 MB attribute: 0.3 s; 1.5 million attributes: 2.7 s), and no
+    Moodle tag is longer than a few hundred characters. An attribute never holds "<", so a tag lies
+    within one of the pieces between two "<"; only a piece longer than MAX_TAG is looked into."""
+    for match in LONG_PIECE.finditer(source):
+        if not TAG.match(source, match.start() + 1, match.start() + 1 + MAX_TAG):
+            return match.start()
+    return None
 
 
 def _questions(source: str, parsed: Parsed):
     """Each <question> under <quiz> with its line, read as a stream and let go once handled, so that
     no file costs more than the questions it may hold: reading stops at the first problem of size."""
+    if (position := _long_tag(source)) is not None:
+        line = source.count("\n", 0, position) + 1
+        parsed.problems.append(f"Line {line}: an XML tag is longer than {MAX_TAG:,} characters; Moodle's never are.")
+        return
     parser = safe_xml.DefusedXMLParser(target=ET.TreeBuilder(insert_comments=True))
     lines = _lines(source)
     depth = elements = questions = 0
     root = None
     try:
-        events = ET.iterparse(_Chunks(source), ("start", "end", "comment"), parser)  # noqa: S314  (defused parser)
-        for event, element in events:
+        chunks = _Chunks(source)
+        for event, element in ET.iterparse(chunks, ("start", "end", "comment"), parser):  # noqa: S314 (defused)
             elements += 1
+            chunks.events = elements
             if elements > MAX_ELEMENTS:
                 parsed.problems.append(
                     f"The file holds more than {MAX_ELEMENTS:,} XML elements and comments, far more than "
