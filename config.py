@@ -37,7 +37,9 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # quizapp.bank.limits.REQUEST_BYTES: a 20 MiB upload and its form
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # every request but an upload
+    MAX_UPLOAD_REQUEST = 21 * 1024 * 1024  # quizapp.bank.limits.REQUEST_BYTES: a 20 MiB file and its form
+    UPLOAD_ENDPOINTS = ("authoring.import_questions",)  # the pages that take an import file
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

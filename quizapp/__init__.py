@@ -4,7 +4,7 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -38,6 +38,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from quizapp import params
 
     app.url_map.converters["int"] = params.IdConverter  # before any route is made
+    app.before_request(_allow_uploads)  # first: before anything reads the form
     app.before_request(params.refuse_nul)
     _init_extensions(app)
     _register_blueprints(app)
@@ -57,6 +58,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         return response
 
     return app
+
+
+def _allow_uploads() -> None:
+    """Let the pages that take an import file read a body of MAX_UPLOAD_REQUEST; every other
+    request stays within MAX_CONTENT_LENGTH (a large body is refused with 413 before it is read)."""
+    if request.endpoint in current_app.config["UPLOAD_ENDPOINTS"]:
+        request.max_content_length = current_app.config["MAX_UPLOAD_REQUEST"]
 
 
 def _init_extensions(app: Flask) -> None:

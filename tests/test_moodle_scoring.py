@@ -2,14 +2,18 @@
 every answer's feedback reaches the learner, and items without fractions score as before."""
 
 import re
+from html.parser import HTMLParser
 from random import Random
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from quizapp.bank import importing, limits
 from quizapp.bank.content import validate_item
-from quizapp.bank.types import get_type
+from quizapp.bank.models import Question
+from quizapp.bank.types import feedback_key, feedback_texts, get_type
 from quizapp.extensions import db
 from tests.answering import choice_tokens
 from tests.factories import make_question, make_topic
@@ -237,13 +241,34 @@ def test_moodle_items_round_trip_through_data(type_name, fields):
     assert again.data == found.data and again.content_hash == found.content_hash
 
 
-def test_uploads_of_moodle_size_are_accepted_by_the_server_and_the_importer(app):
+def test_uploads_of_moodle_size_are_accepted_by_the_import_page_and_the_importer(app, client, auth):
     assert limits.UPLOAD_BYTES == 20 * 1024 * 1024
-    assert app.config["MAX_CONTENT_LENGTH"] == limits.REQUEST_BYTES > limits.UPLOAD_BYTES
+    assert app.config["MAX_UPLOAD_REQUEST"] == limits.REQUEST_BYTES > limits.UPLOAD_BYTES
     parsed = importing.parse(("Q {=a ~b}\n\n" * 1000).encode().ljust(limits.UPLOAD_BYTES - 1, b"\n"), "gift", "war")
     assert not any("larger than" in p for p in parsed.problems)
     too_big = importing.parse(b"x" * (limits.UPLOAD_BYTES + 1), "gift", "war")
     assert too_big.problems == ["The file is larger than 20 MB."]
+    # The import page reads a 19 MB file; any other page still refuses a body of 3 MB unread.
+    with app.app_context():
+        make_topic("war")
+        db.session.commit()
+    auth.login(role="teacher", email="teacher@example.org")
+    big = ("Q {=a ~b}\n\n" * 10).encode().ljust(19 * 1024 * 1024, b"\n")
+    body, content_type = _multipart({"format": "gift", "topic": "war"}, "file", "big.gift", big)
+    response = client.post("/teach/import", data=body, content_type=content_type)
+    assert response.status_code == 200 and "larger than" not in response.get_data(as_text=True)
+    assert client.post("/teach/questions/new", data={"prompt": "x" * (3 * 1024 * 1024)}).status_code == 413
+
+
+def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart body made here in memory (the test client would spool a big one to an unclosed file)."""
+    boundary = "----moodle-size-upload"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+    parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 # --- what the learner sees -----------------------------------------------------------
@@ -307,3 +332,213 @@ def test_an_html_item_shows_its_choices_sanitised(app, client, auth):
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
     assert "Nazareth" in page and "<script>alert" not in page and "javascript:" not in page
     assert "&lt;b&gt;" not in page  # the markup is kept (bold), not shown as text
+
+
+# --- the editor ------------------------------------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would post from the editor page (the save button aside)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit",):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value", "y")
+            else:
+                self.values[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.values[a["name"]] = ""
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def _form_values(page: str) -> dict[str, str]:
+    reader = _FormReader()
+    reader.feed(page)
+    # A browser drops the line break WTForms puts after <textarea> and posts lines ending \r\n.
+    return {k: v.removeprefix("\r\n").removeprefix("\n").replace("\r\n", "\n") for k, v in reader.values.items()}
+
+
+EDITOR_BASE = {"topic": "war", "difficulty": "2", "explanation": "Because.", "save": "1"}
+EDITOR_FORMS = {
+    "single_choice": (
+        {
+            "prompt": "Where was he born?",
+            "choices-0-text": "Bethlehem",
+            "choices-0-credit": "25",
+            "choices-0-feedback": "Close, but no.",
+            "choices-1-text": "Nazareth",
+            "choices-1-credit": "100%",
+            "choices-1-feedback": "Very good!",
+            "choices-2-text": "Jerusalem",
+            "choices-2-credit": "-50",
+            "general_feedback": "He grew up in Nazareth.",
+        },
+        {
+            "choices": [
+                {"id": "c1", "text": "Bethlehem", "correct": False, "fraction": 0.25, "feedback": "Close, but no."},
+                {"id": "c2", "text": "Nazareth", "correct": True, "fraction": 1, "feedback": "Very good!"},
+                {"id": "c3", "text": "Jerusalem", "correct": False, "fraction": -0.5},
+            ],
+            "general_feedback": "He grew up in Nazareth.",
+        },
+    ),
+    "multiple_response": (
+        {
+            "prompt": "Which are primes?",
+            **{f"choices-{n}-text": text for n, text in enumerate(["2", "3", "5", "4", "9", "6", "7", "8", "10", "1"])},
+            "choices-0-credit": "33.33333",
+            "choices-1-credit": "33.33333",
+            "choices-2-credit": "33.33333",
+            "choices-3-credit": "-100",
+            "choices-3-feedback": "4 = 2 x 2.",
+            "format": "html",
+        },
+        None,
+    ),
+    "true_false": (
+        {"prompt": "The war ended in 1953.", "verdict": "true", "feedback_true": "Yes.", "feedback_false": "No: 1953."},
+        {"answer": True, "feedback_true": "Yes.", "feedback_false": "No: 1953."},
+    ),
+    "short_answer": (
+        {
+            "prompt": "Who is buried in Grant's tomb?",
+            "answers": "Grant\nUlysses | 50% | Full name, please.\n* | 0 | No.",
+        },
+        {
+            "answers": [
+                "Grant",
+                {"text": "Ulysses", "fraction": 0.5, "feedback": "Full name, please."},
+                {"text": "*", "fraction": 0, "feedback": "No."},
+            ]
+        },
+    ),
+    "numeric": (
+        {
+            "prompt": "What is pi?",
+            "number": "",
+            "numeric_answers": "3.1416 ± 0.0001 | 100% | Well done.\n3.1..3.2 | 50%\n3",
+            "other_feedback": "A little over 3.",
+        },
+        {
+            "answers": [
+                {"value": 3.1416, "tolerance": 0.0001, "fraction": 1, "feedback": "Well done."},
+                {"min": 3.1, "max": 3.2, "fraction": 0.5},
+                {"value": 3, "tolerance": 0, "fraction": 1},
+            ],
+            "unit": "",
+            "other_feedback": "A little over 3.",
+        },
+    ),
+    "matching": (
+        {
+            "prompt": "Match the sounds.",
+            "pairs-0-left": "Cat",
+            "pairs-0-right": "Meow",
+            "pairs-1-left": "Dog",
+            "pairs-1-right": "Woof",
+            "distractors": "Chirp\nMoo",
+        },
+        {
+            "pairs": [{"id": "p1", "left": "Cat", "right": "Meow"}, {"id": "p2", "left": "Dog", "right": "Woof"}],
+            "distractors": ["Chirp", "Moo"],
+        },
+    ),
+}
+
+
+@pytest.fixture
+def editor(app, auth):
+    with app.app_context():
+        make_topic("war")
+        db.session.commit()
+    auth.login(role="teacher", email="teacher@example.org")
+
+
+@pytest.mark.parametrize("kind", sorted(EDITOR_FORMS))
+def test_every_new_field_saves_through_the_editor_and_reads_back(app, client, editor, kind):
+    form, expected = EDITOR_FORMS[kind]
+    response = client.post(f"/teach/questions/new?type={kind}", data=EDITOR_BASE | form | {"type": kind})
+    assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]*)', response.get_data(as_text=True))
+    question_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        version = db.session.get(Question, question_id, options=[joinedload(Question.current_version)]).current_version
+        data, rendered = version.data, version.rendered
+    if expected is not None:
+        assert data == expected
+    for text in feedback_texts(data):
+        assert feedback_key(text) in rendered  # feedback is stored rendered with the version
+    if kind == "multiple_response":
+        assert data["format"] == "html" and len(data["choices"]) == 10
+        assert [c["fraction"] for c in data["choices"][:4]] == [0.3333333, 0.3333333, 0.3333333, -1]
+    # Read back: the editor shows every field as saved, and saving it unchanged changes nothing.
+    page = client.get(f"/teach/questions/{question_id}/edit").get_data(as_text=True)
+    values = _form_values(page)
+    for name, value in form.items():
+        if name not in ("number",):
+            assert _same_field(name, values.get(name, ""), value), (name, values.get(name), value)
+    again = client.post(f"/teach/questions/{question_id}/edit", data=values | {"save": "1", "type": kind})
+    assert again.status_code == 302
+    assert "the content did not change" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def _same_field(name, shown, posted):
+    """A field as the editor shows it back: credits as percentages, numbers as written."""
+    if name.endswith("-credit"):
+        return float(shown.rstrip("%")) == float(posted.rstrip("%"))
+    if name in ("answers", "numeric_answers"):
+        return [line.split(" | ")[0] for line in shown.splitlines()] == [
+            line.split(" | ")[0] for line in posted.splitlines()
+        ]
+    return shown == posted
+
+
+def test_editor_mistakes_in_credit_are_named_on_their_row_or_line(app, client, editor):
+    form = EDITOR_FORMS["single_choice"][0] | {"choices-1-credit": "lots"}
+    page = client.post("/teach/questions/new?type=single_choice", data=EDITOR_BASE | form | {"type": "single_choice"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "must be a number from -1 to 1" in text
+    form = EDITOR_FORMS["short_answer"][0] | {"answers": "Grant\n*"}
+    text = client.post(
+        "/teach/questions/new?type=short_answer", data=EDITOR_BASE | form | {"type": "short_answer"}
+    ).get_data(as_text=True)
+    assert "Line 2: a lone * accepts any answer" in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+
+
+def test_the_question_page_shows_teachers_each_answers_credit_and_feedback(app, client, editor):
+    form, _ = EDITOR_FORMS["numeric"]
+    response = client.post("/teach/questions/new?type=numeric", data=EDITOR_BASE | form | {"type": "numeric"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    rows = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)[1:]]
+    assert rows == [
+        ["3.1416", "±", "0.0001", "100%", "Well", "done."],
+        ["3.1", "to", "3.2", "50%"],
+        ["3", "100%"],
+        ["Any", "other", "number", "0%", "A", "little", "over", "3."],
+    ]
+    assert get_type("numeric").answer_key({"answer": 156, "tolerance": 0, "unit": "factories"}) == [
+        ("156 factories", 1.0, "")
+    ]

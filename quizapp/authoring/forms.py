@@ -22,9 +22,11 @@ from quizapp.bank import limits
 from quizapp.bank.types import REGISTRY
 from quizapp.params import ID_RANGE
 
-ROWS = 6  # rows offered for choices, items, pairs and blanks; empty rows are ignored
+ROWS = 6  # rows offered for items and blanks; empty rows are ignored
+CHOICE_ROWS, PAIR_ROWS = limits.CHOICES, limits.PAIRS  # as many as an item may hold (Moodle's 10)
 # Fields that hold a list (one entry a line, or separated by | or ,): room for the most entries.
-ANSWERS_FIELD = limits.ANSWERS * (limits.ANSWER + len(" | "))
+ANSWERS_FIELD = limits.ANSWERS * (limits.ANSWER + len(" | ") * 2 + len("-100.0000%") + limits.FEEDBACK)
+DISTRACTORS_FIELD = limits.PAIRS * (limits.CHOICE + 1)
 TAGS_FIELD = limits.TAGS * (limits.TAG + len(", "))
 
 
@@ -32,6 +34,8 @@ class ChoiceRow(Form):
     id = HiddenField()
     text = StringField("Choice", validators=[Length(max=limits.CHOICE)])
     correct = BooleanField("Correct")
+    credit = StringField("Credit %", validators=[Length(max=20)])
+    feedback = StringField("Feedback", validators=[Length(max=limits.FEEDBACK)])
 
 
 class ItemRow(Form):
@@ -68,23 +72,44 @@ class QuestionForm(FlaskForm):
     source_evidence = StringField(
         "Evidence: a verbatim phrase from that page", validators=[Length(max=limits.EVIDENCE)]
     )
-    choices = FieldList(FormField(ChoiceRow), min_entries=ROWS, max_entries=8)
+    choices = FieldList(FormField(ChoiceRow), min_entries=CHOICE_ROWS, max_entries=CHOICE_ROWS)
     verdict = RadioField(
         "The statement is",
         choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
         validators=[Optional()],
     )
+    feedback_true = TextAreaField("Feedback for “true”", validators=[Length(max=limits.FEEDBACK)])
+    feedback_false = TextAreaField("Feedback for “false”", validators=[Length(max=limits.FEEDBACK)])
     answers = TextAreaField(
-        "Accepted answers, one per line (the first is shown as correct)", validators=[Length(max=ANSWERS_FIELD)]
+        "Accepted answers, one per line; the first that matches counts. Optionally add credit and feedback: "
+        "Grant | 50% | His full name, please. A * stands for any characters; a line * | 0% | … answers the rest.",
+        validators=[Length(max=ANSWERS_FIELD)],
     )
     number = StringField("Answer", validators=[Length(max=40)])
     tolerance = StringField("Tolerance (0 for exact)", default="0", validators=[Length(max=40)])
     unit = StringField("Unit (optional)", validators=[Length(max=limits.UNIT)])
+    numeric_answers = TextAreaField(
+        "Or several answers, one per line; the first that holds the number counts: 3.1416 ± 0.0001 | 100% | "
+        "Well done. or a range 3.1..3.2 | 50% | Close.",
+        validators=[Length(max=ANSWERS_FIELD)],
+    )
+    other_feedback = TextAreaField("Feedback for any other number", validators=[Length(max=limits.FEEDBACK)])
     items = FieldList(FormField(ItemRow), min_entries=ROWS, max_entries=ROWS)
-    pairs = FieldList(FormField(PairRow), min_entries=ROWS, max_entries=ROWS)
+    pairs = FieldList(FormField(PairRow), min_entries=PAIR_ROWS, max_entries=PAIR_ROWS)
+    distractors = TextAreaField(
+        "Extra wrong options on the right, one per line (optional)", validators=[Length(max=DISTRACTORS_FIELD)]
+    )
     passage = TextAreaField("Passage, with blanks written {{b1}}, {{b2}}, …", validators=[Length(max=limits.PROMPT)])
     blanks = FieldList(FormField(BlankRow), min_entries=ROWS, max_entries=ROWS)
     back = TextAreaField("Back of the card (Markdown)", validators=[Length(max=limits.EXPLANATION)])
+    general_feedback = TextAreaField(
+        "General feedback, shown after any answer (optional)", validators=[Length(max=limits.FEEDBACK)]
+    )
+    format = SelectField(
+        "Text format of the question, its answers and feedback",
+        choices=[SelectChoice("markdown", "Markdown"), SelectChoice("html", "HTML (kept to the safe tags)")],
+        default="markdown",
+    )
 
 
 class SetForm(FlaskForm):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.auth.models import User
-from quizapp.authoring.forms import ROWS, QuestionForm
+from quizapp.authoring.forms import CHOICE_ROWS, QuestionForm
 from quizapp.authoring.models import SetItem
 from quizapp.bank.aliases import search_forms
 from quizapp.bank.content import ItemSpec, validate_item
@@ -82,21 +82,28 @@ def item_from_form(form: QuestionForm) -> dict[str, Any]:
     if form.source_page.data or (form.source_evidence.data or "").strip():
         item["source"] = {"page": form.source_page.data, "evidence": (form.source_evidence.data or "").strip()}
     item[get_type(kind).prompt_field] = form.prompt.data or ""
+    if (form.general_feedback.data or "").strip():
+        item["general_feedback"] = form.general_feedback.data
+    if form.format.data == "html":
+        item["format"] = "html"
     if kind in ("single_choice", "multiple_response"):
-        item["choices"] = [
-            {"id": r["id"], "text": r["text"].strip(), "correct": bool(r["correct"])}
-            for r in _rows(form.choices, ("text",), "c")
-        ]
+        item["choices"] = _choices_from_rows(_rows(form.choices, ("text",), "c"))
     elif kind == "true_false":
         item["answer"] = {"true": True, "false": False}.get(form.verdict.data)
+        item |= _feedback(form.feedback_true.data, "feedback_true") | _feedback(
+            form.feedback_false.data, "feedback_false"
+        )
     elif kind == "short_answer":
-        item["answers"] = [line.strip() for line in (form.answers.data or "").splitlines() if line.strip()]
+        item["answers"] = [_short_answer(line) for line in (form.answers.data or "").splitlines() if line.strip()]
     elif kind == "numeric":
-        item |= {
-            "answer": _number(form.number.data),
-            "tolerance": _number(form.tolerance.data or "0"),
-            "unit": (form.unit.data or "").strip(),
-        }
+        lines = [line for line in (form.numeric_answers.data or "").splitlines() if line.strip()]
+        if lines:
+            item["answers"] = [_numeric_answer(line) for line in lines]
+            if (form.number.data or "").strip():
+                item["answer"] = _number(form.number.data)  # the registry says: one way or the other
+        else:
+            item |= {"answer": _number(form.number.data), "tolerance": _number(form.tolerance.data or "0")}
+        item |= {"unit": (form.unit.data or "").strip()} | _feedback(form.other_feedback.data, "other_feedback")
     elif kind == "ordering":
         item["items"] = [{"id": r["id"], "text": r["text"].strip()} for r in _rows(form.items, ("text",), "i")]
     elif kind == "matching":
@@ -104,6 +111,8 @@ def item_from_form(form: QuestionForm) -> dict[str, Any]:
             {"id": r["id"], "left": r["left"].strip(), "right": r["right"].strip()}
             for r in _rows(form.pairs, ("left", "right"), "p")
         ]
+        if distractors := [line.strip() for line in (form.distractors.data or "").splitlines() if line.strip()]:
+            item["distractors"] = distractors
     elif kind == "cloze":
         named = set(BLANK.findall(form.passage.data or ""))
         rows = [r for r in form.blanks if (r.data.get("answers") or "").strip() or r.data.get("id") in named]
@@ -120,6 +129,77 @@ def item_from_form(form: QuestionForm) -> dict[str, Any]:
     return item
 
 
+def _feedback(text: str | None, key: str = "feedback") -> dict[str, str]:
+    return {key: text.strip()} if (text or "").strip() else {}
+
+
+def _choices_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Choices with credit when any row gives one (then every row scores by its credit, empty meaning 0)."""
+    weighted = any((r.get("credit") or "").strip() for r in rows)
+    choices = []
+    for r in rows:
+        choice: dict[str, Any] = {"id": r["id"], "text": r["text"].strip()}
+        if weighted:
+            choice["fraction"] = _fraction(r.get("credit") or "0")
+        else:
+            choice["correct"] = bool(r["correct"])
+        choices.append(choice | _feedback(r.get("feedback")))
+    return choices
+
+
+def _fraction(text: str) -> Any:
+    """A credit typed as a percentage ("50", "-33.333%") as Moodle's fraction; other text goes on to be named."""
+    try:
+        return round(float(text.strip().rstrip("%").strip()) / 100, 7)
+    except ValueError:
+        return text
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:.5f}".rstrip("0").rstrip(".") + "%"  # 33.33333%, 50%, -100%
+
+
+def _short_answer(line: str) -> Any:
+    """`Grant` (full credit) or `Grant | 50% | His full name, please.`"""
+    text, *rest = (part.strip() for part in line.split("|", 2))
+    if not rest:
+        return text
+    credit, feedback = rest[0], rest[1] if len(rest) > 1 else ""
+    return {"text": text, "fraction": _fraction(credit) if credit else 1} | _feedback(feedback)
+
+
+NUMERIC_LINE = re.compile(r"^(?P<value>[^±]+?)\s*(?:(?:±|\+-|\+/-)\s*(?P<tolerance>.+))?$")
+
+
+def _numeric_answer(line: str) -> dict[str, Any]:
+    """`3.1416 ± 0.0001 | 100% | Well done.`, `3.1..3.2 | 50%` or just `1953`."""
+    number, *rest = (part.strip() for part in line.split("|", 2))
+    entry: dict[str, Any]
+    if ".." in number:
+        low, high = number.split("..", 1)
+        entry = {"min": _number(low), "max": _number(high)}
+    else:
+        match = NUMERIC_LINE.match(number)
+        value, tolerance = (match["value"], match["tolerance"] or "0") if match else (number, "0")
+        entry = {"value": _number(value), "tolerance": _number(tolerance)}
+    credit, feedback = (rest + ["", ""])[:2]
+    return entry | {"fraction": _fraction(credit) if credit else 1} | _feedback(feedback)
+
+
+def _numeric_line(entry: dict[str, Any]) -> str:
+    if "min" in entry:
+        number = f"{_shown(entry['min'])}..{_shown(entry['max'])}"
+    else:
+        tolerance = entry.get("tolerance", 0)
+        number = _shown(entry["value"]) + (f" ± {_shown(tolerance)}" if tolerance else "")
+    return " | ".join([number, _percent(entry.get("fraction", 1)), *_feedback(entry.get("feedback")).values()])
+
+
+def _shown(number: float) -> str:
+    """A number as it was written: 3.1415 stays 3.1415, 1953 stays 1953 (repr never adds float noise)."""
+    return repr(number) if isinstance(number, float) and not number.is_integer() else str(int(number))
+
+
 def _number(text: str | None) -> Any:
     try:
         value = float((text or "").replace(",", "").strip())
@@ -128,6 +208,7 @@ def _number(text: str | None) -> Any:
     return int(value) if value.is_integer() else value
 
 
+LINE_FIELD = re.compile(r"\w+\[(\d+)\]")
 FIELD_OF = {
     "front": "prompt",
     "text": "passage",
@@ -144,8 +225,14 @@ def attach_problems(form: QuestionForm, problems: list[tuple[str, str]]) -> None
         if kind == "true_false" and field == "answer":
             field = "verdict"
         match = re.fullmatch(r"(choices|items|pairs|blanks)\[(\d+)\]\.?(\w*)", field)
-        if match:
+        if field.startswith(("answers", "distractors")):
+            name = "numeric_answers" if kind == "numeric" and field.startswith("answers") else field.split("[")[0]
+            target = getattr(form, name)
+            if line := LINE_FIELD.match(field):  # answers[2].fraction: the third line of the box
+                message = f"Line {int(line[1]) + 1}: {message}"
+        elif match:
             rows, index, sub = getattr(form, match[1]), int(match[2]), match[3] or None
+            sub = "credit" if sub == "fraction" else sub
             target = rows[index] if index < len(rows) else rows
             target = getattr(target.form, sub) if sub and hasattr(target, "form") else target
         else:
@@ -173,25 +260,45 @@ def fill_form(form: QuestionForm, question: Question, version: QuestionVersion) 
     data = version.data
     rows = {"choices": data.get("choices"), "items": data.get("items"), "pairs": data.get("pairs")}
     for name, values in rows.items():
-        for row, value in zip(getattr(form, name), (values or []) + [{}] * ROWS, strict=False):
+        for row, value in zip(getattr(form, name), (values or []) + [{}] * CHOICE_ROWS, strict=False):
             for key, sub in row.form._fields.items():
                 sub.data = value.get(key, False if key == "correct" else "")
+            if "fraction" in value:
+                row.form.credit.data = _percent(value["fraction"])
+    form.general_feedback.data = data.get("general_feedback", "")
+    form.format.data = data.get("format", "markdown")
     if kind == "true_false":
         form.verdict.data = "true" if data["answer"] else "false"
+        form.feedback_true.data, form.feedback_false.data = data.get("feedback_true"), data.get("feedback_false")
     elif kind == "short_answer":
-        form.answers.data = "\n".join(data["answers"])
+        form.answers.data = "\n".join(_answer_line(a) for a in data["answers"])
+    elif kind == "numeric" and "answers" in data:
+        form.numeric_answers.data = "\n".join(_numeric_line(entry) for entry in data["answers"])
+        form.unit.data, form.other_feedback.data, form.tolerance.data = (
+            data.get("unit", ""),
+            data.get("other_feedback"),
+            "",
+        )
     elif kind == "numeric":
         form.number.data, form.tolerance.data, form.unit.data = (
             f"{data['answer']:g}",
             f"{data['tolerance']:g}",
             data.get("unit", ""),
         )
+    elif kind == "matching":
+        form.distractors.data = "\n".join(data.get("distractors", []))
     elif kind == "cloze":
         form.passage.data = data["text"]
         for row, blank in zip(form.blanks, data["blanks"], strict=False):
             row.form.id.data, row.form.answers.data = blank["id"], " | ".join(blank["answers"])
     elif kind == "flashcard":
         form.back.data = data["back"]
+
+
+def _answer_line(answer: Any) -> str:
+    if isinstance(answer, str):
+        return answer
+    return " | ".join([answer["text"], _percent(answer["fraction"]), *_feedback(answer.get("feedback")).values()])
 
 
 def copy_question(question: Question, owner_id: int, now: datetime) -> Question:
@@ -238,12 +345,20 @@ def version_lines(version: QuestionVersion) -> list[str]:
             lines.append(
                 f"{key[:-1].capitalize()} {entry['id']}: " + " | ".join(str(v) for k, v in entry.items() if k != "id")
             )
+    for key, value in sorted(version.data.items()):  # accepted answers, feedback, distractors, format...
+        if key not in ("choices", "items", "pairs", "blanks", "text", "back") and value not in ("", None, []):
+            entries = value if isinstance(value, list) else [value]
+            lines += [f"{key.replace('_', ' ').capitalize()}: " + _entry_text(entry) for entry in entries]
     lines += [
         f"Explanation: {version.explanation}",
         f"Difficulty: {version.difficulty}",
         f"Source: p. {version.source_page} {version.source_evidence or ''}".rstrip(),
     ]
     return lines
+
+
+def _entry_text(entry: Any) -> str:
+    return " | ".join(str(v) for v in entry.values()) if isinstance(entry, dict) else str(entry)
 
 
 def changes(older: QuestionVersion, newer: QuestionVersion) -> list[tuple[str, str]]:

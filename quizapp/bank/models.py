@@ -175,7 +175,11 @@ class QuestionVersion(db.Model):
     def feedback_html(self, answer: dict[str, Any] | None) -> list[Markup]:
         """The feedback the author wrote for the answer given (a choice's, a typed answer's...), as HTML."""
         texts = get_type(self.type).feedback_for(self.data, answer) if isinstance(answer, dict) else []
-        return [self.html(feedback_key(text)) for text in texts]
+        return [self.feedback_text_html(text) for text in texts]
+
+    def feedback_text_html(self, text: str) -> Markup:
+        """The stored HTML of one of this version's feedback texts."""
+        return self.html(feedback_key(text))
 
     @property
     def general_feedback_html(self) -> Markup:

@@ -10,6 +10,7 @@ from quizapp.bank import limits
 from quizapp.bank.types.base import (
     Answer,
     InvalidAnswer,
+    KeyLine,
     Problems,
     QuestionType,
     answer_tokens,
@@ -147,6 +148,10 @@ class Matching(QuestionType):
 
     def correct_answer(self, data) -> Answer:
         return {"pairs": {p["id"]: p["id"] for p in data["pairs"]}}
+
+    def answer_key(self, data: dict[str, Any]) -> list[KeyLine]:
+        pairs: list[KeyLine] = [(f"{p['left']} → {p['right']}", 1.0, "") for p in data["pairs"]]
+        return pairs + [(f"(wrong option) {text}", 0.0, "") for text in data.get("distractors", [])]
 
     def describe(self, data, answer: Answer | None) -> str:
         right = self.options(data)

@@ -18,6 +18,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 Problems = list[tuple[str, str]]  # (field, message)
 Answer = dict[str, Any]
+KeyLine = tuple[str, float, str]  # an answer in words, its credit, its feedback ("" for none)
 
 
 class InvalidAnswer(ValueError):
@@ -246,4 +247,9 @@ class QuestionType:
 
     def feedback_for(self, data: dict[str, Any], answer: Answer | None) -> list[str]:
         """The authored feedback texts for the answer given (per choice or answer), in the item's format."""
+        return []
+
+    def answer_key(self, data: dict[str, Any]) -> list[KeyLine]:
+        """Each answer the item knows with its credit (0-1, negative for a costly pick) and feedback,
+        for teachers (the question page, an import's preview)."""
         return []

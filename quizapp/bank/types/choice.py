@@ -14,6 +14,7 @@ from quizapp.bank import limits
 from quizapp.bank.types.base import (
     Answer,
     InvalidAnswer,
+    KeyLine,
     Problems,
     QuestionType,
     answer_tokens,
@@ -115,6 +116,13 @@ class _ChoiceType(QuestionType):
 
     def _fractions(self, data: dict[str, Any]) -> dict[str, float]:
         return {c["id"]: self._fraction(c) for c in data["choices"]}
+
+    def answer_key(self, data: dict[str, Any]) -> list[KeyLine]:
+        weighted = self.is_moodle(data)
+        return [
+            (c["text"], self._fraction(c) if weighted else float(c["correct"]), c.get("feedback", ""))
+            for c in data["choices"]
+        ]
 
     @staticmethod
     def _feedback(data: dict[str, Any], picked: list[str]) -> list[str]:
@@ -259,6 +267,12 @@ class TrueFalse(QuestionType):
     def describe(self, data, answer: Answer | None) -> str:
         value = (answer or {}).get("value")
         return "(no answer)" if not isinstance(value, bool) else ("True" if value else "False")
+
+    def answer_key(self, data: dict[str, Any]) -> list[KeyLine]:
+        return [
+            ("True", float(data["answer"]), data.get("feedback_true", "")),
+            ("False", float(not data["answer"]), data.get("feedback_false", "")),
+        ]
 
     def feedback_for(self, data, answer: Answer | None) -> list[str]:
         value = answer.get("value") if isinstance(answer, dict) else None

@@ -11,6 +11,7 @@ from quizapp.bank.types.base import (
     SLUG,
     Answer,
     InvalidAnswer,
+    KeyLine,
     Problems,
     QuestionType,
     answer_list,
@@ -180,6 +181,9 @@ class ShortAnswer(QuestionType):
     def describe(self, data, answer: Answer | None) -> str:
         return (answer or {}).get("text") or "(no answer)"
 
+    def answer_key(self, data: dict[str, Any]) -> list[KeyLine]:
+        return [(e["text"], float(e["fraction"]), e.get("feedback", "")) for e in accepted_entries(data["answers"])]
+
     def feedback_for(self, data, answer: Answer | None) -> list[str]:
         entry = self.matched(data, answer.get("text")) if isinstance(answer, dict) else None
         return [entry["feedback"]] if entry and entry.get("feedback") else []
@@ -323,6 +327,19 @@ class Numeric(QuestionType):
             return "(no answer)"
         shown = f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 10000 else f"{value:g}"
         return f"{shown} {data.get('unit') or ''}".strip()
+
+    def answer_key(self, data: dict[str, Any]) -> list[KeyLine]:
+        unit = f" {data['unit']}" if data.get("unit") else ""
+        lines: list[KeyLine] = []
+        for e in self.entries(data):
+            if "min" in e:
+                shown = f"{e['min']!r} to {e['max']!r}"
+            else:
+                shown = repr(e["value"]) + (f" ± {e['tolerance']!r}" if e.get("tolerance") else "")
+            lines.append((shown + unit, float(e["fraction"]), e.get("feedback", "")))
+        if data.get("other_feedback"):
+            lines.append(("Any other number", 0.0, data["other_feedback"]))
+        return lines
 
     def feedback_for(self, data, answer: Answer | None) -> list[str]:
         value = answer.get("value") if isinstance(answer, dict) else None
