@@ -131,9 +131,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from quizapp.markdown import entry_html, entry_plain, render_markdown
+    from quizapp.markdown import entry_html, entry_plain, render_markdown, render_text
 
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(render_text, "text")  # {{ text|text(format) }}: Markdown or sanitised HTML
     app.add_template_filter(entry_html, "entry")  # {{ text|entry(version.data) }}: an html item's entries
     app.add_template_filter(entry_plain, "entry_plain")
 

@@ -36,7 +36,26 @@ def _inline(state: StateCore) -> None:
 
 _md.core.ruler.at("inline", _inline)
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
+# b, i, u, sub and sup: Markdown never makes them, but Moodle's HTML questions use them (H<sub>2</sub>O).
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "b",
+    "i",
+    "u",
+    "sub",
+    "sup",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 

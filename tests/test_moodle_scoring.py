@@ -12,10 +12,12 @@ from werkzeug.datastructures import MultiDict
 
 from quizapp.bank import importing, limits
 from quizapp.bank.content import validate_item
+from quizapp.bank.formats import tabular
 from quizapp.bank.models import Question
 from quizapp.bank.types import feedback_key, feedback_texts, get_type
 from quizapp.extensions import db
-from tests.answering import choice_tokens
+from quizapp.markdown import dropped_tags, render_text
+from tests.answering import choice_tokens, hidden
 from tests.factories import make_question, make_topic
 
 TOPICS = {"road-to-war"}
@@ -542,3 +544,56 @@ def test_the_question_page_shows_teachers_each_answers_credit_and_feedback(app, 
     assert get_type("numeric").answer_key({"answer": 156, "tolerance": 0, "unit": "factories"}) == [
         ("156 factories", 1.0, "")
     ]
+
+
+def test_the_editor_preview_shows_an_html_item_sanitised_with_its_general_feedback(app, client, editor):
+    form = EDITOR_FORMS["single_choice"][0] | {
+        "prompt": "<p>Where was <b>he</b> born?</p><script>alert(1)</script>",
+        "format": "html",
+        "general_feedback": "<i>See p. 231.</i>",
+        "save": "",
+        "preview": "1",
+    }
+    page = client.post("/teach/questions/new?type=single_choice", data=EDITOR_BASE | form | {"type": "single_choice"})
+    text = page.get_data(as_text=True)
+    preview = text[text.index('aria-label="Preview"') :]
+    assert "<p>Where was <b>he</b> born?</p>" in preview and "<script>alert" not in preview
+    assert "<i>See p. 231.</i>" in preview
+
+
+def test_dropped_tags_are_named_for_an_import_warning():
+    assert dropped_tags('<p>H<sub>2</sub>O <img src="x.png"> <SCRIPT>x</SCRIPT> <b>bold</b></p>') == ["img", "script"]
+    assert str(render_text("H<sub>2</sub>O <img src=x onerror=alert(1)>", "html")) == "H<sub>2</sub>O "
+
+
+def test_review_shows_the_chosen_answers_feedback_and_partial_credit(app, client, auth):
+    data = spec("single_choice", choices=BIRTHPLACE, general_feedback="He grew up in Nazareth.").data
+    with app.app_context():
+        question = make_question(make_topic("war"), "single_choice", data=data, prompt="Where was he born?")
+        db.session.commit()
+        question_id = question.id
+    auth.login(email="learner@example.org")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "Where was he born?" in page
+    form = {"question_id": question_id, "answer": choice_tokens(page)["Galilee"], "key": hidden(page, "key")}
+    page = client.post("/review/answer", data=form | {"token": hidden(page, "token")}).get_data(as_text=True)
+    assert "Partly right (50%)" in page and "He grew up in Nazareth." in page
+    assert "Very good!" not in page and "Close, but no." not in page
+
+
+def test_csv_export_lists_what_it_cannot_hold_instead_of_changing_its_meaning():
+    def item(type_name, **fields):
+        return {"id": type_name, "type": type_name, "topic": "war", "difficulty": 2, "prompt": "Q?"} | fields
+
+    items = [
+        item("single_choice", choices=BIRTHPLACE),
+        item("short_answer", answers=["Grant", {"text": "*", "fraction": 0, "feedback": "No."}]),
+        item("numeric", answers=[{"value": 1, "tolerance": 0, "fraction": 1}], unit=""),
+        item("true_false", answer=True, feedback_true="Yes."),
+        item("short_answer", answers=["Grant"], general_feedback="See p. 231."),
+        item("short_answer", answers=["Grant"]),
+    ]
+    items[-1]["id"] = "plain"
+    text, skipped = tabular.write(items)
+    assert skipped == ["single_choice", "short_answer", "numeric", "true_false", "short_answer"]
+    assert text.splitlines()[1].startswith("short_answer,war,2,Q?,Grant")

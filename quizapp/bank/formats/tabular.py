@@ -16,6 +16,7 @@ from typing import Any
 from quizapp import csvsafe
 from quizapp.bank import limits
 from quizapp.bank.formats import MAX_ITEMS, Parsed
+from quizapp.bank.types import feedback_texts, get_type
 
 COLUMNS = [
     "type",
@@ -105,6 +106,17 @@ def parse(source: str, default_topic: str) -> Parsed:
     return parsed
 
 
+def _csv_holds(item: dict[str, Any]) -> bool:
+    """Whether CSV's columns hold all the item says: not Moodle's credit, feedback, distractors or HTML
+    (such an item is listed as skipped rather than written with another meaning)."""
+    return not (
+        get_type(item["type"]).is_moodle(item)
+        or feedback_texts(item)
+        or item.get("general_feedback")
+        or item.get("format", "markdown") != "markdown"
+    )
+
+
 def write(items: list[dict[str, Any]]) -> tuple[str, list[str]]:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -112,7 +124,7 @@ def write(items: list[dict[str, Any]]) -> tuple[str, list[str]]:
     skipped = []
     for item in items:
         kind = item["type"]
-        if kind not in CSV_TYPES:
+        if kind not in CSV_TYPES or not _csv_holds(item):
             skipped.append(item["id"])
             continue
         row = {
