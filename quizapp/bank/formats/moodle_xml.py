@@ -28,7 +28,7 @@ from defusedxml import DefusedXmlException
 from quizapp.bank import limits
 from quizapp.bank.formats import MAX_ITEMS, Parsed
 from quizapp.bank.formats.gift import strip_tags
-from quizapp.markdown import ALLOWED_TAGS, render_markdown
+from quizapp.markdown import dropped_tags, render_markdown
 
 META = "quizapp: "
 MOST_ANSWERS = max(limits.CHOICES, limits.PAIRS, limits.ANSWERS) + limits.PAIRS  # pairs plus distractors
@@ -59,7 +59,6 @@ CLOZE_PROMPT = "Fill in the blanks."
 CLOZE = re.compile(r"\{(\d*):([A-Za-z_]+):((?:\\.|[^\\}])*)\}", re.S)
 CLOZE_ANSWER = re.compile(r"((?:\\.|[^\\#])*)(?:#(.*))?", re.S)
 CLOZE_SHORT = {"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"}
-TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9]*)")
 QUESTION_START = re.compile(r"<question[\s>/]")
 
 
@@ -96,10 +95,6 @@ def _md_escape(text: str) -> str:
 
 def _plain_html(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
-
-
-def _dropped_tags(text: str) -> set[str]:
-    return {name.lower() for name in TAG_NAME.findall(text)} - ALLOWED_TAGS
 
 
 class _Question:
@@ -144,7 +139,7 @@ class _Question:
             if len(raw.text) > limits.LONGEST_FIELD:
                 return raw.text  # refused for its length by the limits, before any other work
             if raw.fmt == "html":
-                dropped.update(_dropped_tags(raw.text))
+                dropped.update(dropped_tags(raw.text))
                 return raw.text
             if raw.fmt == "right":  # a matching option: plain text in Moodle, Markdown in our own exports
                 return _plain_html(raw.text) if as_html else raw.text if ours else _md_escape(raw.text)
