@@ -40,10 +40,13 @@ def cpu_seconds(work, runs: int = 3) -> tuple[float, object]:
 def run(source: str, fmt: str) -> list[str]:
     """Parse a file and check its items as an import does (without the topic lookup): every problem."""
     parsed = importing.parse(source.encode(), fmt, "war")
-    for line, item in parsed.items:
+    warnings = []
+    for line, raw in parsed.items:
+        item = {k: v for k, v in raw.items() if not k.startswith("_")} if isinstance(raw, dict) else raw
+        warnings += [f"Line {line}: {w}" for w in (raw.get("_warnings", []) if isinstance(raw, dict) else [])]
         _, problems = validate_item(item, {"war"}, strict=False)
         parsed.problems += [f"Line {line}: {field}: {message}" for field, message in problems]
-    return parsed.problems + parsed.skipped
+    return parsed.problems + parsed.skipped + warnings
 
 
 def _repeat(unit: str, size: int) -> str:
@@ -146,3 +149,127 @@ def test_markdown_time_grows_linearly(shape):
     large, _ = cpu_seconds(lambda: render_markdown(long))
     security_summary.timed("pathological", large)
     assert large <= GROWTH * max(small, TOO_SHORT_TO_JUDGE), f"{shape}: {small:.4f} s at {n}, {large:.4f} s at {4 * n}"
+
+
+# Moodle XML: each shape as a function of the file's length, built only when its test runs (20 MiB each).
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?><quiz>'
+XML_SHAPES = {
+    "deep nesting": (
+        lambda n: XML_HEAD + '<question type="truefalse">' + _repeat("<a>", n // 2) + _repeat("</a>", n // 2),
+        "nested more than 20 levels deep",
+    ),
+    "deep nesting in a text": (
+        lambda n: XML_HEAD + '<question type="shortanswer"><questiontext><text>' + _repeat("<b>", n),
+        "nested more than 20 levels deep",
+    ),
+    "huge attribute": (
+        lambda n: (
+            XML_HEAD + '<question type="multichoice"><answer fraction="' + _repeat("1", n) + '"/></question></quiz>'
+        ),
+        "Line 1: an XML tag is longer than 10,000 characters",
+    ),
+    "huge type": (
+        lambda n: XML_HEAD + '<question type="' + _repeat("x", n) + '"/></quiz>',
+        "Line 1: an XML tag is longer than 10,000 characters",
+    ),
+    "many attributes": (
+        lambda n: XML_HEAD + "<question " + " ".join(f"a{i}='1'" for i in range(n // 12))[: n - 100] + "/></quiz>",
+        "an XML tag is longer than 10,000 characters",
+    ),
+    "many questions": (
+        lambda n: (
+            XML_HEAD
+            + _repeat('<question type="truefalse"><answer fraction="100"><text>true</text></answer></question>', n)
+        ),
+        "at most 1000 questions",
+    ),
+    "many categories": (
+        lambda n: XML_HEAD + _repeat('<question type="category"><category><text>a/b</text></category></question>', n),
+        "at most 1000 questions",
+    ),
+    "many answers": (
+        lambda n: (
+            XML_HEAD + '<question type="multichoice">' + _repeat('<answer fraction="0"><text>a</text></answer>', n)
+        ),
+        "more than 100,000 XML elements",
+    ),
+    "many comments": (
+        lambda n: XML_HEAD + '<question type="truefalse">' + _repeat("<!-- quizapp: [ -->", n),
+        "more than 100,000 XML elements",
+    ),
+    "entities in a long text": (
+        lambda n: (
+            XML_HEAD
+            + '<question type="shortanswer"><questiontext><text>'
+            + _repeat("&lt;", n)
+            + '</text></questiontext><answer fraction="100"><text>a</text></answer></question></quiz>'
+        ),
+        "prompt: is",
+    ),
+    "unclosed cloze answers": (
+        lambda n: (
+            XML_HEAD
+            + '<question type="multianswer"><questiontext><text>'
+            + _repeat("{1:SA:=a~", n)
+            + "</text></questiontext></question></quiz>"
+        ),
+        "text: is",
+    ),
+    "category levels": (
+        lambda n: (
+            XML_HEAD
+            + '<question type="category"><category><text>'
+            + _repeat("a/", n)
+            + '</text></category></question><question type="truefalse"/></quiz>'
+        ),
+        "a category has more than 20 levels",
+    ),
+    "open CDATA": (lambda n: XML_HEAD + "<question><![CDATA[" + _repeat("]]", n), "not well-formed XML"),
+    "an embedded image": (  # not pathological: a Moodle export with a large picture imports, without it
+        lambda n: (
+            XML_HEAD
+            + '<question type="truefalse"><questiontext format="html"><text>Seoul fell twice.</text>'
+            + '<file name="map.png" encoding="base64">'
+            + _repeat("iVBORw0KGgoAAAANSUhEUgAA\n", n - 400)
+            + '</file></questiontext><answer fraction="100"><text>true</text></answer>'
+            + '<answer fraction="0"><text>false</text></answer></question></quiz>'
+        ),
+        "Line 1: 1 embedded file(s) (images, attachments) were dropped",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", XML_SHAPES)
+def test_moodle_xml_reads_the_largest_pathological_file_fast(shape):
+    build, problem = XML_SHAPES[shape]
+    source = build(UPLOAD)
+    assert UPLOAD * 0.9 <= len(source.encode()) <= limits.UPLOAD_BYTES
+    seconds, problems = cpu_seconds(lambda: run(source, "moodle_xml"), runs=1)
+    security_summary.timed("pathological", seconds)
+    assert any(problem in p for p in problems), problems[:3]
+    assert all(len(p) < 300 for p in problems)
+    assert seconds < IMPORT_SECONDS, f"{shape}: {seconds:.2f} s"
+
+
+@pytest.mark.parametrize("shape", XML_SHAPES)
+def test_moodle_xml_time_grows_linearly(shape):
+    build, _ = XML_SHAPES[shape]
+    n = UPLOAD // 4
+    short, long = build(n), build(4 * n)
+    small, _ = cpu_seconds(lambda: run(short, "moodle_xml"), runs=2)
+    large, _ = cpu_seconds(lambda: run(long, "moodle_xml"), runs=2)
+    security_summary.timed("pathological", large)
+    assert large <= GROWTH * max(small, TOO_SHORT_TO_JUDGE), f"{shape}: {small:.4f} s at {n}, {large:.4f} s at {4 * n}"
+
+
+def test_billion_laughs_is_refused_unread_with_a_clear_message():
+    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    source = f'<?xml version="1.0"?><!DOCTYPE quiz [{entities}]><quiz><question type="truefalse">'
+    source += "<questiontext><text>&a9;</text></questiontext></question></quiz>"
+    seconds, problems = cpu_seconds(lambda: run(source, "moodle_xml"), runs=1)
+    security_summary.count("import", tried=1, refused=problems[0].startswith("The file declares XML entities"))
+    assert problems == [
+        "The file declares XML entities or a DTD, which are refused: a few lines of them can expand into "
+        "gigabytes. Moodle's own exports never use them; export the questions again."
+    ]
+    assert seconds < 0.1

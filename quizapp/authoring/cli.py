@@ -12,13 +12,19 @@ from quizapp.authoring.sets import chosen_question_ids
 from quizapp.bank import bp as bank_bp
 from quizapp.bank.anki import build_package
 from quizapp.bank.cli import owner_from_option
-from quizapp.bank.formats import gift, tabular
+from quizapp.bank.formats import gift, moodle_xml, tabular
 from quizapp.bank.services import export_items
 from quizapp.extensions import db
 
 
 @bank_bp.cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "gift", "csv", "apkg"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "gift", "moodle_xml", "csv", "apkg"]),
+    default="json",
+    show_default=True,
+)
 @click.option("--topic", help="Only this topic and its subtopics (a topic slug).")
 @click.option("--set", "set_id", type=int, help="The items of this question set (its id).")
 @click.option("--owner", "owner_email", help="The questions of this teacher (an email) instead of the curated bank.")
@@ -31,7 +37,7 @@ def export_command(
     fmt: str, topic: str | None, set_id: int | None, owner_email: str | None, output: Path | None
 ) -> None:
     """Export active items: the curated bank by default, or a set's or a teacher's. JSON is the content
-    format (topic as its full path); GIFT and CSV hold the types they can; apkg is an Anki package
+    format (topic as its full path); GIFT, Moodle XML and CSV hold the types they can; apkg is an Anki package
     (needs --output) whose notes update in place on the next import."""
     owner = owner_from_option(owner_email, "--owner")
     question_ids = None
@@ -53,10 +59,10 @@ def export_command(
     if fmt == "json":
         text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     else:
-        text, skipped = (gift if fmt == "gift" else tabular).write(items)
+        text, skipped = {"gift": gift, "moodle_xml": moodle_xml}.get(fmt, tabular).write(items)
     for entry in skipped:  # GIFT says why ("id: ordering"); CSV lists ids
         click.echo(
-            f"skipped: {entry}" + ("" if fmt == "gift" else " (CSV cannot hold its type, credit, feedback or HTML)"),
+            f"skipped: {entry}" + (" (CSV cannot hold its type, credit, feedback or HTML)" if fmt == "csv" else ""),
             err=True,
         )
     if skipped:

@@ -145,11 +145,12 @@ class AddItemForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(f"File (GIFT, CSV or the app's JSON; at most {limits.UPLOAD_BYTES // 2**20} MB)")
+    file = FileField(f"File (GIFT, Moodle XML, CSV or the app's JSON; at most {limits.UPLOAD_BYTES // 2**20} MB)")
     format = SelectField(
         "Format",
         choices=[
             SelectChoice("gift", "GIFT (Moodle)"),
+            SelectChoice("moodle_xml", "Moodle XML"),
             SelectChoice("csv", "CSV"),
             SelectChoice("json", "JSON (this app's export)"),
         ],

@@ -26,8 +26,14 @@ from quizapp.downloads import download
 from quizapp.extensions import db
 from quizapp.models import utcnow
 
-EXPORTS = {"json": "application/json", "gift": "text/plain", "csv": "text/csv", "apkg": "application/octet-stream"}
 KEPT_SECONDS = 3600
+EXPORTS = {
+    "json": "application/json",
+    "gift": "text/plain",
+    "xml": "application/xml",  # Moodle XML
+    "csv": "text/csv",
+    "apkg": "application/octet-stream",
+}
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -162,7 +168,7 @@ def export_questions():
     if fmt == "json":
         text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     else:
-        from quizapp.bank.formats import tabular
+        from quizapp.bank.formats import gift, moodle_xml, tabular
 
-        text, _ = (gift if fmt == "gift" else tabular).write(items)
+        text, _ = {"gift": gift, "xml": moodle_xml}.get(fmt, tabular).write(items)
     return download(text, name, EXPORTS[fmt])

@@ -162,7 +162,7 @@ def owner_from_option(email: str | None, hint: str):
 
 @bp.cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["gift", "csv", "json"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodle_xml", "csv", "json"]), required=True)
 @click.option("--owner", "owner_email", required=True, help="The teacher (an email) who will own the questions.")
 @click.option(
     "--topic", default="korean-war", show_default=True, help="Topic slug for questions whose file names none."

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 
 from quizapp.bank import limits, services
 from quizapp.bank.content import ItemSpec, validate_item
-from quizapp.bank.formats import MAX_ITEMS, Parsed, gift, tabular
+from quizapp.bank.formats import MAX_ITEMS, Parsed, gift, moodle_xml, tabular
 from quizapp.bank.models import Topic
 from quizapp.extensions import db
 
-FORMATS = ("gift", "csv", "json")
+FORMATS = ("gift", "moodle_xml", "csv", "json")
 MAX_BYTES = limits.UPLOAD_BYTES
 
 
@@ -50,7 +50,7 @@ def parse(source: bytes | str, fmt: str, default_topic: str) -> Parsed:
             return Parsed(problems=["The file is not UTF-8 text."])
     if len(source) > MAX_BYTES:
         return Parsed(problems=[f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."])
-    reader = {"gift": gift.parse, "csv": tabular.parse, "json": parse_json}[fmt]
+    reader = {"gift": gift.parse, "moodle_xml": moodle_xml.parse, "csv": tabular.parse, "json": parse_json}[fmt]
     return reader(source, default_topic)
 
 

@@ -1,4 +1,4 @@
-"""Question interchange formats: GIFT (Moodle), CSV and the app's own JSON."""
+"""Question interchange formats: GIFT and Moodle XML (Moodle), CSV and the app's own JSON."""
 
 from dataclasses import dataclass, field
 from typing import Any
