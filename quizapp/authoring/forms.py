@@ -81,9 +81,12 @@ class QuestionForm(FlaskForm):
     feedback_true = TextAreaField("Feedback for “true”", validators=[Length(max=limits.FEEDBACK)])
     feedback_false = TextAreaField("Feedback for “false”", validators=[Length(max=limits.FEEDBACK)])
     answers = TextAreaField(
-        "Accepted answers, one per line; the first that matches counts. Optionally add credit and feedback: "
-        "Grant | 50% | His full name, please. A * stands for any characters; a line * | 0% | … answers the rest.",
+        "Accepted answers, one per line (the first is shown as correct)",
         validators=[Length(max=ANSWERS_FIELD)],
+        description=(
+            "The first line that matches counts. Optionally add credit and feedback: Grant | 50% | His full name, "
+            "please. A * stands for any characters; a line * | 0% | … answers every other answer."
+        ),
     )
     number = StringField("Answer", validators=[Length(max=40)])
     tolerance = StringField("Tolerance (0 for exact)", default="0", validators=[Length(max=40)])
