@@ -69,10 +69,10 @@ def flask_command(*args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="session")
-def server():
-    """gunicorn serving the app on 127.0.0.1:<free port>; yields its base URL."""
-    instance = tempfile.mkdtemp(prefix="quizapp-e2e-")
+def prepared_instance(prefix: str) -> tuple[str, dict[str, str]]:
+    """A fresh instance folder with its SQLite database migrated and the curated bank loaded, and the
+    environment a server of it runs with (never the PostgreSQL test database)."""
+    instance = tempfile.mkdtemp(prefix=prefix)
     env = {
         **os.environ,
         "QUIZAPP_INSTANCE": instance,
@@ -81,10 +81,17 @@ def server():
         "SECRET_KEY": "e2e-only-secret",
     }
     env.pop("TEST_DATABASE_URL", None)
-    SERVER_ENV.update(env)
     flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
     for command in (["db", "upgrade"], ["bank", "load"]):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    return instance, env
+
+
+@pytest.fixture(scope="session")
+def server():
+    """gunicorn serving the app on 127.0.0.1:<free port>; yields its base URL."""
+    instance, env = prepared_instance("quizapp-e2e-")
+    SERVER_ENV.update(env)
     process, base = start_gunicorn("quizapp:create_app()", env)
     yield base
     stop(process)

@@ -7,12 +7,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, prepared_instance
 from tests.e2e.test_journeys import sign_in, sign_up
 from tests.factories import DEFAULT_PASSWORD
 from tests.servers import start_gunicorn, stop
@@ -46,18 +45,7 @@ ANONYMOUS_PAGES = ["/", "/auth/signin", "/auth/signup", "/auth/code"]
 def own_server():
     """A server and database of this module's own: its accounts must not be the first of the shared
     server (tests/e2e/test_journeys.py signs up the first user, who becomes admin)."""
-    instance = tempfile.mkdtemp(prefix="quizapp-a11y-")
-    env = {
-        **os.environ,
-        "QUIZAPP_INSTANCE": instance,
-        "QUIZAPP_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{instance}/a11y.sqlite",
-        "SECRET_KEY": "e2e-only-secret",
-    }
-    env.pop("TEST_DATABASE_URL", None)
-    flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
-    for command in (["db", "upgrade"], ["bank", "load"]):
-        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    instance, env = prepared_instance("quizapp-a11y-")
     process, base = start_gunicorn("quizapp:create_app()", env)
     yield base, env
     stop(process)

@@ -3,18 +3,14 @@
 The server is made with TESTING and TEST_CLOCK, so each request's X-Test-Now header sets the time it sees:
 the journey moves from one evening to the next without waiting a day."""
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import prepared_instance
 from tests.e2e.test_journeys import sign_up
 from tests.servers import start_gunicorn, stop
 
@@ -26,18 +22,7 @@ TOPIC = "chollima-taean"
 
 @pytest.fixture(scope="module")
 def clocked_server():
-    instance = tempfile.mkdtemp(prefix="quizapp-e2e-clock-")
-    env = {
-        **os.environ,
-        "QUIZAPP_INSTANCE": instance,
-        "QUIZAPP_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{instance}/e2e.sqlite",
-        "SECRET_KEY": "e2e-only-secret",
-    }
-    env.pop("TEST_DATABASE_URL", None)
-    flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
-    for command in (["db", "upgrade"], ["bank", "load"]):
-        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    instance, env = prepared_instance("quizapp-e2e-clock-")
     process, base = start_gunicorn("quizapp:create_app(TESTING=True, TEST_CLOCK=True)", env)
     yield base
     stop(process)
