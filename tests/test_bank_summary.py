@@ -1,7 +1,9 @@
 """The bank's counts, kept by each process until the bank changes, never shown stale."""
 
-from quizapp.bank.models import Question, QuestionStatus
-from quizapp.bank.services import topic_overview
+import sqlalchemy as sa
+
+from quizapp.bank.models import Question, QuestionStatus, Topic
+from quizapp.bank.services import topic_overview, topics_in_tree_order
 from quizapp.extensions import db
 from tests.conftest import empty_tables
 from tests.factories import make_bank, make_large_bank
@@ -35,8 +37,25 @@ def test_an_unchanged_bank_is_not_counted_again(app, queries):
     curated_questions(app)
     with queries() as statements, app.test_request_context():
         topic_overview()
-    assert len(statements) == 2, statements  # the topics and the revision, not the counts
-    assert any("site_settings" in s for s in statements)
+    assert len(statements) == 1, statements  # the revision: neither the topics nor the counts again
+    assert "site_settings" in statements[0]
+
+
+def test_a_renamed_topic_shows_its_new_title_in_every_process(make_app):
+    first, second = make_app(), make_app()
+    empty_tables(first)
+    with first.app_context():
+        make_bank(per_type=1)
+    for app in (first, second):
+        with app.test_request_context():
+            assert "War" in [t.title for t in topics_in_tree_order()]
+    with second.app_context():
+        db.session.scalars(sa.select(Topic).where(Topic.title == "War")).one().title = "The Korean War"
+        db.session.commit()
+    for app in (first, second):
+        with app.test_request_context():
+            titles = [t.title for t in topics_in_tree_order()]
+            assert "The Korean War" in titles and "War" not in titles
 
 
 def test_a_rolled_back_change_leaves_the_counts_right(app):

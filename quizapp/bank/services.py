@@ -276,14 +276,14 @@ def export_items(
     return [item_dict(q, q.current_version) for q in questions]
 
 
-def topics_in_tree_order() -> list[Topic]:
-    """Every topic, each parent followed by its children in position order: one query."""
-    topics = db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.id)).all()
-    children: dict[int | None, list[Topic]] = {}
+def topics_in_tree_order() -> list[summary.TopicRow]:
+    """Every topic, each parent followed by its children in position order (kept with the bank's revision)."""
+    topics = summary.topics()
+    children: dict[int | None, list[summary.TopicRow]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)
 
-    def walk(parent_id: int | None) -> list[Topic]:
+    def walk(parent_id: int | None) -> list[summary.TopicRow]:
         return [t for topic in children.get(parent_id, []) for t in (topic, *walk(topic.id))]
 
     return walk(None)
@@ -291,7 +291,7 @@ def topics_in_tree_order() -> list[Topic]:
 
 @dataclass
 class TopicCount:
-    topic: Topic
+    topic: summary.TopicRow
     questions: int = 0
     flashcards: int = 0
     children: list["TopicCount"] = field(default_factory=list)
@@ -300,7 +300,7 @@ class TopicCount:
 def topic_overview() -> list[TopicCount]:
     """The topic tree with active curated question and flashcard counts, subtrees summed: the topics
     and the bank's revision, and the counts only when the bank has changed (bank/summary.py)."""
-    topics = db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.id)).all()
+    topics = summary.topics()
     nodes = {t.id: TopicCount(t) for t in topics}
     for count in summary.counts():
         if not count.curated:

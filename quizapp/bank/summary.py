@@ -84,6 +84,40 @@ def counts() -> list[Count]:
     return cache["counts"]
 
 
+@dataclass(frozen=True)
+class TopicRow:
+    """A topic as the pages read it, kept by each process with the bank's revision (no ORM object
+    outlives its session)."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    parent_id: int | None
+    position: int
+    path: str
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    @property
+    def full_slug(self) -> str:
+        return self.path.strip("/")
+
+
+def topics() -> tuple[TopicRow, ...]:
+    """Every topic in position order: no query while the bank is unchanged."""
+    cache = current_app.extensions.setdefault("bank_summary", {})
+    token = revision()
+    if "topics" not in cache or cache["topics_revision"] != token:
+        columns = (Topic.id, Topic.slug, Topic.title, Topic.description, Topic.parent_id, Topic.position, Topic.path)
+        rows = db.session.execute(sa.select(*columns).order_by(Topic.position, Topic.id)).all()
+        cache["topics"] = tuple(TopicRow(*row) for row in rows)
+        cache["topics_revision"] = token
+    return cache["topics"]
+
+
 def per_root(roots: list[tuple[str, str]]) -> dict[str, int]:
     """Active items (curated and teachers' own) under each top-level topic, given as (slug, path)."""
     totals: dict[str, int] = defaultdict(int)

@@ -41,17 +41,16 @@ def unfinished_attempt(user_id: int, now: datetime) -> QuizAttempt | None:
 
 def today_plan(user_id: int, zone: str, now: datetime) -> TodayPlan:
     settings = services.settings_for(user_id)
-    queue = services.build_queue(user_id, services.Deck(), now, settings, zone)
-    day_start, _ = services.learning_day(now, zone)
-    done = services.today_for(user_id, day_start)
-    plan = exam.running_plan(user_id, now)
+    state = services.queue_state(user_id, now, zone)  # the day so far and the exam plan, read once
+    counts = services.queue_counts(user_id, services.Deck(), now, settings, state)
+    done, plan = state.today, state.plan
     share = exam_plan.figures(plan, user_id, zone, now, settings).today if plan else None
     return TodayPlan(
         plan,
         plan.exam_at.astimezone(ZoneInfo(zone)).date() if plan else None,
         exam.days_left(plan, now) if plan else 0,
-        queue.counts.learning + queue.counts.review,
-        queue.counts.new,
+        counts.learning + counts.review,
+        counts.new,
         done.new_done + done.reviews_done,
         share,
     )

@@ -89,24 +89,34 @@ class Deck:
     set_id: int | None = None  # a teacher's set (assigned as a review deck)
 
 
+def _given(value) -> bool:
+    """A value a statement is built with: a bind parameter (a cached statement's slot) or a literal."""
+    return isinstance(value, sa.BindParameter) or bool(value)
+
+
+def _like_prefix(path: str) -> str:
+    return path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
 def _in_deck(deck: Deck, today: Today, scope):
     """Active questions in the deck that the learner may study (`scope`, from classes/access.py),
     siblings of today's items buried (but not the items themselves)."""
     conditions = [Question.status == QuestionStatus.ACTIVE, scope]
-    if deck.path:
-        conditions.append(Topic.path.startswith(deck.path, autoescape=True))
+    if _given(deck.path):
+        pattern = deck.path if isinstance(deck.path, sa.BindParameter) else _like_prefix(deck.path)
+        conditions.append(Topic.path.like(pattern, escape="/"))
     if deck.set_id is not None:
         conditions.append(Question.id.in_(set_questions(deck.set_id)))
     if deck.kind == "flashcards":
         conditions.append(Question.type == "flashcard")
     elif deck.kind == "questions":
         conditions.append(Question.type != "flashcard")
-    if today.buried_facts:
+    if _given(today.buried_facts):
         conditions.append(
             sa.or_(
                 Question.fact.is_(None),
                 Question.fact.not_in(today.buried_facts),
-                Question.id.in_(today.seen_questions or {-1}),
+                Question.id.in_(today.seen_questions),
             )
         )
     return sa.and_(*conditions)
@@ -160,72 +170,184 @@ def _new_questions(user_id: int, deck: Deck, today: Today, scope):
     )
 
 
-def _next_card(user_id: int, deck: Deck, today: Today, scope, *conditions, order=()) -> Card | None:
-    return db.session.scalar(
-        _cards_in_deck(user_id, deck, today, scope)
-        .where(*conditions)
-        .order_by(*order, Card.due, Card.id)
+@dataclass
+class QueueState:
+    """What both the queue and its counts start from: the learner's day so far, a running exam
+    plan and the day's bounds (read once per request)."""
+
+    user_id: int
+    now: datetime
+    today: Today
+    plan: object  # ExamPlan | None
+    day_end: datetime
+
+    @property
+    def scope(self):
+        """SQL condition on Question: what the learner may study (classes/access.py), with literal values."""
+        return studyable_by(self.user_id, self.now)
+
+
+def queue_state(user_id: int, now: datetime, zone: str) -> QueueState:
+    day_start, day_end = learning_day(now, zone)
+    return QueueState(user_id, now, today_for(user_id, day_start), exam.running_plan(user_id, now), day_end)
+
+
+@dataclass
+class _Inputs:
+    """What the queue's statements are built from. For the common decks (everything or a topic, no
+    exam plan) they are bind parameters, and each statement is built once per deck shape and kept:
+    building one costs several times running it. Other decks build theirs with literal values."""
+
+    user_id: object
+    now: object
+    deck: Deck
+    today: Today
+    scope: object
+    until: object  # learning and review cards due before this are waiting today
+    due_by: object  # the next learning card is due by this
+    params: dict
+
+
+_STATEMENTS: dict[tuple, object] = {}
+_NOW = sa.bindparam("now", type_=sa.DateTime(timezone=True))
+
+
+def _inputs(user_id: int, deck: Deck, now: datetime, state: QueueState) -> _Inputs:
+    until = max(state.day_end, now + LEARN_AHEAD)
+    if deck.set_id is not None or state.plan is not None:
+        return _Inputs(user_id, now, deck, state.today, state.scope, until, None, {"now": now})
+    buried = bool(state.today.buried_facts)
+    params = {"user_id": user_id, "now": now, "until": until}
+    if deck.path:
+        params["deck_like"] = _like_prefix(deck.path)
+    if buried:
+        params |= {"seen": sorted(state.today.seen_questions), "buried": sorted(state.today.buried_facts)}
+    return _Inputs(*_BOUND[(bool(deck.path), deck.kind, buried)], params)
+
+
+def _bound(path: bool, kind: str, buried: bool) -> tuple:
+    """The bind parameters a cached statement is built with, for one deck shape."""
+    user = sa.bindparam("user_id", type_=sa.Integer)
+    expanding = (sa.bindparam("seen", expanding=True), sa.bindparam("buried", expanding=True))
+    return (
+        user,
+        _NOW,
+        Deck(sa.bindparam("deck_like", type_=sa.String) if path else None, kind),
+        Today(0, 0, *expanding) if buried else Today(0, 0, set(), set()),
+        studyable_by(user, _NOW),
+        sa.bindparam("until", type_=sa.DateTime(timezone=True)),
+        sa.bindparam("due_by", type_=sa.DateTime(timezone=True)),
+    )
+
+
+_BOUND = {(p, k, b): _bound(p, k, b) for p in (False, True) for k in KINDS for b in (False, True)}
+
+
+def _statement(name: str, i: _Inputs, build):
+    """`build(i)`, kept per deck shape when `i` holds bind parameters."""
+    if not i.params.get("user_id"):
+        return build(i)
+    key = (name, i.deck.path is not None, i.deck.kind, "buried" in i.params)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = build(i)
+    return _STATEMENTS[key]
+
+
+def _waiting_counts(i: _Inputs):
+    waiting = _cards_in_deck(i.user_id, i.deck, i.today, i.scope).where(Card.due < i.until).subquery()
+    return sa.select(
+        sa.func.count().filter(waiting.c.state != scheduling.REVIEW),
+        sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= i.now),
+    ).select_from(waiting)
+
+
+def _new_count(i: _Inputs):
+    limit = sa.bindparam("new_left", type_=sa.Integer)
+    new = _new_questions(i.user_id, i.deck, i.today, i.scope).with_only_columns(Question.id).limit(limit)
+    return sa.select(sa.func.count()).select_from(new.subquery())
+
+
+def _learning_card(i: _Inputs):
+    return (
+        _cards_in_deck(i.user_id, i.deck, i.today, i.scope)
+        .where(Card.state != scheduling.REVIEW, Card.due <= sa.bindparam("due_by", type_=sa.DateTime(timezone=True)))
+        .order_by(Card.due, Card.id)
         .options(joinedload(Card.question).joinedload(Question.current_version))
         .limit(1)
     )
 
 
-def build_queue(user_id: int, deck: Deck, now: datetime, settings: ReviewSettings, zone: str) -> Queue:
-    """Counts and the next item: due learning cards first, then reviews (least likely recalled
-    first) mixed with new items up to the day's limits, then learning cards a little ahead of
-    time. Learning counts every learning card due today, as Anki does. A fixed number of queries."""
-    day_start, day_end = learning_day(now, zone)
-    today, scope = today_for(user_id, day_start), studyable_by(user_id, now)
-    waiting = _cards_in_deck(user_id, deck, today, scope).where(Card.due < max(day_end, now + LEARN_AHEAD)).subquery()
-    learning, reviews = db.session.execute(
-        sa.select(
-            sa.func.count().filter(waiting.c.state != scheduling.REVIEW),
-            sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= now),
-        ).select_from(waiting)
-    ).one()
-    plan = exam.running_plan(user_id, now)
-    new_left = max(0, exam.new_limit(plan, user_id, now, settings, today.new_done) - today.new_done)
-    new_available = db.session.scalar(  # counts no further than the day's limit, whatever the bank's size
-        sa.select(sa.func.count()).select_from(
-            _new_questions(user_id, deck, today, scope).with_only_columns(Question.id).limit(new_left).subquery()
-        )
+def _weakest_card(i: _Inputs):
+    weakest = (_days_since_last_review() / Card.stability).desc()
+    return (
+        _cards_in_deck(i.user_id, i.deck, i.today, i.scope)
+        .where(Card.state == scheduling.REVIEW, Card.due <= i.now)
+        .order_by(weakest, Card.due, Card.id)
+        .options(joinedload(Card.question).joinedload(Question.current_version))
+        .limit(1)
     )
-    counts = Counts(
+
+
+def _new_question(i: _Inputs, plan=None):
+    return (
+        _new_questions(i.user_id, i.deck, i.today, i.scope)
+        .order_by(*_exam_first(plan), Question.source_page, Question.id)
+        .options(joinedload(Question.current_version))
+        .limit(1)
+    )
+
+
+def _next_due(i: _Inputs):
+    return (
+        sa.select(sa.func.min(Card.due))
+        .join(Question, Question.id == Card.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Card.user_id == i.user_id, Card.reps > 0, Card.due > i.now, _in_deck(i.deck, i.today, i.scope))
+    )
+
+
+def queue_counts(user_id: int, deck: Deck, now: datetime, settings: ReviewSettings, state: QueueState) -> Counts:
+    """New, learning and review items waiting today: two statements. Learning counts every learning
+    card due today, as Anki does; new items are counted no further than the day's limit."""
+    return _counts(_inputs(user_id, deck, now, state), user_id, now, settings, state)
+
+
+def _counts(i: _Inputs, user_id: int, now: datetime, settings: ReviewSettings, state: QueueState) -> Counts:
+    today = state.today
+    waiting = _statement("waiting", i, _waiting_counts)
+    learning, reviews = db.session.execute(waiting, i.params | {"until": max(state.day_end, now + LEARN_AHEAD)}).one()
+    new_left = max(0, exam.new_limit(state.plan, user_id, now, settings, today.new_done) - today.new_done)
+    new_available = db.session.scalar(_statement("new count", i, _new_count), i.params | {"new_left": new_left})
+    return Counts(
         new=new_available,
         learning=learning,
         review=max(0, min(reviews, settings.reviews_per_day - today.reviews_done)),
     )
-    studied_today = today.new_done + today.reviews_done
+
+
+def build_queue(
+    user_id: int, deck: Deck, now: datetime, settings: ReviewSettings, zone: str, state: QueueState | None = None
+) -> Queue:
+    """Counts and the next item: due learning cards first, then reviews (least likely recalled
+    first) mixed with new items up to the day's limits, then learning cards a little ahead of
+    time. A fixed number of queries."""
+    state = state or queue_state(user_id, now, zone)
+    i = _inputs(user_id, deck, now, state)
+    counts = _counts(i, user_id, now, settings, state)
+    studied_today = state.today.new_done + state.today.reviews_done
     want_new = counts.new > 0 and (counts.review == 0 or studied_today % NEW_EVERY == NEW_EVERY - 1)
-    in_learning = Card.state != scheduling.REVIEW
-    card = _next_card(user_id, deck, today, scope, in_learning, Card.due <= now) if learning else None
+    learning = _statement("learning card", i, _learning_card)
+    card = db.session.scalar(learning, i.params | {"due_by": now}) if counts.learning else None
     question = next_due = None
     if card is None and counts.review and not want_new:
-        weakest = (_days_since_last_review() / Card.stability).desc()
-        card = db.session.scalar(
-            _cards_in_deck(user_id, deck, today, scope)
-            .where(Card.state == scheduling.REVIEW, Card.due <= now)
-            .order_by(weakest, Card.due, Card.id)
-            .options(joinedload(Card.question).joinedload(Question.current_version))
-            .limit(1),
-            {"now": now},
-        )
+        card = db.session.scalar(_statement("weakest card", i, _weakest_card), i.params)
     if card is None and counts.new:
-        question = db.session.scalar(
-            _new_questions(user_id, deck, today, scope)
-            .order_by(*_exam_first(plan), Question.source_page, Question.id)
-            .options(joinedload(Question.current_version))
-            .limit(1)
-        )
-    if card is None and question is None and learning:
-        card = _next_card(user_id, deck, today, scope, in_learning, Card.due <= now + LEARN_AHEAD)
+        pick = _new_question(i, state.plan) if state.plan is not None else _statement("new question", i, _new_question)
+        question = db.session.scalar(pick, i.params)
+    if card is None and question is None and counts.learning:
+        card = db.session.scalar(learning, i.params | {"due_by": now + LEARN_AHEAD})
     if card is None and question is None:
-        next_due = db.session.scalar(
-            sa.select(sa.func.min(Card.due))
-            .join(Question, Question.id == Card.question_id)
-            .join(Topic, Topic.id == Question.topic_id)
-            .where(Card.user_id == user_id, Card.reps > 0, Card.due > now, _in_deck(deck, today, scope))
-        )
+        next_due = db.session.scalar(_statement("next due", i, _next_due), i.params)
     return Queue(counts, card, question, next_due)
 
 
