@@ -6,8 +6,9 @@ the machine's speed and load cancel out of the ratio. The database is a fresh SQ
 fresh PostgreSQL database beside BENCH_DATABASE_URL) holding the curated bank and one learner who
 has answered ten questions in a practice quiz, which also put ten cards in the review queue.
 
-Each route is timed as the mean of ROUNDS requests after a warm-up; the best of three such runs
-counts (the least disturbed by the rest of the machine). Prints a table of milliseconds and
+After a warm-up the routes take turns, a tenth of ROUNDS requests each, ten turns; a page's ratio is
+the median of its turns' ratios to the one-SELECT route of the same turn, so the machine's load
+(which varies from second to second) cancels out. Prints a table of milliseconds and
 ratios with the issue's targets, and writes bench/results/inprocess-<date>.json.
 
     .venv/bin/python bench/inprocess.py            # SQLite
@@ -19,6 +20,7 @@ ratios with the issue's targets, and writes bench/results/inprocess-<date>.json.
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,7 @@ CLOCK = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.pe
 PASSWORD = "in-process bench password"  # noqa: S105  (a throwaway account in a throwaway database)
 EMAIL = "inprocess.learner@quizapp.example"
 # The issue's ceilings: a page may cost at most this many one-SELECT requests.
+BASELINE = "one SELECT (baseline)"
 TARGETS = {"review": 8, "quiz question": 5, "home, signed in": 4, "home, signed out": 4, "progress": 12}
 
 
@@ -97,19 +100,33 @@ def _answer_ten(client) -> str:
     return client.post("/quiz/new", data={"csrf_token": token, **form}).headers["Location"]
 
 
-def _time(client, path: str) -> float:
-    """Milliseconds per request: the best of three means of ROUNDS requests."""
-    for _ in range(20):  # warm-up: caches, compiled statements, templates
+def _warm(client, path: str) -> None:
+    for _ in range(20):  # caches, compiled statements, templates
         reply = client.get(path)
     if reply.status_code != 200:
         raise RuntimeError(f"{path} answered {reply.status_code}")
-    best = float("inf")
-    for _ in range(3):
-        started = CLOCK()
-        for _ in range(ROUNDS):
-            client.get(path)
-        best = min(best, (CLOCK() - started) / ROUNDS * 1000)
-    return best
+
+
+def _time(pages: dict) -> dict[str, tuple[float, float]]:
+    """Each page's milliseconds per request and its ratio to the one-SELECT route. The pages take
+    turns, ROUNDS // 10 requests at a time, ten turns in all, so a change in the machine's load
+    falls on all of them alike; a page's figure is the median of its ten turns' ratios (and the
+    fastest turn's milliseconds)."""
+    for client, path in pages.values():
+        _warm(client, path)
+    batch = max(ROUNDS // 10, 1)
+    turns: dict[str, list[float]] = {name: [] for name in pages}
+    for _ in range(10):
+        for name, (client, path) in pages.items():
+            started = CLOCK()
+            for _ in range(batch):
+                client.get(path)
+            turns[name].append((CLOCK() - started) / batch * 1000)
+    unit = turns[BASELINE]
+    return {
+        name: (min(times), statistics.median(t / u for t, u in zip(times, unit, strict=True)))
+        for name, times in turns.items()
+    }
 
 
 def _pages(url: str):
@@ -125,7 +142,7 @@ def _pages(url: str):
     _sign_in(learner)
     question = _answer_ten(learner)
     return {
-        "one SELECT (baseline)": (baseline, "/one-select"),
+        BASELINE: (baseline, "/one-select"),
         "bare Flask (baseline)": (baseline, "/hello"),
         "home, signed out": (anonymous, "/"),
         "home, signed in": (learner, "/"),
@@ -141,13 +158,11 @@ def main() -> int:
     pages = _pages(url)
     if "--profile" in sys.argv:
         return _profile(pages, sys.argv[sys.argv.index("--profile") + 1])
-    times = {name: _time(client, path) for name, (client, path) in pages.items()}
-    unit = times["one SELECT (baseline)"]
+    times = _time(pages)
     rows, missed = [], 0
-    print(f"\nIn process, {ROUNDS} requests per run, best of 3 ({url.split(':', 1)[0]})")
+    print(f"\nIn process, {ROUNDS} requests per page in ten turns, median ratio of the turns ({url.split(':', 1)[0]})")
     print(f"  {'page':<24} {'ms':>7} {'× one SELECT':>13}   target")
-    for name, ms in times.items():
-        ratio = ms / unit
+    for name, (ms, ratio) in times.items():
         target = TARGETS.get(name)
         verdict = "" if target is None else (f"meets ≤ {target}×" if ratio <= target else f"SHORT of ≤ {target}×")
         missed += verdict.startswith("SHORT")

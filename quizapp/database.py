@@ -73,3 +73,18 @@ def refresh_statistics() -> None:
     changes (`flask bank load`, `flask demo seed|bulk` do) and from time to time (`flask db analyze`)."""
     db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
+
+
+_KEPT: dict[tuple, sa.Executable] = {}
+
+
+def kept(key: tuple, build) -> sa.Executable:
+    """`build()`, made once per process and dialect and reused: a statement written with bind
+    parameters for everything that varies (learner, moment, ...). Building a select with its joins
+    and subqueries costs several times running it on a hot page; SQLAlchemy then finds its compiled
+    form by the statement's cache key, which a kept statement has already computed."""
+    key = (db.engine.dialect.name, *key)
+    statement = _KEPT.get(key)
+    if statement is None:
+        statement = _KEPT[key] = build()
+    return statement

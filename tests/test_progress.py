@@ -266,8 +266,8 @@ def test_an_item_reviewed_good_many_times_over_weeks_is_mastered(app, studied):
 def test_weakest_items_put_the_failed_first_and_say_what_the_number_means(app, studied):
     with app.app_context():
         weak = services.weakest_items(studied["user"], studied["now"])
-        ids = [w.question.id for w in weak]
-        statuses = {w.question.id: w.status for w in weak}
+        ids = [w.question_id for w in weak]
+        statuses = {w.question_id: w.status for w in weak}
     assert set(ids[:3]) == {studied["wrong"], studied["forgotten"], studied["once"]}
     assert ids[-1] == studied["solid"]
     assert statuses[studied["wrong"]] == statuses[studied["forgotten"]] == "answered wrong last time"

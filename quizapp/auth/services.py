@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp.auth import throttle
 from quizapp.auth.codes import code_hash
 from quizapp.auth.models import Role, SiteSetting, User, new_session_token
+from quizapp.database import kept
 from quizapp.extensions import db
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -133,12 +134,16 @@ def set_active(user: User, active: bool) -> None:
         end_sessions(user)
 
 
+def _user_by_id():
+    return sa.select(User).where(User.id == sa.bindparam("user_id", type_=sa.Integer))
+
+
 def load_user_from_session(session_id: str) -> User | None:
     """Flask-Login's user loader: the id and the user's current session token must both match."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(kept(("user by id",), _user_by_id), {"user_id": int(user_id)})
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -8,7 +8,7 @@ from flask import current_app
 from quizapp.database import refresh_statistics
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.progress import bp, bulk, demo
+from quizapp.progress import bp, bulk, demo, heavy
 
 
 @bp.cli.command("seed")
@@ -55,3 +55,19 @@ def bulk_command(questions: int, learners: int, reviews: int) -> None:
         f"with {report.cards} cards and {report.reviews} reviews."
     )
     click.echo(f"  learners: {bulk.learner_email(1)} … {bulk.learner_email(learners)} / password: {bulk.PASSWORD}")
+
+
+@bp.cli.command("heavy")
+@click.option("--reviews", default=20_000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--class-size", default=200, show_default=True, type=click.IntRange(1, 100_000))
+def heavy_command(reviews: int, class_size: int) -> None:
+    """Add a learner with a long history and a large class of bulk learners (after `demo bulk`, for `make bench`)."""
+    if current_app.config.get("ENVIRONMENT") == "production":
+        raise click.ClickException("demo data is never made under the production configuration")
+    now = utcnow()
+    written = heavy.heavy_learner(reviews, now)
+    enrolled = heavy.big_class(class_size, now)
+    refresh_statistics()
+    click.echo(f"Heavy learner {heavy.HEAVY_EMAIL}: {written} reviews written (0: already there).")
+    click.echo(f"{heavy.BIG_CLASS.format(size=class_size)} of {heavy.BIG_TEACHER_EMAIL}: {enrolled} enrolled now.")
+    click.echo(f"  password: {bulk.PASSWORD}")

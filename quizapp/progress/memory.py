@@ -5,8 +5,6 @@ most the card's stability (whatever the learner's own parameters: stability is d
 interval at which recall falls to 90%), so "mastered" is a comparison SQL can count without powers.
 """
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
@@ -17,9 +15,10 @@ DECAY = -DEFAULT_PARAMETERS[20]
 FACTOR = 0.9 ** (1 / DECAY) - 1
 
 
-def days_since(column, now: datetime):
-    """Days between a timestamp column and `now`, on both databases."""
-    moment = sa.literal(now, type_=sa.DateTime(timezone=True))
+def days_since(column, now):
+    """Days between a timestamp column and `now` (a datetime, or a bind parameter of a kept
+    statement), on both databases."""
+    moment = now if isinstance(now, sa.BindParameter) else sa.literal(now, type_=sa.DateTime(timezone=True))
     if db.engine.dialect.name == "postgresql":
         return sa.extract("epoch", moment - column) / 86400.0
     return sa.func.julianday(sa.func.datetime(moment)) - sa.func.julianday(column)
@@ -33,7 +32,7 @@ MASTERY_MEANING = (
 )
 
 
-def mastered(now: datetime):
+def mastered(now):
     """SQL, the one definition of mastery: the card is in the review state (not learning, not relearning
     after a lapse) and its predicted recall stays at or above 90% for 7 more days. A card failed a
     minute ago is relearning, so it is never mastered."""

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from quizapp.bank import summary
-from quizapp.bank.models import Question, QuestionStatus, Topic
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.progress.memory import REVIEW_STATE, days_since, mastered, recall, recall_sql
 from quizapp.quiz.models import QuizAttempt
@@ -29,10 +30,63 @@ def _day_shift(zone: str, now: datetime) -> timedelta:
     return now.astimezone(ZoneInfo(zone)).utcoffset() - timedelta(hours=DAY_STARTS_AT.hour)
 
 
-def _day_column(column, shift: timedelta):
+def _day_column(column):
+    """The learning day of a timestamp column, shifted by the bind parameter `day_shift` (`_shift_value`)."""
     if db.engine.dialect.name == "postgresql":
-        return sa.func.date(column + sa.literal(shift, type_=sa.Interval))
-    return sa.func.date(column, f"{shift.total_seconds():+.0f} seconds")
+        return sa.func.date(column + sa.bindparam("day_shift", type_=sa.Interval))
+    return sa.func.date(column, sa.bindparam("day_shift", type_=sa.String))
+
+
+def _shift_value(shift: timedelta):
+    return shift if db.engine.dialect.name == "postgresql" else f"{shift.total_seconds():+.0f} seconds"
+
+
+NOW = sa.bindparam("now", type_=sa.DateTime(timezone=True))
+USER = sa.bindparam("user_id", type_=sa.Integer)
+SINCE = sa.bindparam("since", type_=sa.DateTime(timezone=True))
+
+
+def _due_by_day():
+    day = _day_column(Card.due)
+    return (
+        sa.select(day, sa.func.count())
+        .where(
+            Card.user_id == USER, Card.reps > 0, Card.due < sa.bindparam("horizon", type_=sa.DateTime(timezone=True))
+        )
+        .group_by(day)
+    )
+
+
+def _reviews_by_day():
+    day = _day_column(ReviewLog.reviewed_at)
+    return (
+        sa.select(day, sa.func.count())
+        .where(ReviewLog.user_id == USER, ReviewLog.undone_at.is_(None), ReviewLog.reviewed_at >= SINCE)
+        .group_by(day)
+    )
+
+
+def _passed_by_day():
+    day = _day_column(ReviewLog.reviewed_at)
+    return (
+        sa.select(day, sa.func.count().filter(ReviewLog.rating > 1), sa.func.count())
+        .where(
+            ReviewLog.user_id == USER,
+            ReviewLog.undone_at.is_(None),
+            ReviewLog.before.is_not(None),
+            ReviewLog.reviewed_at >= SINCE,
+        )
+        .group_by(day)
+    )
+
+
+def _recent_quizzes():
+    return (
+        sa.select(QuizAttempt)
+        .where(QuizAttempt.user_id == USER, QuizAttempt.finished_at.is_not(None))
+        .order_by(QuizAttempt.finished_at.desc())
+        .limit(5)
+    )
 
 
 @dataclass
@@ -67,14 +121,12 @@ class Dashboard:
 def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
     """Everything on the learner's dashboard in nine queries, whatever the size of their history."""
     board = Dashboard()
-    shift = _day_shift(zone, now)
     today = local_day(now, zone)
-    day_col = _day_column(Card.due, shift)
+    shift = _shift_value(_day_shift(zone, now))
     due = dict(
         db.session.execute(
-            sa.select(day_col, sa.func.count())
-            .where(Card.user_id == user_id, Card.reps > 0, Card.due < now + timedelta(days=31))
-            .group_by(day_col)
+            kept(("due by day",), _due_by_day),
+            {"user_id": user_id, "horizon": now + timedelta(days=31), "day_shift": shift},
         ).all()
     )
     overdue = sum(n for day, n in due.items() if date.fromisoformat(str(day)) <= today)
@@ -84,16 +136,8 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
         (today + timedelta(days=n), overdue if n == 0 else _lookup(due, today + timedelta(days=n))) for n in range(30)
     ]
 
-    log_day = _day_column(ReviewLog.reviewed_at, shift)
-    daily = db.session.execute(
-        sa.select(log_day, sa.func.count())
-        .where(
-            ReviewLog.user_id == user_id,
-            ReviewLog.undone_at.is_(None),
-            ReviewLog.reviewed_at >= now - timedelta(days=372),
-        )
-        .group_by(log_day)
-    ).all()
+    since = {"user_id": user_id, "day_shift": shift, "since": now - timedelta(days=372)}
+    daily = db.session.execute(kept(("reviews by day",), _reviews_by_day), since).all()
     board.reviews_by_day = {date.fromisoformat(str(day)): n for day, n in daily}
     day, streak = today, 0
     if day not in board.reviews_by_day:
@@ -102,17 +146,8 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
         streak, day = streak + 1, day - timedelta(days=1)
     board.streak = streak
 
-    passed = ReviewLog.rating > 1
-    weekly = db.session.execute(
-        sa.select(log_day, sa.func.count().filter(passed), sa.func.count())
-        .where(
-            ReviewLog.user_id == user_id,
-            ReviewLog.undone_at.is_(None),
-            ReviewLog.before.is_not(None),
-            ReviewLog.reviewed_at >= now - timedelta(weeks=12),
-        )
-        .group_by(log_day)
-    ).all()
+    since["since"] = now - timedelta(weeks=12)
+    weekly = db.session.execute(kept(("passed by day",), _passed_by_day), since).all()
     weeks: dict[date, list[int]] = {}
     for day_value, ok, total in weekly:
         start = date.fromisoformat(str(day_value))
@@ -125,14 +160,7 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
 
     board.weakest = weakest_items(user_id, now)
 
-    board.recent_quizzes = list(
-        db.session.scalars(
-            sa.select(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.finished_at.is_not(None))
-            .order_by(QuizAttempt.finished_at.desc())
-            .limit(5)
-        )
-    )
+    board.recent_quizzes = list(db.session.scalars(kept(("recent quizzes",), _recent_quizzes), {"user_id": user_id}))
     return board
 
 
@@ -140,7 +168,8 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
 class WeakItem:
     """An item the learner is closest to forgetting, or got wrong most recently."""
 
-    question: Question
+    question_id: int
+    prompt: str
     learnt: bool  # in the review state; otherwise still being learnt or relearnt
     last_rating: int | None  # 1 = Again (answered wrong or forgotten)
     recall: float  # predicted recall now
@@ -153,11 +182,9 @@ class WeakItem:
         return f"recall now {round(self.recall * 100)}%"
 
 
-def weakest_items(user_id: int, now: datetime, limit: int = 8) -> list[WeakItem]:
-    """Items still being learnt or relearnt first (the most recently failed first), then learnt items by
-    how close the learner is to forgetting them (lowest predicted recall now): one query."""
+def _weakest():
     learnt = Card.state == REVIEW_STATE
-    elapsed = days_since(Card.last_review, now)
+    elapsed = days_since(Card.last_review, NOW)
     last_rating = (
         sa.select(ReviewLog.rating)
         .where(ReviewLog.card_id == Card.id, ReviewLog.undone_at.is_(None))
@@ -165,22 +192,28 @@ def weakest_items(user_id: int, now: datetime, limit: int = 8) -> list[WeakItem]
         .limit(1)
         .scalar_subquery()
     )
-    rows = db.session.execute(
-        sa.select(Question, learnt, last_rating, Card.stability, elapsed, Card.last_review)
-        .join(Card, sa.and_(Card.question_id == Question.id, Card.user_id == user_id))
+    return (
+        sa.select(Question.id, QuestionVersion.prompt, learnt, last_rating, Card.stability, elapsed, Card.last_review)
+        .join(Card, sa.and_(Card.question_id == Question.id, Card.user_id == USER))
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .where(Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
-        .options(sa.orm.joinedload(Question.current_version))
         .order_by(
             learnt,  # false (still being learnt) first
             sa.case((learnt, 0.0), else_=elapsed),  # among those, the most recent first
             (elapsed / Card.stability).desc(),  # among learnt items, the least retrievable first
             Card.id,
         )
-        .limit(limit)
-    ).all()
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+def weakest_items(user_id: int, now: datetime, limit: int = 8) -> list[WeakItem]:
+    """Items still being learnt or relearnt first (the most recently failed first), then learnt items by
+    how close the learner is to forgetting them (lowest predicted recall now): one query."""
+    rows = db.session.execute(kept(("weakest",), _weakest), {"user_id": user_id, "now": now, "limit": limit}).all()
     return [
-        WeakItem(question, bool(is_learnt), rating, recall(stability, days), last_review)
-        for question, is_learnt, rating, stability, days, last_review in rows
+        WeakItem(question_id, prompt, bool(is_learnt), rating, recall(stability, days), last_review)
+        for question_id, prompt, is_learnt, rating, stability, days, last_review in rows
     ]
 
 
@@ -189,10 +222,8 @@ def _lookup(counts: dict, day: date) -> int:
 
 
 def root_topics() -> list:
-    """The top-level topics as (slug, title, path), in their order."""
-    return db.session.execute(
-        sa.select(Topic.slug, Topic.title, Topic.path).where(Topic.parent_id.is_(None)).order_by(Topic.position)
-    ).all()
+    """The top-level topics as (slug, title, path), in their order (kept with the bank's revision)."""
+    return [(t.slug, t.title, t.path) for t in summary.topics() if t.parent_id is None]
 
 
 def topic_memory(
@@ -205,20 +236,32 @@ def topic_memory(
     roots = root_topics() if roots is None else roots
     if not roots:
         return {user: [] for user in user_ids}, {user: {} for user in user_ids}
-    root_of = sa.case(*[(Topic.path.startswith(path, autoescape=True), slug) for slug, _, path in roots], else_=None)
     totals = summary.per_root([(slug, path) for slug, _, path in roots])
-    rows = db.session.execute(
-        sa.select(
-            Card.user_id,
-            root_of,
-            sa.func.count().filter(mastered(now)),
-            sa.func.sum(recall_sql(Card.stability, days_since(Card.last_review, on or now))),
+
+    def build():
+        root_of = sa.case(
+            *[(Topic.path.startswith(path, autoescape=True), slug) for slug, _, path in roots], else_=None
         )
-        .join(Question, Question.id == Card.question_id)
-        .join(Topic, Topic.id == Question.topic_id)
-        .where(Card.user_id.in_(user_ids), Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
-        .group_by(Card.user_id, root_of)
-    ).all()
+        on_day = sa.bindparam("on", type_=sa.DateTime(timezone=True))
+        return (
+            sa.select(
+                Card.user_id,
+                root_of,
+                sa.func.count().filter(mastered(NOW)),
+                sa.func.sum(recall_sql(Card.stability, days_since(Card.last_review, on_day))),
+            )
+            .join(Question, Question.id == Card.question_id)
+            .join(Topic, Topic.id == Question.topic_id)
+            .where(
+                Card.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+                Card.reps > 0,
+                Question.status == QuestionStatus.ACTIVE,
+            )
+            .group_by(Card.user_id, root_of)
+        )
+
+    statement = kept(("topic memory", *[(slug, path) for slug, _, path in roots]), build)
+    rows = db.session.execute(statement, {"user_ids": list(user_ids), "now": now, "on": on or now}).all()
     known = {(user, slug): count for user, slug, count, _ in rows}
     recalled = {(user, slug): total or 0.0 for user, slug, _, total in rows}
     mastery = {
@@ -249,6 +292,16 @@ class PageCell:
         return round(100 * self.mastered / self.items) if self.items else None
 
 
+def _pages_known():
+    return (
+        sa.select(Question.source_page, sa.func.count(), sa.func.count().filter(mastered(NOW)))
+        .select_from(Card)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == USER, Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
+        .group_by(Question.source_page)
+    )
+
+
 def knowledge_map(user_id: int, now: datetime) -> list[PageCell]:
     """For each page of the article, how many active items cite it and how many the learner has mastered."""
     items: dict[int, int] = defaultdict(int)
@@ -258,11 +311,7 @@ def knowledge_map(user_id: int, now: datetime) -> list[PageCell]:
     known = {
         page: (studied, mastered_count)
         for page, studied, mastered_count in db.session.execute(
-            sa.select(Question.source_page, sa.func.count(), sa.func.count().filter(mastered(now)))
-            .select_from(Card)
-            .join(Question, Question.id == Card.question_id)
-            .where(Card.user_id == user_id, Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
-            .group_by(Question.source_page)
+            kept(("knowledge map",), _pages_known), {"user_id": user_id, "now": now}
         ).all()
     }
     return [

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.bank.types import QUIZ_TYPES, Answer, get_type
+from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.quiz import replay
 from quizapp.quiz.generation import Candidate, available, pick_questions
@@ -206,26 +207,43 @@ def start_attempt(user_id: int, plan: Plan, now: datetime) -> QuizAttempt:
     return attempt
 
 
+_USER = sa.bindparam("user_id", type_=sa.Integer)
+
+
+def _attempt_of_user():
+    return sa.select(QuizAttempt).where(QuizAttempt.id == sa.bindparam("attempt_id"), QuizAttempt.user_id == _USER)
+
+
 def attempt_for(user_id: int, attempt_id: int) -> QuizAttempt | None:
     """The attempt, only if it is this learner's (others' attempts do not exist for them)."""
-    return db.session.scalar(sa.select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id))
-
-
-def item_at(attempt: QuizAttempt, position: int) -> AttemptItem | None:
-    """The item at a position, with its version, question and topic: one query."""
     return db.session.scalar(
+        kept(("attempt of user",), _attempt_of_user), {"attempt_id": attempt_id, "user_id": user_id}
+    )
+
+
+def _item_at():
+    return (
         sa.select(AttemptItem)
-        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+        .where(AttemptItem.attempt_id == sa.bindparam("attempt_id"), AttemptItem.position == sa.bindparam("position"))
         .options(joinedload(AttemptItem.version), joinedload(AttemptItem.question).joinedload(Question.topic))
     )
 
 
-def responses_by_position(attempt: QuizAttempt) -> dict[int, Response]:
-    rows = db.session.execute(
+def item_at(attempt: QuizAttempt, position: int) -> AttemptItem | None:
+    """The item at a position, with its version, question and topic: one query."""
+    return db.session.scalar(kept(("item at",), _item_at), {"attempt_id": attempt.id, "position": position})
+
+
+def _responses():
+    return (
         sa.select(AttemptItem.position, Response)
         .join(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id == attempt.id)
+        .where(AttemptItem.attempt_id == sa.bindparam("attempt_id"))
     )
+
+
+def responses_by_position(attempt: QuizAttempt) -> dict[int, Response]:
+    rows = db.session.execute(kept(("responses",), _responses), {"attempt_id": attempt.id})
     return {position: response for position, response in rows}
 
 

@@ -27,6 +27,7 @@ from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.classes.access import opened_sets
 from quizapp.classes.models import Assignment
+from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.review import scheduling
 from quizapp.review.models import SCOPE_KINDS, Card, ExamPlan
@@ -55,8 +56,12 @@ def is_running(plan: ExamPlan | None, now: datetime) -> bool:
     return plan is not None and plan.ended_at is None and now < plan.exam_at + DAY
 
 
+def _plan_of():
+    return sa.select(ExamPlan).where(ExamPlan.user_id == sa.bindparam("user_id", type_=sa.Integer))
+
+
 def plan_of(user_id: int) -> ExamPlan | None:
-    return db.session.scalar(sa.select(ExamPlan).where(ExamPlan.user_id == user_id))
+    return db.session.scalar(kept(("exam plan",), _plan_of), {"user_id": user_id})
 
 
 def running_plan(user_id: int, now: datetime) -> ExamPlan | None:

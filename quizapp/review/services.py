@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.classes.access import studyable_by
+from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.review import exam, scheduling
 from quizapp.review.models import Card, ReviewLog, ReviewSettings
@@ -24,9 +25,13 @@ class ReviewError(Exception):
     """A refused action; the message is for the learner."""
 
 
+def _settings_of():
+    return sa.select(ReviewSettings).where(ReviewSettings.user_id == sa.bindparam("user_id", type_=sa.Integer))
+
+
 def settings_for(user_id: int) -> ReviewSettings:
     """The learner's settings row, or unsaved defaults."""
-    return db.session.get(ReviewSettings, user_id) or ReviewSettings(
+    return db.session.scalar(kept(("review settings",), _settings_of), {"user_id": user_id}) or ReviewSettings(
         user_id=user_id,
         desired_retention=scheduling.DEFAULT_RETENTION,
         new_per_day=20,
@@ -62,12 +67,20 @@ class Today:
     buried_facts: set[str]
 
 
-def today_for(user_id: int, day_start: datetime) -> Today:
-    rows = db.session.execute(
+def _today():
+    return (
         sa.select(ReviewLog.question_id, Question.fact, ReviewLog.before.is_(None), ReviewLog.origin)
         .join(Question, Question.id == ReviewLog.question_id)
-        .where(ReviewLog.user_id == user_id, ReviewLog.reviewed_at >= day_start, ReviewLog.undone_at.is_(None))
-    ).all()
+        .where(
+            ReviewLog.user_id == sa.bindparam("user_id", type_=sa.Integer),
+            ReviewLog.reviewed_at >= sa.bindparam("day_start", type_=sa.DateTime(timezone=True)),
+            ReviewLog.undone_at.is_(None),
+        )
+    )
+
+
+def today_for(user_id: int, day_start: datetime) -> Today:
+    rows = db.session.execute(kept(("today",), _today), {"user_id": user_id, "day_start": day_start}).all()
     in_review = [r for r in rows if r[3] == "review"]
     return Today(
         new_done=sum(1 for r in in_review if r[2]),
