@@ -63,6 +63,6 @@ def issue_showing(user_id: int, question_id: int) -> str:
 
     version_id = db.session.scalar(sa.select(Question.current_version_id).where(Question.id == question_id))
     reps = db.session.scalar(sa.select(Card.reps).where(Card.user_id == user_id, Card.question_id == question_id))
-    token = showings.show(user_id, question_id, version_id, reps or 0, {}, utcnow()).token
+    token = showings.show(user_id, question_id, version_id, reps or 0, {}, utcnow())
     db.session.commit()
     return token

@@ -193,3 +193,19 @@ def test_a_blind_bot_scores_chance_in_review(app, client, auth, strategy):
 def test_the_rating_form_names_no_grade(app, client, cards):
     outcome = answered_right(client, cards)
     assert re.search(r'name="token" value="[A-Za-z0-9_-]{32}"', outcome)  # a showing's token, not a signed grade
+
+
+def test_a_rating_clears_the_learners_expired_showings_and_no_one_elses(app, client, cards):
+    with app.app_context():
+        old = issue_showing(cards["user"], cards["flashcard"])
+        others_old = issue_showing(make_user().id, cards["flashcard"])
+        fresh = issue_showing(cards["user"], cards["flashcard"])
+        for token in (old, others_old):
+            db.session.scalar(sa.select(ReviewShowing).where(ReviewShowing.token == token)).created_at -= timedelta(
+                hours=25
+            )
+        db.session.commit()
+    assert client.post("/review/rate", data=rating(cards, fresh, "k" * 32, "3", "flashcard")).status_code == 302
+    with app.app_context():
+        left = set(db.session.scalars(sa.select(ReviewShowing.token)))
+    assert old not in left and others_old in left and fresh in left

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.auth.models import SiteSetting
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.database import kept
 from quizapp.extensions import db
 
 REVISION = "bank_revision"
@@ -43,10 +44,14 @@ def _note_bank_changes(session: Session, _context, _instances) -> None:
         bank_changed(session)
 
 
+def _revision():
+    return sa.select(SiteSetting.value).where(SiteSetting.key == REVISION)
+
+
 def revision() -> str | None:
     """The bank's revision as this request's transaction sees it (read once per request)."""
     if "bank_revision" not in g:
-        g.bank_revision = db.session.scalar(sa.select(SiteSetting.value).where(SiteSetting.key == REVISION))
+        g.bank_revision = db.session.scalar(kept(("bank revision",), _revision))
     return g.bank_revision
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.bank.types import Answer
+from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.review.models import ReviewShowing
 
@@ -24,23 +25,33 @@ class ShowingSpent(Exception):
     """The showing was already answered or rated under another submission; the message is for the learner."""
 
 
-def show(user_id: int, question_id: int, version_id: int, reps: int, layout: dict[str, Any], now: datetime):
-    """Issue a showing of a card (and clear the learner's expired ones away)."""
-    db.session.execute(
-        sa.delete(ReviewShowing).where(ReviewShowing.user_id == user_id, ReviewShowing.created_at < now - SHOWING_AGE)
+SWEEP_EVERY = 32  # one showing in this many also clears the learner's expired ones away
+
+
+def _insert():
+    return sa.insert(ReviewShowing)
+
+
+def _sweep():
+    return sa.delete(ReviewShowing).where(
+        ReviewShowing.user_id == sa.bindparam("user_id", type_=sa.Integer),
+        ReviewShowing.created_at < sa.bindparam("expired", type_=sa.DateTime(timezone=True)),
     )
-    showing = ReviewShowing(
-        token=secrets.token_urlsafe(24),
-        user_id=user_id,
-        question_id=question_id,
-        version_id=version_id,
-        reps=reps,
-        layout=layout,
-        created_at=now,
-    )
-    db.session.add(showing)
-    db.session.flush()
-    return showing
+
+
+def clear_expired(user_id: int, now: datetime) -> None:
+    db.session.execute(kept(("clear showings",), _sweep), {"user_id": user_id, "expired": now - SHOWING_AGE})
+
+
+def show(user_id: int, question_id: int, version_id: int, reps: int, layout: dict[str, Any], now: datetime) -> str:
+    """Issue a showing of a card and return its token: one INSERT. Expired showings are cleared when
+    one is used for a rating, and by one showing in SWEEP_EVERY (a learner who only ever looks)."""
+    if secrets.randbelow(SWEEP_EVERY) == 0:
+        clear_expired(user_id, now)
+    token = secrets.token_urlsafe(24)
+    values = {"token": token, "user_id": user_id, "question_id": question_id, "version_id": version_id, "reps": reps}
+    db.session.execute(kept(("show",), _insert), [values | {"layout": layout, "created_at": now}])
+    return token
 
 
 def showing_for(user_id: int, token: str | None, question_id: int, now: datetime) -> ReviewShowing | None:
@@ -83,5 +94,9 @@ def record_answer(showing: ReviewShowing, answer: Answer, score: float, key: str
 
 
 def use(showing: ReviewShowing, key: str, now: datetime) -> bool:
-    """Use the showing up for one rating: True for the first submission, False for its replay."""
-    return _claim(showing, ReviewShowing.used_at.is_(None), {"used_at": now, "used_key": key}, key, "used_key")
+    """Use the showing up for one rating: True for the first submission, False for its replay
+    (and clear the learner's expired showings away)."""
+    first = _claim(showing, ReviewShowing.used_at.is_(None), {"used_at": now, "used_key": key}, key, "used_key")
+    if first:
+        clear_expired(showing.user_id, now)
+    return first

@@ -73,8 +73,8 @@ def _render_study(error: str | None = None, status: int = 200, outcome: dict | N
         context |= {"version": version, "qtype": qtype, "memory": memory, "revealed": revealed}
         if qtype.in_quizzes or revealed:  # a form is shown: it carries a fresh showing's token
             layout = qtype.make_layout(version.data, SystemRandom()) if qtype.in_quizzes else {}
-            showing = showings.show(current_user.id, question.id, version.id, memory.reps if memory else 0, layout, now)
-            context |= {"layout": layout, "showing": showing.token}
+            token = showings.show(current_user.id, question.id, version.id, memory.reps if memory else 0, layout, now)
+            context |= {"layout": layout, "showing": token}
         if revealed and not qtype.in_quizzes:
             context["intervals"] = _intervals(question.id, memory, now, settings)
     page = render_template("review/study.html", **context)
