@@ -18,6 +18,7 @@ from quizapp.auth.services import normalise_email, unusable_password_hash
 from quizapp.authoring.models import QuestionSet
 from quizapp.classes.access import opened_assignment_ids
 from quizapp.classes.models import Assignment, AssignmentResult, Classroom, Enrolment
+from quizapp.database import kept
 from quizapp.extensions import db
 
 CODE_LIFETIME = timedelta(days=14)
@@ -277,10 +278,9 @@ class StudentAssignment:
         return None if allowed is None else max(0, allowed - self.attempts)
 
 
-def assignments_for(user_id: int, now: datetime) -> list[StudentAssignment]:
-    """The learner's assignments with their attempts, best scores and whether they are open for
-    study: two queries."""
-    rows = db.session.execute(
+def _assignments_of_learner():
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    return (
         sa.select(Assignment, Classroom, QuestionSet, AssignmentResult.attempts, AssignmentResult.best_percent)
         .join(Classroom, Classroom.id == Assignment.class_id)
         .join(Enrolment, sa.and_(Enrolment.class_id == Classroom.id, Enrolment.user_id == user_id))
@@ -290,7 +290,13 @@ def assignments_for(user_id: int, now: datetime) -> list[StudentAssignment]:
             sa.and_(AssignmentResult.assignment_id == Assignment.id, AssignmentResult.user_id == user_id),
         )
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id.desc())
-    ).all()
+    )
+
+
+def assignments_for(user_id: int, now: datetime) -> list[StudentAssignment]:
+    """The learner's assignments with their attempts, best scores and whether they are open for
+    study: two queries (one when there are none)."""
+    rows = db.session.execute(kept(("assignments of learner",), _assignments_of_learner), {"user_id": user_id}).all()
     found = [
         StudentAssignment(assignment, classroom, question_set, attempts or 0, _percent(best))
         for assignment, classroom, question_set, attempts, best in rows

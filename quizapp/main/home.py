@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
 from quizapp.review import exam, exam_plan, services
@@ -28,14 +29,18 @@ class TodayPlan:
         return self.reviews + self.new
 
 
-def unfinished_attempt(user_id: int, now: datetime) -> QuizAttempt | None:
-    """The learner's latest quiz or test still open: begun, not finished, its time not up."""
-    attempt = db.session.scalar(
+def _unfinished():
+    return (
         sa.select(QuizAttempt)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.finished_at.is_(None))
+        .where(QuizAttempt.user_id == sa.bindparam("user_id", type_=sa.Integer), QuizAttempt.finished_at.is_(None))
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
         .limit(1)
     )
+
+
+def unfinished_attempt(user_id: int, now: datetime) -> QuizAttempt | None:
+    """The learner's latest quiz or test still open: begun, not finished, its time not up."""
+    attempt = db.session.scalar(kept(("unfinished attempt",), _unfinished), {"user_id": user_id})
     return attempt if attempt is not None and not attempt.is_over(now) else None
 
 

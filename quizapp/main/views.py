@@ -2,9 +2,11 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
+from markupsafe import Markup
 
+from quizapp.bank import summary
 from quizapp.bank.services import topic_overview
 from quizapp.classes.services import assignments_for
 from quizapp.main import bp
@@ -12,12 +14,24 @@ from quizapp.main.home import today_plan, unfinished_attempt
 from quizapp.models import utcnow
 
 
+def _topics_html() -> Markup:
+    """The topic tree with its counts, the same for everyone: rendered once per bank revision."""
+    cache = current_app.extensions.setdefault("home_topics", {})
+    token = summary.revision()
+    if cache.get("revision") != token or "html" not in cache:
+        topics = topic_overview()
+        page = render_template("main/_topics.html", topics=topics)  # autoescaped like any page
+        cache["html"] = Markup(page) if topics else Markup()  # noqa: S704
+        cache["revision"] = token
+    return cache["html"]
+
+
 @bp.get("/")
 def home():
     signed_in, now = current_user.is_authenticated, utcnow()
     return render_template(
         "main/home.html",
-        topics=topic_overview(),
+        topics_html=_topics_html(),
         role=current_user.role if signed_in else None,
         unfinished=unfinished_attempt(current_user.id, now) if signed_in else None,
         exam=today_plan(current_user.id, current_user.timezone, now) if signed_in else None,
