@@ -74,7 +74,8 @@ def resume(attempt_id: int):
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
 
 
-def _render_question(attempt, item, position: int, error: str | None = None, status: int = 200):
+def _render_question(attempt, item, position: int, error: str | None = None, status: int = 200, draft=None):
+    """The question page; `draft` is a refused form, shown again so nothing chosen or typed is lost."""
     responses = services.responses_by_position(attempt)
     now = utcnow()
     return render_template(
@@ -87,6 +88,7 @@ def _render_question(attempt, item, position: int, error: str | None = None, sta
         answered=set(responses),
         position=position,
         error=error,
+        draft=draft,
         key=secrets.token_hex(16),
         shown_at=int(now.timestamp() * 1000),
         now=now,
@@ -120,7 +122,7 @@ def answer(attempt_id: int, position: int):
         spent = int(now.timestamp() * 1000) - (form.shown_at.data or 0) if form.shown_at.data else 0
         services.record_answer(attempt, item, answer, form.key.data, now, spent)
     except InvalidAnswer as problem:  # nothing was written, and this request commits nothing
-        return _render_question(attempt, item, position, str(problem), 400)
+        return _render_question(attempt, item, position, str(problem), 400, draft=request.form)
     except services.QuizError as problem:
         return _render_question(attempt, item, position, str(problem), 409)
     db.session.commit()
