@@ -12,7 +12,8 @@ from tests.factories import RIGHT_FORMS, SAMPLE_DATA
 _CHOICE = re.compile(r'<input type="(?:radio|checkbox)" name="answer" value="([^"]+)"[^>]*>\s*([^<]*)</label>')
 _ROW = re.compile(r'<label for="pos-\d+-([^"]+)"[^>]*>Position of: ([^<]*)</label>')
 _MATCH_ROW = re.compile(
-    r'<legend class="match-left">([^<]*)</legend>\s*<ul[^>]*>\s*<li><label class="check"><input type="radio" name="match-([^"]+)"'
+    r'<legend class="match-left">([^<]*)</legend>\s*<ul[^>]*>\s*<li><label class="check">'
+    r'<input type="radio" name="match-([^"]+)"'
 )
 _MATCH_OPTION = re.compile(r'<input type="radio" name="match-[^"]+" value="([^"]+)"[^>]*>\s*([^<]*)</label>')
 

@@ -25,7 +25,7 @@ def answer_markup(page: str) -> str:
 
 
 def fields_of(page: str) -> dict:
-    """The answer form's structure: choice values, and selects (or radio groups) with their option values, in page order."""
+    """The answer form's structure: choice values, selects or radio groups with their values, in page order."""
     markup = answer_markup(page)
     inputs = [(kind, html.unescape(name), html.unescape(value)) for kind, name, value in _INPUT.findall(markup)]
     groups: dict[str, list[str]] = {}  # a matching question's rows are radio groups named match-<token>
