@@ -176,6 +176,7 @@ def test_a_keyboard_user_takes_a_mixed_quiz_a_test_and_a_review(server, new_page
         page.get_by_role("region", name="Feedback on question 2").get_by_text("Missed — right, not chosen")
     ).to_be_visible()
     expect(page.locator("summary", has_text="Report a problem with question 6")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
 
     # A test: saving an answer says so in the title, and shows no verdict.
     page.goto(f"{server}/quiz/{seeded['test']}/2")

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import axe_problems
 from tests.e2e.test_journeys import sign_up
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +32,7 @@ def answer_ordering(page) -> None:
         expect(selects.nth(n)).to_have_value(str(n + 1))
     expect(selects.nth(count - 1)).to_have_value("")
     no_sideways_scroll(page)
+    assert axe_problems(page) == []
     selects.nth(count - 1).select_option(str(count))
     page.get_by_role("button", name="Check answer").click()
     expect(page.get_by_role("region", name="Feedback").locator(".mark")).to_have_count(count)
@@ -52,6 +54,7 @@ def answer_matching(page, tmp_path) -> None:
     feedback = page.get_by_role("region", name="Feedback")
     expect(feedback.locator(".mark")).to_have_count(rows.count())
     no_sideways_scroll(page)
+    assert axe_problems(page) == []
 
 
 def test_a_quiz_on_a_phone(server, new_page, tmp_path):
@@ -70,6 +73,7 @@ def test_a_quiz_on_a_phone(server, new_page, tmp_path):
     expect(length).to_have_accessible_description("Choose between 5 and 50 questions.")
     expect(page.get_by_label("Sino-Soviet relations", exact=True)).to_have_attribute("aria-invalid", "true")
     no_sideways_scroll(page)
+    assert axe_problems(page) == []
     page.screenshot(path=str(tmp_path / "build-errors-320.png"), full_page=True)
     summary.get_by_role("link", name=re.compile("^Number of questions")).click()
     expect(length).to_be_focused()
@@ -99,6 +103,7 @@ def test_a_quiz_on_a_phone(server, new_page, tmp_path):
     page.get_by_role("button", name="Finish").click()
     expect(page.get_by_role("heading", name="Your results")).to_be_visible()
     no_sideways_scroll(page)
+    assert axe_problems(page) == []
     page.get_by_text("Report a problem with question 2").click()
     page.locator("#reason-2").select_option("unclear")
     page.locator("#note-2").fill("Which prisoners are meant?")
