@@ -245,3 +245,14 @@ def test_build_groups_each_top_level_topic_with_its_subtopics(app, client, stude
     assert len(groups) == 2
     assert "War, with its subtopics" in groups[0] and "Armistice" in groups[0] and "Split" not in groups[0]
     assert "Split, with its subtopics" in groups[1] and "Armistice" not in groups[1]
+
+
+def test_history_names_rows_in_a_fixed_number_of_queries(app, client, student, queries):
+    start(client, "single_choice", topics=["war"])
+    with queries() as few:
+        client.get("/quiz/")
+    for topics in (["split"], ["war", "split"], ["war"], ["split"]):
+        start(client, "single_choice", topics=topics)
+    with queries() as many:
+        page = client.get("/quiz/").get_data(as_text=True)
+    assert len(many) == len(few) and page.count('<td class="quiz-label">Topics: ') == 5
