@@ -84,6 +84,7 @@ def test_ordering_feedback_gives_each_item_its_position_and_the_right_one(app, c
 def test_a_test_shows_no_marks_before_it_is_finished(app, client, student):
     attempt_id = start(client, "multiple_response", mode="test")
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
+    shown = list(choice_tokens(page))
     client.post(f"/quiz/{attempt_id}/1", data={"answer": [choice_tokens(page)["Tokyo"]], "key": key_of(page)})
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
     assert "Answer saved" in page and marks(page) == [] and "Missed" not in page
@@ -91,6 +92,7 @@ def test_a_test_shows_no_marks_before_it_is_finished(app, client, student):
     results = client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
     assert ("wrong", "Tokyo", "Wrong — you chose it", "") in marks(results)
     assert ("missed", "Moscow", "Missed — right, not chosen", "") in marks(results)
+    assert [text for _, text, _, _ in marks(results)][:4] == shown  # in the order the question showed them
 
 
 def test_an_assigned_test_marks_nothing_until_it_is_over_and_names_the_assignment(app, client, auth):
