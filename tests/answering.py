@@ -10,8 +10,12 @@ import re
 from tests.factories import RIGHT_FORMS, SAMPLE_DATA
 
 _CHOICE = re.compile(r'<input type="(?:radio|checkbox)" name="answer" value="([^"]+)"[^>]*>\s*([^<]*)</label>')
-_ROW = re.compile(r'<label for="(?:pos|match)-\d+-([^"]+)"[^>]*>(?:Position of: )?([^<]*)</label>')
-_OPTION = re.compile(r'<option value="([^"]+)"[^>]*>([^<]*)</option>')
+_ROW = re.compile(r'<label for="pos-\d+-([^"]+)"[^>]*>Position of: ([^<]*)</label>')
+_MATCH_ROW = re.compile(
+    r'<legend class="match-left">([^<]*)</legend>\s*<ul[^>]*>\s*<li><label class="check">'
+    r'<input type="radio" name="match-([^"]+)"'
+)
+_MATCH_OPTION = re.compile(r'<input type="radio" name="match-[^"]+" value="([^"]+)"[^>]*>\s*([^<]*)</label>')
 
 
 def _by_text(pattern: re.Pattern, page: str) -> dict[str, str]:
@@ -38,7 +42,8 @@ def answer_form(page: str, type_name: str, data: dict | None = None) -> dict:
         rows = _by_text(_ROW, page)
         return {f"pos-{rows[e['text']]}": str(n) for n, e in enumerate(data["items"], start=1)}
     if type_name == "matching":
-        rows, options = _by_text(_ROW, page), _by_text(_OPTION, page)
+        rows = {html.unescape(text).strip(): field for text, field in _MATCH_ROW.findall(page)}
+        options = _by_text(_MATCH_OPTION, page)
         return {f"match-{rows[p['left']]}": options[p["right"]] for p in data["pairs"]}
     return dict(RIGHT_FORMS[type_name])
 
@@ -66,3 +71,18 @@ def issue_showing(user_id: int, question_id: int) -> str:
     token = showings.show(user_id, question_id, version_id, reps or 0, {}, utcnow())
     db.session.commit()
     return token
+
+
+_MARK = re.compile(
+    r'<li class="mark mark-(\w+)">.*?<span class="mark-text">(.*?)</span>\s*<strong class="mark-words">([^<]*)</strong>'
+    r'(?:\s*<span class="mark-due">Right match: ([^<]*)</span>)?',
+    re.S,
+)
+
+
+def marks(page: str) -> list[tuple[str, str, str, str]]:
+    """The feedback's marked parts: (verdict class, text with the learner's match, words, the right match)."""
+    return [
+        (verdict, " ".join(re.sub(r"<[^>]+>", "", html.unescape(text)).split()), words, html.unescape(due))
+        for verdict, text, words, due in _MARK.findall(page)
+    ]

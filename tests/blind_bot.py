@@ -25,14 +25,19 @@ def answer_markup(page: str) -> str:
 
 
 def fields_of(page: str) -> dict:
-    """The answer form's structure: choice values, and selects with their option values, in page order."""
+    """The answer form's structure: choice values, selects or radio groups with their values, in page order."""
     markup = answer_markup(page)
-    choices = [html.unescape(value) for _, _, value in _INPUT.findall(markup)]
-    kind = _INPUT.search(markup).group(1) if choices else None
+    inputs = [(kind, html.unescape(name), html.unescape(value)) for kind, name, value in _INPUT.findall(markup)]
+    groups: dict[str, list[str]] = {}  # a matching question's rows are radio groups named match-<token>
+    for _, name, value in inputs:
+        if name.startswith("match-") and value:
+            groups.setdefault(name, []).append(value)
+    choices = [value for _, name, value in inputs if name == "answer"]
+    kind = next((k for k, name, _ in inputs if name == "answer"), None)
     selects = [
         (html.unescape(name), [html.unescape(v) for v in _OPTION.findall(body)])
         for name, body in _SELECT.findall(markup)
-    ]
+    ] + list(groups.items())
     return {"kind": kind, "choices": choices, "selects": selects}
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from quizapp.bank.types import QUIZ_TYPES
 from quizapp.extensions import db
 from quizapp.quiz.models import AttemptItem, QuestionReport, QuizAttempt, Response
-from tests.answering import answer_form, choice_tokens
+from tests.answering import answer_form, choice_tokens, marks
 from tests.factories import make_attempt, make_bank, make_user
 
 ALL_TYPES = list(QUIZ_TYPES)
@@ -91,7 +91,12 @@ def test_wrong_and_partial_answers_show_the_right_one(app, client, student):
     client.post(f"/quiz/{attempt_id}/1", data={"answer": [choice_tokens(page)["Moscow"]], "key": key_of(page)})
     page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
     assert "Partly right (50%)" in page
-    assert "Right answer</dt><dd>Moscow; Beijing" in page.replace("\n", "")
+    assert sorted(marks(page)) == [
+        ("left", "Seoul", "Not chosen — rightly", ""),
+        ("left", "Tokyo", "Not chosen — rightly", ""),
+        ("missed", "Beijing", "Missed — right, not chosen", ""),
+        ("right", "Moscow", "Right — you chose it", ""),
+    ]
 
 
 def test_the_layout_is_stored_so_a_reload_shows_the_same_order(app, client, student):

@@ -15,7 +15,7 @@ from quizapp.classes import services as classes
 from quizapp.database import reading_first
 from quizapp.extensions import db
 from quizapp.models import utcnow
-from quizapp.quiz import assignments, bp, services
+from quizapp.quiz import assignments, bp, labels, services
 from quizapp.quiz.forms import AnswerKeyForm, QuizForm, ReportForm
 from quizapp.quiz.models import Mode
 
@@ -60,7 +60,8 @@ def new():
 def history():
     page = services.attempts_of(current_user.id, params.page_arg())
     answered = services.answered_counts([a.id for a in page.items])
-    return render_template("quiz/history.html", page=page, answered=answered, now=utcnow())
+    names = labels.attempt_labels(page.items)
+    return render_template("quiz/history.html", page=page, answered=answered, labels=names, now=utcnow())
 
 
 @bp.get("/<int:attempt_id>")
@@ -74,7 +75,8 @@ def resume(attempt_id: int):
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
 
 
-def _render_question(attempt, item, position: int, error: str | None = None, status: int = 200):
+def _render_question(attempt, item, position: int, error: str | None = None, status: int = 200, draft=None):
+    """The question page; `draft` is a refused form, shown again so nothing chosen or typed is lost."""
     responses = services.responses_by_position(attempt)
     now = utcnow()
     return render_template(
@@ -87,6 +89,8 @@ def _render_question(attempt, item, position: int, error: str | None = None, sta
         answered=set(responses),
         position=position,
         error=error,
+        draft=draft,
+        set_name=labels.set_names([attempt]).get(attempt.id),
         key=secrets.token_hex(16),
         shown_at=int(now.timestamp() * 1000),
         now=now,
@@ -120,7 +124,7 @@ def answer(attempt_id: int, position: int):
         spent = int(now.timestamp() * 1000) - (form.shown_at.data or 0) if form.shown_at.data else 0
         services.record_answer(attempt, item, answer, form.key.data, now, spent)
     except InvalidAnswer as problem:  # nothing was written, and this request commits nothing
-        return _render_question(attempt, item, position, str(problem), 400)
+        return _render_question(attempt, item, position, str(problem), 400, draft=request.form)
     except services.QuizError as problem:
         return _render_question(attempt, item, position, str(problem), 409)
     db.session.commit()
@@ -150,7 +154,14 @@ def results(attempt_id: int):
     shown = access.answers_shown(current_user.id, attempt.assignment_id, now)
     open_ids = access.studyable_question_ids(current_user, [r.item.question_id for r in rows], now) if shown else set()
     return render_template(
-        "quiz/results.html", attempt=attempt, rows=rows, breakdown=breakdown, get_type=get_type, open_ids=open_ids
+        "quiz/results.html",
+        attempt=attempt,
+        rows=rows,
+        breakdown=breakdown,
+        get_type=get_type,
+        open_ids=open_ids,
+        set_name=labels.set_names([attempt]).get(attempt.id),
+        report_form=ReportForm(),
     )
 
 

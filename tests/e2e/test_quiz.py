@@ -15,7 +15,11 @@ def answer_whatever_is_asked(page) -> None:
     checkboxes = form.locator("input[type=checkbox]")
     selects = form.locator("select")
     texts = form.locator("input[type=text]")
-    if radios.count():
+    rows = form.locator("fieldset.match-row")  # matching: a radio group per entry, "Not matched yet" first
+    if rows.count():
+        for n in range(rows.count()):
+            rows.nth(n).get_by_role("radio").nth(1 + n % (rows.nth(n).get_by_role("radio").count() - 1)).check()
+    elif radios.count():
         radios.first.check()
     elif checkboxes.count():
         checkboxes.first.check()

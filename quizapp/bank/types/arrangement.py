@@ -19,6 +19,7 @@ from quizapp.bank.types.base import (
     is_text,
     token_for,
 )
+from quizapp.bank.types.marks import Mark, ordinal
 
 
 class Ordering(QuestionType):
@@ -74,6 +75,20 @@ class Ordering(QuestionType):
         texts = {e["id"]: e["text"] for e in data["items"]}
         order = (answer or {}).get("order") or []
         return " → ".join(texts.get(i, "?") for i in order) or "(no answer)"
+
+    def marks(self, data, layout, answer: Answer | None) -> list[Mark]:
+        """Each item in the order the learner put them, with its right position where it differs."""
+        right = {e["id"]: n for n, e in enumerate(data["items"], start=1)}
+        texts = {e["id"]: e["text"] for e in data["items"]}
+        order = (answer or {}).get("order") if isinstance(answer, dict) else None
+        if not isinstance(order, list) or sorted(map(str, order)) != sorted(right):
+            return [Mark(texts[i], "missed", f"Missed — it belongs {ordinal(n)}") for i, n in right.items()]
+        return [
+            Mark(texts[i], "right", f"Right — {ordinal(n)}")
+            if right[i] == n
+            else Mark(texts[i], "wrong", f"Wrong — you put it {ordinal(n)}; it belongs {ordinal(right[i])}")
+            for n, i in enumerate(order, start=1)
+        ]
 
 
 DISTRACTOR = "~"  # distractor option ids are "~0", "~1"...: never a slug, so never a pair's id
@@ -159,3 +174,19 @@ class Matching(QuestionType):
         if not chosen:
             return "(no answer)"
         return "; ".join(f"{p['left']} → {right.get(chosen.get(p['id']), '(none)')}" for p in data["pairs"])
+
+    def marks(self, data, layout, answer: Answer | None) -> list[Mark]:
+        """Each left entry with the learner's match, and the right match where theirs is wrong or missing."""
+        options = self.options(data)
+        chosen = (answer or {}).get("pairs") if isinstance(answer, dict) else None
+        chosen = chosen if isinstance(chosen, dict) else {}
+        marks = []
+        for pair in data["pairs"]:
+            pick = chosen.get(pair["id"])
+            if pick == pair["id"]:
+                marks.append(Mark(pair["left"], "right", "Right", options[pick]))
+            elif pick in options:
+                marks.append(Mark(pair["left"], "wrong", "Wrong", options[pick], pair["right"]))
+            else:
+                marks.append(Mark(pair["left"], "missed", "Missed — not matched", "", pair["right"]))
+        return marks

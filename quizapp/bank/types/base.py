@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from werkzeug.datastructures import MultiDict
 
 from quizapp.bank.folding import fold_answer
+from quizapp.bank.types.marks import Mark
 
 FORMATS = ("markdown", "html")
 SHARED_FIELDS = ("general_feedback", "format")  # every type may carry them (stored in the version's data)
@@ -244,6 +245,11 @@ class QuestionType:
     def describe(self, data: dict[str, Any], answer: Answer | None) -> str:
         """An answer in words, for results pages and teachers."""
         raise NotImplementedError
+
+    def marks(self, data: dict[str, Any], layout: dict[str, Any], answer: Answer | None) -> list[Mark]:
+        """The answer marked part by part (each option, pair or item) in the order shown; [] for a
+        type whose answer is one thing (its verdict says it all)."""
+        return []
 
     def feedback_for(self, data: dict[str, Any], answer: Answer | None) -> list[str]:
         """The authored feedback texts for the answer given (per choice or answer), in the item's format."""

@@ -28,6 +28,7 @@ from quizapp.bank.types.base import (
     single_value,
     with_feedback,
 )
+from quizapp.bank.types.marks import Mark, choice_marks, shown_order
 
 
 class _ChoiceType(QuestionType):
@@ -231,6 +232,12 @@ class MultipleResponse(_ChoiceType):
         texts = self._texts(data)
         picked = [texts[c] for c in (answer or {}).get("choices", []) if c in texts]
         return "; ".join(picked) or "(no answer)"
+
+    def marks(self, data, layout, answer: Answer | None) -> list[Mark]:
+        picked = (answer or {}).get("choices") if isinstance(answer, dict) else None
+        picked_set = {p for p in picked if isinstance(p, str)} if isinstance(picked, list) else set()
+        texts = self._texts(data)
+        return choice_marks(shown_order(layout, "choices", list(texts)), texts, self._right(data), picked_set)
 
     def feedback_for(self, data, answer: Answer | None) -> list[str]:
         picked = (answer or {}).get("choices") if isinstance(answer, dict) else None
