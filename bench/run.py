@@ -220,21 +220,27 @@ QUIZ_FORM = {
 }
 
 
-def wrk(url: str, cookie: str | None = None, seconds: int = SECONDS, body: str | None = None) -> dict:
-    script = "post.lua" if body else "report.lua"
+def wrk(url: str, cookie: str | None = None, seconds: int = SECONDS, body: str | None = None, tokens=None) -> dict:
+    """One wrk run. `tokens`, for ratings: a callable that issues fresh showing tokens and returns
+    the file listing them (each rating needs a token of its own)."""
+    script = "rate.lua" if tokens else "post.lua" if body else "report.lua"
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / script)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     env = {**os.environ, "BENCH_BODY": body or ""}
+    if tokens:
+        env["BENCH_TOKENS"] = str(tokens(seconds))
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["requests_per_s"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
     return result
 
 
-def measure(name: str, url: str, cookie: str | None = None, body: str | None = None, seconds: int = SECONDS) -> dict:
-    wrk(url, cookie, seconds=2, body=body)  # warm the workers and the caches
-    result = {"name": name, "url": url.split("/", 3)[-1], **wrk(url, cookie, seconds=seconds, body=body)}
+def measure(
+    name: str, url: str, cookie: str | None = None, body: str | None = None, seconds: int = SECONDS, tokens=None
+) -> dict:
+    wrk(url, cookie, seconds=2, body=body, tokens=tokens)  # warm the workers and the caches
+    result = {"name": name, "url": url.split("/", 3)[-1], **wrk(url, cookie, seconds, body, tokens)}
     print(
         f"  {name:<28} {result['requests_per_s']:>9.1f} req/s   p50 {result['p50_ms']:6.2f} ms   "
         f"p95 {result['p95_ms']:6.2f} ms   p99 {result['p99_ms']:6.2f} ms   errors {result['errors']}"
@@ -257,8 +263,8 @@ def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
     results = []
     with gunicorn("quizapp:create_app()", dataset.env) as base:
 
-        def run(name: str, url: str, cookie: str | None = None, body: str | None = None) -> None:
-            results.append(measure(name, url, cookie, body, seconds))
+        def run(name: str, url: str, cookie: str | None = None, body: str | None = None, tokens=None) -> None:
+            results.append(measure(name, url, cookie, body, seconds, tokens))
 
         run("home, signed out", f"{base}/")
         learner = Learner(base)
@@ -272,10 +278,10 @@ def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
         run("quiz: submit an answer", question, learner.cookie, answer)
         run("review: next card", f"{base}/review/", learner.cookie)
         rater = Learner(base, RATER)
-        cards = rater.opener.open(f"{base}/review/?kind=flashcards").read().decode()
-        flashcard = re.search(r"reveal=(\d+)", cards).group(1)
-        fields = {"csrf_token": rater.token(), "question_id": flashcard, "rating": "3"}
-        run("review: rate a card", f"{base}/review/rate", rater.cookie, urllib.parse.urlencode(fields) + "&key={KEY}")
+        fields = urllib.parse.urlencode({"csrf_token": rater.token(), "rating": "3"})
+        rating = fields + "&question_id={QID}&token={TOKEN}&key={KEY}"
+        issue = lambda seconds: showing_tokens(dataset, RATER, 400 * seconds)  # noqa: E731
+        run("review: rate a card", f"{base}/review/rate", rater.cookie, rating, tokens=issue)
         student = Learner(base, DASHBOARD_LEARNER)
         run("progress: learner dashboard", f"{base}/progress", student.cookie)
         heavy = Learner(base, HEAVY)
@@ -293,6 +299,42 @@ def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
         teacher = Learner(base, email, TEACHER_PASSWORDS[email])
         run("progress: item analysis", f"{base}/teach/analysis", teacher.cookie)
     return results
+
+
+def showing_tokens(dataset: Dataset, email: str, count: int) -> Path:
+    """Showings of `count` items the learner has never studied, answered right (as the study page
+    and its answer would leave them), written straight into the dataset; returns the file listing
+    "question_id token" per line. Each rating of the bench is then a first rating of a new item."""
+    import secrets
+
+    sys.path.insert(0, str(ROOT))
+    from quizapp.review.models import ReviewShowing
+
+    engine = sa.create_engine(dataset.url)
+    with engine.begin() as connection:
+        user_id = connection.execute(sa.text("SELECT id FROM users WHERE email = :e"), {"e": email}).scalar_one()
+        items = connection.execute(
+            sa.text(
+                "SELECT q.id, q.current_version_id FROM questions q WHERE q.status = 'active' AND q.owner_id IS NULL"
+                " AND q.type != 'flashcard' AND NOT EXISTS (SELECT 1 FROM review_showings s WHERE s.user_id = :u"
+                " AND s.question_id = q.id) AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.user_id = :u"
+                " AND c.question_id = q.id) ORDER BY q.id LIMIT :n"
+            ),
+            {"u": user_id, "n": count},
+        ).all()
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "token": secrets.token_urlsafe(24), "user_id": user_id, "question_id": qid, "version_id": vid,
+                "reps": 0, "layout": {}, "answer": {}, "score": 1.0, "answer_key": "bench", "created_at": now,
+            }
+            for qid, vid in items
+        ]  # fmt: skip
+        connection.execute(sa.insert(ReviewShowing.__table__), rows)
+    engine.dispose()
+    path = DATA / f"tokens-{dataset.name}.txt"
+    path.write_text("".join(f"{row['question_id']} {row['token']}\n" for row in rows))
+    return path
 
 
 HOT = {"quiz: show a question", "quiz: submit an answer", "review: next card", "review: rate a card"}

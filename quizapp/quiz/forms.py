@@ -71,10 +71,13 @@ class QuizForm(FlaskForm):
             raise ValidationError("A time limit applies only to test mode.")
 
 
+REPORT_REASONS = [(r.value, label) for r, label in REPORT_REASON_LABELS.items()]
+
+
 class ReportForm(FlaskForm):
-    reason = SelectField(
-        "What is wrong?", choices=[SelectChoice(r.value, label) for r, label in REPORT_REASON_LABELS.items()]
-    )
+    """Validates a report; quiz/_report.html writes its fields out with the same names and choices."""
+
+    reason = SelectField("What is wrong?", choices=[SelectChoice(value, label) for value, label in REPORT_REASONS])
     note = TextAreaField("Tell us more (optional)", validators=[Length(max=500)])
 
 

@@ -16,7 +16,7 @@ from quizapp.database import reading_first
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.quiz import assignments, bp, labels, services
-from quizapp.quiz.forms import AnswerKeyForm, QuizForm, ReportForm
+from quizapp.quiz.forms import REPORT_REASONS, AnswerKeyForm, QuizForm, ReportForm
 from quizapp.quiz.models import Mode
 
 
@@ -95,7 +95,7 @@ def _render_question(attempt, item, position: int, error: str | None = None, sta
         shown_at=int(now.timestamp() * 1000),
         now=now,
         time_up=attempt.is_over(now),
-        report_form=ReportForm(),
+        report_reasons=REPORT_REASONS,
         is_practice=attempt.mode == Mode.PRACTICE,
     ), status
 
@@ -161,7 +161,7 @@ def results(attempt_id: int):
         get_type=get_type,
         open_ids=open_ids,
         set_name=labels.set_names([attempt]).get(attempt.id),
-        report_form=ReportForm(),
+        report_reasons=REPORT_REASONS,
     )
 
 
