@@ -266,18 +266,18 @@ def _statement(name: str, i: _Inputs, build):
     return _STATEMENTS[key]
 
 
-def _waiting_counts(i: _Inputs):
+def _all_counts(i: _Inputs):
+    """Learning and review cards waiting, and new items up to the day's limit: one statement."""
     waiting = _cards_in_deck(i.user_id, i.deck, i.today, i.scope).where(Card.due < i.until).subquery()
-    return sa.select(
-        sa.func.count().filter(waiting.c.state != scheduling.REVIEW),
-        sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= i.now),
+    cards = sa.select(
+        sa.func.count().filter(waiting.c.state != scheduling.REVIEW).label("learning"),
+        sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= i.now).label("review"),
     ).select_from(waiting)
-
-
-def _new_count(i: _Inputs):
     limit = sa.bindparam("new_left", type_=sa.Integer)
     new = _new_questions(i.user_id, i.deck, i.today, i.scope).with_only_columns(Question.id).limit(limit)
-    return sa.select(sa.func.count()).select_from(new.subquery())
+    new_count = sa.select(sa.func.count()).select_from(new.subquery()).scalar_subquery()
+    counted = cards.subquery()
+    return sa.select(counted.c.learning, counted.c.review, new_count)
 
 
 def _learning_card(i: _Inputs):
@@ -320,17 +320,18 @@ def _next_due(i: _Inputs):
 
 
 def queue_counts(user_id: int, deck: Deck, now: datetime, settings: ReviewSettings, state: QueueState) -> Counts:
-    """New, learning and review items waiting today: two statements. Learning counts every learning
+    """New, learning and review items waiting today: one statement. Learning counts every learning
     card due today, as Anki does; new items are counted no further than the day's limit."""
     return _counts(_inputs(user_id, deck, now, state), user_id, now, settings, state)
 
 
 def _counts(i: _Inputs, user_id: int, now: datetime, settings: ReviewSettings, state: QueueState) -> Counts:
     today = state.today
-    waiting = _statement("waiting", i, _waiting_counts)
-    learning, reviews = db.session.execute(waiting, i.params | {"until": max(state.day_end, now + LEARN_AHEAD)}).one()
     new_left = max(0, exam.new_limit(state.plan, user_id, now, settings, today.new_done) - today.new_done)
-    new_available = db.session.scalar(_statement("new count", i, _new_count), i.params | {"new_left": new_left})
+    learning, reviews, new_available = db.session.execute(
+        _statement("counts", i, _all_counts),
+        i.params | {"until": max(state.day_end, now + LEARN_AHEAD), "new_left": new_left},
+    ).one()
     return Counts(
         new=new_available,
         learning=learning,
