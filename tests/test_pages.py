@@ -1,5 +1,6 @@
 """Every page: security headers, error pages without stack traces, home page by role, query budgets."""
 
+import pytest
 import sqlalchemy as sa
 
 from quizapp.auth.models import User
@@ -125,3 +126,18 @@ def test_no_attribute_is_ever_written_as_none(app, client, auth):
     ]
     for page in [*pages, bad.get_data(as_text=True)]:
         assert '="None"' not in page
+
+
+@pytest.mark.parametrize("size", [20, 800])
+def test_the_signed_in_home_page_reads_a_fixed_number_of_statements_whatever_the_bank(app, client, auth, queries, size):
+    from tests.factories import make_large_bank
+
+    auth.login()
+    with app.app_context():
+        make_large_bank(size)
+    client.get("/")  # this process's copies of the topic tree and the bank's counts are made
+    with queries() as statements:
+        assert "What the bank covers" in client.get("/").get_data(as_text=True)
+    # the user, the bank's revision, an unfinished quiz, review settings, today's reviews, the exam
+    # plan, the queue's counts, assignments (and BEGIN on SQLite)
+    assert 0 < len(statements) <= 9, len(statements)

@@ -10,7 +10,7 @@ from tests.factories import RIGHT_FORMS, make_large_bank
 # Generating: a count of the matching items up to the window; when the bank holds more, the
 # id range and a window per chosen topic (two statements when it wraps round; two topics here):
 # at most 9 + 1 + 1 + 2 * 2, the same for 3,000 items as for 3 million.
-BOUND = {"generate": 15, "show": 4, "submit": 6}
+BOUND = {"generate": 15, "show": 3, "submit": 6}
 
 
 def measure(app, client, queries) -> dict[str, int]:

@@ -234,6 +234,26 @@ def item_at(attempt: QuizAttempt, position: int) -> AttemptItem | None:
     return db.session.scalar(kept(("item at",), _item_at), {"attempt_id": attempt.id, "position": position})
 
 
+def _attempt_and_item():
+    item = sa.orm.aliased(AttemptItem)
+    return (
+        sa.select(QuizAttempt, item)
+        .outerjoin(item, sa.and_(item.attempt_id == QuizAttempt.id, item.position == sa.bindparam("position")))
+        .where(QuizAttempt.id == sa.bindparam("attempt_id"), QuizAttempt.user_id == _USER)
+        .options(joinedload(item.version), joinedload(item.question).joinedload(Question.topic))
+    )
+
+
+def attempt_and_item(user_id: int, attempt_id: int, position: int) -> tuple[QuizAttempt | None, AttemptItem | None]:
+    """The learner's attempt (None when it is not theirs) and its item at a position, with the item's
+    version, question and topic: one query."""
+    found = db.session.execute(
+        kept(("attempt and item",), _attempt_and_item),
+        {"attempt_id": attempt_id, "user_id": user_id, "position": position},
+    ).first()
+    return (found[0], found[1]) if found else (None, None)
+
+
 def _responses():
     return (
         sa.select(AttemptItem.position, Response)

@@ -103,11 +103,12 @@ def _render_question(attempt, item, position: int, error: str | None = None, sta
 @bp.get("/<int:attempt_id>/<int:position>")
 @signed_in
 def question(attempt_id: int, position: int):
-    attempt = _owned_attempt(attempt_id)
+    attempt, item = services.attempt_and_item(current_user.id, attempt_id, position)
+    if attempt is None:
+        abort(404)
     if attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
-    item = services.item_at(attempt, position) or abort(404)
-    return _render_question(attempt, item, position)
+    return _render_question(attempt, item or abort(404), position)
 
 
 @bp.post("/<int:attempt_id>/<int:position>")
