@@ -302,9 +302,9 @@ def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
 
 
 def showing_tokens(dataset: Dataset, email: str, count: int) -> Path:
-    """Showings of `count` items the learner has never studied, answered right (as the study page
-    and its answer would leave them), written straight into the dataset; returns the file listing
-    "question_id token" per line. Each rating of the bench is then a first rating of a new item."""
+    """Showings of up to `count` items (one each, at the card's current review count), answered right
+    as the study page and its answer would leave them, written straight into the dataset; returns
+    the file listing "question_id token" per line, so that every rating of the run is a valid one."""
     import secrets
 
     sys.path.insert(0, str(ROOT))
@@ -315,20 +315,22 @@ def showing_tokens(dataset: Dataset, email: str, count: int) -> Path:
         user_id = connection.execute(sa.text("SELECT id FROM users WHERE email = :e"), {"e": email}).scalar_one()
         items = connection.execute(
             sa.text(
-                "SELECT q.id, q.current_version_id FROM questions q WHERE q.status = 'active' AND q.owner_id IS NULL"
-                " AND q.type != 'flashcard' AND NOT EXISTS (SELECT 1 FROM review_showings s WHERE s.user_id = :u"
-                " AND s.question_id = q.id) AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.user_id = :u"
-                " AND c.question_id = q.id) ORDER BY q.id LIMIT :n"
+                "SELECT q.id, q.current_version_id, COALESCE(c.reps, 0) FROM questions q"
+                " LEFT JOIN cards c ON c.user_id = :u AND c.question_id = q.id"
+                " WHERE q.status = 'active' AND q.owner_id IS NULL AND NOT EXISTS (SELECT 1 FROM review_showings s"
+                " WHERE s.user_id = :u AND s.question_id = q.id AND s.used_at IS NULL) ORDER BY q.id LIMIT :n"
             ),
             {"u": user_id, "n": count},
         ).all()
+        if not items:
+            raise RuntimeError(f"no item left to show {email}: every one holds an unused showing")
         now = datetime.now(UTC)
         rows = [
             {
                 "token": secrets.token_urlsafe(24), "user_id": user_id, "question_id": qid, "version_id": vid,
-                "reps": 0, "layout": {}, "answer": {}, "score": 1.0, "answer_key": "bench", "created_at": now,
+                "reps": reps, "layout": {}, "answer": {}, "score": 1.0, "answer_key": "bench", "created_at": now,
             }
-            for qid, vid in items
+            for qid, vid, reps in items
         ]  # fmt: skip
         connection.execute(sa.insert(ReviewShowing.__table__), rows)
     engine.dispose()

@@ -34,7 +34,8 @@ def _on_sqlite_begin(conn) -> None:
     # when two of them upgrade a shared lock at once (RECIPES.md). Pages fetched with
     # GET never write (state changes only by POST), so they read from a WAL snapshot
     # without taking the write lock and never wait for a writer.
-    if has_request_context() and (request.method in READ_ONLY_METHODS or g.get("reading_only")):
+    reading = has_request_context() and request.method in READ_ONLY_METHODS and not g.get("writing")
+    if reading or (has_request_context() and g.get("reading_only")):
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -56,6 +57,21 @@ def reading_first():
     finally:
         db.session.commit()
         g.reading_only = False
+
+
+@contextmanager
+def writing_after_reading():
+    """For a GET that must write (the review page issues a showing): end its read transaction, then
+    write in one of its own that takes SQLite's write lock at once (BEGIN IMMEDIATE), and so waits
+    its turn on the busy timeout. A read transaction that starts writing cannot wait: if another
+    worker wrote since its snapshot began, SQLite refuses it at once ("database is locked").
+    Objects read before are expired by the commit: render first, then write."""
+    db.session.commit()  # nothing written yet: this only ends the snapshot
+    g.writing = True
+    try:
+        yield
+    finally:
+        g.writing = False
 
 
 def configure_engine(app: Flask) -> None:

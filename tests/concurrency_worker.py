@@ -39,3 +39,16 @@ def rate_and_answer(
             statuses += clicks
             break
     return statuses
+
+
+def load_study_page(database_url: str, email: str, password: str, loads: int) -> list[int]:
+    """Sign in, then load the review page `loads` times (each load issues a showing: a write).
+    Returns the statuses of the sign-in and of every load."""
+    from config import TestConfig
+    from quizapp import create_app
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    client = app.test_client()
+    statuses = [client.post("/auth/signin", data={"email": email, "password": password}).status_code]
+    statuses += [client.get("/review/").status_code for _ in range(loads)]
+    return statuses

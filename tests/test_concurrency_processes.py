@@ -7,8 +7,8 @@ import multiprocessing
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.review.models import Card, ReviewLog
-from tests.concurrency_worker import rate_and_answer
+from quizapp.review.models import Card, ReviewLog, ReviewShowing
+from tests.concurrency_worker import load_study_page, rate_and_answer
 from tests.conftest import DATABASE_URL
 from tests.factories import DEFAULT_PASSWORD, make_question, make_topic, make_user
 
@@ -39,3 +39,22 @@ def test_processes_rating_one_card_leave_one_consistent_history(app):
         for earlier, later in zip(logs, logs[1:], strict=False):
             assert later.before == earlier.after  # each rating started from the state the one before left
         assert logs[-1].after["due"] == card.due.isoformat()
+
+
+def test_processes_loading_the_review_page_at_once_all_get_it(app):
+    """Each load writes its showing after the page's reads, in a transaction that waits its turn for
+    SQLite's write lock: no "database is locked" however the loads interleave."""
+    with app.app_context():
+        make_user(email="eager@example.org")
+        topic = make_topic("war")
+        for n in range(3):
+            make_question(topic, "single_choice", prompt=f"Question {n}?")
+        db.session.commit()
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(PROCESSES) as pool:
+        results = pool.starmap(
+            load_study_page, [(DATABASE_URL, "eager@example.org", DEFAULT_PASSWORD, 25) for _ in range(PROCESSES)]
+        )
+    assert all(statuses == [302] + [200] * 25 for statuses in results), results
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewShowing)) == PROCESSES * 25

@@ -43,12 +43,19 @@ def clear_expired(user_id: int, now: datetime) -> None:
     db.session.execute(kept(("clear showings",), _sweep), {"user_id": user_id, "expired": now - SHOWING_AGE})
 
 
-def show(user_id: int, question_id: int, version_id: int, reps: int, layout: dict[str, Any], now: datetime) -> str:
-    """Issue a showing of a card and return its token: one INSERT. Expired showings are cleared when
-    one is used for a rating, and by one showing in SWEEP_EVERY (a learner who only ever looks)."""
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def show(
+    user_id: int, question_id: int, version_id: int, reps: int, layout: dict[str, Any], now: datetime, token: str = ""
+) -> str:
+    """Issue a showing of a card (with `token`, or a new one) and return its token: one INSERT.
+    Expired showings are cleared when one is used for a rating, and by one showing in SWEEP_EVERY
+    (a learner who only ever looks)."""
     if secrets.randbelow(SWEEP_EVERY) == 0:
         clear_expired(user_id, now)
-    token = secrets.token_urlsafe(24)
+    token = token or new_token()
     values = {"token": token, "user_id": user_id, "question_id": question_id, "version_id": version_id, "reps": reps}
     db.session.execute(kept(("show",), _insert), [values | {"layout": layout, "created_at": now}])
     return token

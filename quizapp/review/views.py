@@ -13,6 +13,7 @@ from quizapp.bank.models import Question, QuestionStatus, QuestionVersion
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
 from quizapp.classes import access
+from quizapp.database import writing_after_reading
 from quizapp.downloads import download
 from quizapp.extensions import db
 from quizapp.models import utcnow
@@ -73,13 +74,16 @@ def _render_study(error: str | None = None, status: int = 200, outcome: dict | N
         context |= {"version": version, "qtype": qtype, "memory": memory, "revealed": revealed}
         if qtype.in_quizzes or revealed:  # a form is shown: it carries a fresh showing's token
             layout = qtype.make_layout(version.data, SystemRandom()) if qtype.in_quizzes else {}
-            token = showings.show(current_user.id, question.id, version.id, memory.reps if memory else 0, layout, now)
+            token = showings.new_token()
+            showing = (current_user.id, question.id, version.id, memory.reps if memory else 0, layout, now, token)
             context |= {"layout": layout, "showing": token}
         if revealed and not qtype.in_quizzes:
             context["intervals"] = _intervals(question.id, memory, now, settings)
     page = render_template("review/study.html", **context)
-    if "showing" in context:
-        db.session.commit()  # the showing issued for this page
+    if "showing" in context:  # the showing this page's form carries, written after the page's reads
+        with writing_after_reading():
+            showings.show(*showing)
+        db.session.commit()
     return page, status
 
 
