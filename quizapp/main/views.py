@@ -2,13 +2,14 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import render_template, session
 from flask_login import current_user
 
+from quizapp.auth import FIRST_VISIT
 from quizapp.bank.services import topic_overview
 from quizapp.classes.services import assignments_for
 from quizapp.main import bp
-from quizapp.main.home import today_plan, unfinished_attempt
+from quizapp.main.home import today_plan, unfinished_attempts
 from quizapp.models import utcnow
 
 
@@ -19,7 +20,8 @@ def home():
         "main/home.html",
         topics=topic_overview(),
         role=current_user.role if signed_in else None,
-        unfinished=unfinished_attempt(current_user.id, now) if signed_in else None,
+        first_visit=session.get(FIRST_VISIT, False),
+        unfinished=unfinished_attempts(current_user.id, now) if signed_in else [],
         exam=today_plan(current_user.id, current_user.timezone, now) if signed_in else None,
         assignments=assignments_for(current_user.id, now) if signed_in else [],
         now=now,
