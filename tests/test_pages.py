@@ -67,7 +67,7 @@ def test_home_shows_each_role_where_to_go(client, auth):
     assert "You are a teacher" in client.get("/").get_data(as_text=True)
     client.post("/auth/signout")
     auth.login(role="student")
-    assert "Set your time zone" in client.get("/").get_data(as_text=True)
+    assert "Review days start at midnight in your time zone" in client.get("/").get_data(as_text=True)
 
 
 def test_admin_user_list_searches_and_paginates_in_a_fixed_number_of_queries(app, client, auth, queries):
