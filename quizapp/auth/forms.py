@@ -37,7 +37,7 @@ def timezone_field() -> SelectField:
         default="UTC",
         validate_choice=False,
         validators=[DataRequired(), known_timezone],
-        description="Review days start at midnight in it, and times are shown in it.",
+        description="Times are shown in it, and your review days follow it.",
     )
 
 

@@ -11,6 +11,7 @@ from quizapp.classes.services import assignments_for
 from quizapp.main import bp
 from quizapp.main.home import today_plan, unfinished_attempts
 from quizapp.models import utcnow
+from quizapp.review.services import DAY_STARTS_AT
 
 
 @bp.get("/")
@@ -21,6 +22,7 @@ def home():
         topics=topic_overview(),
         role=current_user.role if signed_in else None,
         first_visit=session.get(FIRST_VISIT, False),
+        day_starts=DAY_STARTS_AT,
         unfinished=unfinished_attempts(current_user.id, now) if signed_in else [],
         exam=today_plan(current_user.id, current_user.timezone, now) if signed_in else None,
         assignments=assignments_for(current_user.id, now) if signed_in else [],

@@ -39,7 +39,7 @@ def test_first_user_becomes_admin_and_makes_a_teacher(server, new_page, tmp_path
     student = new_page()
     sign_up(student, server, "pupil@school.example", "Pupil One")
     student.wait_for_url(f"{server}/")
-    expect(student.get_by_text("Review days start at midnight in your time zone")).to_be_visible()
+    expect(student.get_by_text("Review days start at 04:00 in your time zone")).to_be_visible()
     expect(student.get_by_role("link", name="Users", exact=True)).to_have_count(0)
 
     admin.get_by_role("link", name="Users", exact=True).click()
