@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import ROOT, prepared_instance
 from tests.e2e.realistic_seed import LONG_CLASS, LONG_NAME
 from tests.e2e.test_accessibility import WIDE_ELEMENTS, build_quiz
-from tests.e2e.test_journeys import sign_in, sign_up
+from tests.e2e.test_journeys import PASSWORD, sign_in, sign_up
 from tests.factories import DEFAULT_PASSWORD
 from tests.servers import start_gunicorn, stop
 
@@ -134,3 +134,20 @@ def test_a_students_day_and_her_teachers_class_on_a_phone(own_server, new_page):
     teacher.get_by_role("link", name="What the class knows").click()
     expect(teacher.get_by_role("region", name="Mastery by student and topic table")).to_be_visible()
     fits(teacher, "class progress")
+
+
+def test_without_script_the_time_zone_starts_on_utc_and_the_person_picks_one(own_server, new_page):
+    server, _ = own_server
+    page = new_page(viewport=PHONE, timezone_id="Asia/Seoul", java_script_enabled=False)
+    page.goto(f"{server}/auth/signup")
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_value("UTC")
+    expect(page.locator(".zone-note")).to_be_hidden()
+    zone.select_option("Europe/Lisbon")
+    page.get_by_label("Email").fill("no.script@school.example")
+    page.get_by_label("Display name").fill("No Script")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{server}/")
+    expect(page.get_by_text("in your time zone, Europe/Lisbon")).to_be_visible()

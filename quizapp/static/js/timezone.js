@@ -11,10 +11,10 @@
   }
   if (!zone) return;
   document.querySelectorAll("select[data-browser-zone]").forEach(function (select) {
-    var offered = Array.prototype.some.call(select.options, function (option) { return option.value === zone; });
-    if (!offered || select.value === zone) return;
+    var option = Array.prototype.find.call(select.options, function (each) { return each.value === zone; });
+    if (!option || select.value === zone) return;
     select.value = zone;
     var note = document.getElementById(select.id + "-browser");
-    if (note) note.textContent = "Set to " + zone + ", your device's time zone. Change it if that is wrong.";
+    if (note) note.textContent = "Set to " + option.text + ", your device's time zone. Change it if that is wrong.";
   });
 })();
