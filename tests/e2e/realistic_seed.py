@@ -93,4 +93,7 @@ def add(people: dict[str, dict], ids: dict[str, int]) -> None:
         url_for("classes.show", class_id=classroom.id),
         url_for("progress.class_progress", class_id=classroom.id),
         url_for("authoring.show_set", set_id=question_set.id),
+        url_for("authoring.new_question", type="matching"),  # the editor's pairs table
+        url_for("authoring.new_question", type="ordering"),
+        url_for("authoring.new_question", type="cloze"),
     ]
