@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, prepared_instance
+from tests.e2e.fit import sideways_problems
 from tests.e2e.test_journeys import sign_in, sign_up
 from tests.factories import DEFAULT_PASSWORD
 from tests.servers import start_gunicorn, stop
@@ -29,25 +30,6 @@ pytestmark = [
 # 640 CSS px is a 1280 px window at 200% zoom (device_scale_factor would not reflow the page).
 WIDTHS = (1280, 640, 320)
 SERIOUS = {"serious", "critical"}
-# The outermost elements that reach past the viewport's right edge (for the failure message).
-WIDE_ELEMENTS = """
-[...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
-               && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 0.5)
-  .slice(0, 4)
-  .map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : ""))
-  .join(", ")
-"""
-# Boxes that scroll sideways but that a keyboard cannot reach, or that a screen reader cannot name:
-# each must be a focusable, labelled region (tabindex=0, role=region, aria-label).
-UNNAMED_SCROLL_BOXES = """
-[...document.querySelectorAll("body *")]
-  .filter(e => !["INPUT", "SELECT", "TEXTAREA"].includes(e.tagName))
-  .filter(e => ["auto", "scroll"].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
-  .filter(e => !(e.getAttribute("tabindex") === "0" && e.getAttribute("role") === "region"
-                 && (e.getAttribute("aria-label") || "").trim()))
-  .map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : ""))
-"""
 # Findings in templates this task may not edit, each with its owner; the lead drops an entry
 # once the fix is merged (the walk then holds that page to 0 like every other).
 ELSEWHERE: dict[tuple[str, str], str] = {}  # (end of a URL, axe rule) -> why it is let off; none now
@@ -139,14 +121,7 @@ def walk(page, server, urls) -> list[str]:
                 for p in found
                 if not any(url.endswith(end) and f" {rule}:" in p for end, rule in ELSEWHERE)
             ]
-            if unnamed := page.evaluate(UNNAMED_SCROLL_BOXES):
-                problems.append(
-                    f"{width}px {url}: scrolls inside a box no keyboard or screen reader can use: {unnamed}"
-                )
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if overflow > 0:
-                culprits = page.evaluate(WIDE_ELEMENTS)
-                problems.append(f"{width}px {url}: scrolls sideways by {overflow}px ({culprits})")
+            problems += [f"{width}px {url}: {p}" for p in sideways_problems(page)]
     return problems
 
 

@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, prepared_instance
+from tests.e2e.fit import sideways_problems
 from tests.e2e.realistic_seed import LONG_CLASS, LONG_NAME
-from tests.e2e.test_accessibility import WIDE_ELEMENTS, build_quiz
+from tests.e2e.test_accessibility import build_quiz
 from tests.e2e.test_journeys import PASSWORD, sign_in, sign_up
 from tests.factories import DEFAULT_PASSWORD
 from tests.servers import start_gunicorn, stop
@@ -43,13 +44,12 @@ def own_server():
 
 
 def fits(page, what: str) -> None:
-    """No sideways scrolling on this page at 320 px, nor at 640 px (200% zoom); back to 320 after."""
+    """No sideways scrolling on this page at 320 px, nor at 640 px (200% zoom), and any box that
+    scrolls on its own a named, focusable region; back to 320 after."""
     for size in (ZOOMED, PHONE):
         page.set_viewport_size(size)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, (
-            f"{what} at {size['width']}px scrolls sideways by {overflow}px: {page.evaluate(WIDE_ELEMENTS)}"
-        )
+        problems = sideways_problems(page)
+        assert not problems, f"{what} at {size['width']}px: {problems}"
 
 
 def test_a_students_day_and_her_teachers_class_on_a_phone(own_server, new_page):
