@@ -2,8 +2,10 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
+from quizapp.auth import services
 from quizapp.auth.models import Role, User
 from quizapp.extensions import db
 from tests import security_summary
@@ -233,3 +235,12 @@ def test_signup_can_be_closed_by_an_admin(app, client, auth):
     response = client.get("/auth/signup")
     assert response.status_code == 403 and "Sign-up is closed" in response.get_data(as_text=True)
     assert signup(client).status_code == 403
+
+
+def test_create_user_refuses_a_time_zone_it_does_not_know(app):
+    with app.app_context(), pytest.raises(services.AccountError, match="Choose a time zone"):
+        services.create_user("zed@example.org", "Zed", "a long passphrase", timezone="Mars/Olympus")
+    with app.app_context():
+        assert services.create_user("zed@example.org", "Zed", "a long passphrase", timezone="Asia/Seoul").timezone == (
+            "Asia/Seoul"
+        )

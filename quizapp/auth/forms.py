@@ -7,7 +7,13 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, Selec
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from quizapp.auth.models import Role
-from quizapp.auth.services import PASSWORD_MAX, known_timezones, password_problem, timezone_choices
+from quizapp.auth.services import (
+    PASSWORD_MAX,
+    UNKNOWN_TIMEZONE,
+    known_timezones,
+    password_problem,
+    timezone_choices,
+)
 
 
 def acceptable_password(_form, field) -> None:
@@ -25,7 +31,7 @@ def plausible_email(_form, field) -> None:
 
 def known_timezone(_form, field) -> None:
     if field.data not in known_timezones():
-        raise ValidationError("Choose a time zone from the list, such as Europe/London or Asia/Seoul.")
+        raise ValidationError(UNKNOWN_TIMEZONE)
 
 
 def timezone_field() -> SelectField:

@@ -58,6 +58,7 @@ def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+UNKNOWN_TIMEZONE = "Choose a time zone from the list, such as Europe/London or Asia/Seoul."
 ZONE_REGIONS = (
     "Africa",
     "America",
@@ -125,7 +126,7 @@ def create_user(
     if problem := new_account_problem(email, password):
         raise AccountError(problem)
     if timezone not in known_timezones():
-        raise AccountError("Choose a time zone from the list, such as Europe/London or Asia/Seoul.")
+        raise AccountError(UNKNOWN_TIMEZONE)
     user = User(
         email=normalise_email(email),
         display_name=display_name.strip(),
