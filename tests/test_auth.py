@@ -1,7 +1,11 @@
 """Accounts: sign-up, sign-in, sign-out, password changes and server-side session ends."""
 
+import re
+
+import pytest
 import sqlalchemy as sa
 
+from quizapp.auth import services
 from quizapp.auth.models import Role, User
 from quizapp.extensions import db
 from tests import security_summary
@@ -11,6 +15,11 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 def signup(client, email="ana@example.org", password="a long passphrase", **extra):
     data = {"email": email, "display_name": "Ana", "password": password, "confirm": password, **extra}
     return client.post("/auth/signup", data=data)
+
+
+def zone_select(page: str) -> str:
+    """The time zone <select> of a page, from its opening tag to its end."""
+    return re.search(r'<select[^>]*id="timezone".*?</select>', page, re.S).group(0)
 
 
 def user_row(app, email):
@@ -34,7 +43,40 @@ def test_first_account_is_offered_admin_and_later_ones_are_students(app, client)
 def test_signup_signs_in_and_lands_on_home(client):
     response = signup(client)
     home = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Welcome back, Ana" in home
+    assert "Welcome, Ana</h1>" in home
+
+
+def test_a_new_account_is_welcomed_and_only_later_sign_ins_are_welcomed_back(client):
+    signup(client)
+    assert "Welcome back" not in client.get("/").get_data(as_text=True)
+    client.post("/auth/signout")
+    client.post("/auth/signin", data={"email": "ana@example.org", "password": "a long passphrase"})
+    assert "Welcome back, Ana</h1>" in client.get("/").get_data(as_text=True)
+
+
+def test_signup_keeps_the_chosen_time_zone_and_refuses_one_not_in_the_list(app, client):
+    refused = signup(client, timezone="Mars/Olympus")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and user_row(app, "ana@example.org") is None
+    assert 'id="timezone-error">Choose a time zone from the list' in page
+    assert 'aria-invalid="true"' in zone_select(page).split(">", 1)[0]
+    assert signup(client, timezone="Asia/Seoul").status_code == 302
+    assert user_row(app, "ana@example.org").timezone == "Asia/Seoul"
+
+
+def test_the_time_zone_select_offers_every_known_zone_and_lets_the_browser_pick_on_a_fresh_form(client):
+    from zoneinfo import available_timezones
+
+    page = client.get("/auth/signup").get_data(as_text=True)
+    select = zone_select(page)
+    assert "data-browser-zone" in select.split(">", 1)[0]
+    assert select.count("<option ") == len(available_timezones())
+    assert '<optgroup label="Europe">' in select and 'value="Europe/London"' in select
+    assert '<option selected value="UTC">' in select  # without script: UTC, and the person can pick
+    assert '<script src="/static/js/timezone.js" defer></script>' in page
+    # After a refused post, the person's own choice stays: the script is told to leave it alone.
+    again = signup(client, timezone="Asia/Seoul", confirm="something else").get_data(as_text=True)
+    assert '<option selected value="Asia/Seoul">' in again and "data-browser-zone" not in again
 
 
 def test_email_is_unique_regardless_of_case(app, client):
@@ -103,7 +145,15 @@ def test_account_settings_change_name_and_time_zone(app, client, auth):
     client.post("/auth/account", data={"display_name": "Cy Young", "timezone": "Asia/Seoul"})
     user = user_row(app, "cy@example.org")
     assert (user.display_name, user.timezone) == ("Cy Young", "Asia/Seoul")
-    assert "KST" in client.get("/auth/account").get_data(as_text=True)  # times shown in the user's zone
+    page = client.get("/auth/account").get_data(as_text=True)
+    assert "KST" in page  # times shown in the user's zone
+    assert '<option selected value="Asia/Seoul">' in page and "data-browser-zone" not in page  # a chosen zone stays
+
+
+def test_an_account_still_on_utc_is_offered_the_browser_zone(client, auth):
+    auth.login(email="cy@example.org")
+    page = client.get("/auth/account").get_data(as_text=True)
+    assert "data-browser-zone" in page and '<option selected value="UTC">' in page
 
 
 def test_password_change_needs_the_current_password(app, client, auth):
@@ -185,3 +235,12 @@ def test_signup_can_be_closed_by_an_admin(app, client, auth):
     response = client.get("/auth/signup")
     assert response.status_code == 403 and "Sign-up is closed" in response.get_data(as_text=True)
     assert signup(client).status_code == 403
+
+
+def test_create_user_refuses_a_time_zone_it_does_not_know(app):
+    with app.app_context(), pytest.raises(services.AccountError, match="Choose a time zone"):
+        services.create_user("zed@example.org", "Zed", "a long passphrase", timezone="Mars/Olympus")
+    with app.app_context():
+        assert services.create_user("zed@example.org", "Zed", "a long passphrase", timezone="Asia/Seoul").timezone == (
+            "Asia/Seoul"
+        )

@@ -291,7 +291,9 @@ def test_the_home_page_shows_an_unfinished_quiz_then_todays_plan_then_assignment
     soon = (utcnow() - timedelta(hours=4)).date() + timedelta(days=6)
     client.post("/review/exam", data={"exam_on": soon.isoformat(), "target": "90", "scope": "all"})
     home = client.get("/").get_data(as_text=True)
-    order = [home.find(marker) for marker in ('id="home-unfinished"', 'id="home-today"', 'id="assignments-heading"')]
+    order = [
+        home.find(marker) for marker in ('id="home-unfinished-quiz"', 'id="home-today"', 'id="assignments-heading"')
+    ]
     assert -1 not in order and order == sorted(order)
     assert "6 days to your exam" in home and re.search(
         r"<strong>0</strong> reviews due and <strong>2</strong> new", home

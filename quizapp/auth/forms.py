@@ -7,7 +7,13 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, Selec
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from quizapp.auth.models import Role
-from quizapp.auth.services import PASSWORD_MAX, known_timezones, password_problem
+from quizapp.auth.services import (
+    PASSWORD_MAX,
+    UNKNOWN_TIMEZONE,
+    known_timezones,
+    password_problem,
+    timezone_choices,
+)
 
 
 def acceptable_password(_form, field) -> None:
@@ -25,7 +31,20 @@ def plausible_email(_form, field) -> None:
 
 def known_timezone(_form, field) -> None:
     if field.data not in known_timezones():
-        raise ValidationError("Choose a time zone from the list, such as Europe/London or Asia/Seoul.")
+        raise ValidationError(UNKNOWN_TIMEZONE)
+
+
+def timezone_field() -> SelectField:
+    """Every IANA zone this server knows, grouped by region; checked by `known_timezone`, so a
+    forged value gets the field's own message rather than WTForms' "Not a valid choice"."""
+    return SelectField(
+        "Time zone",
+        choices=timezone_choices,
+        default="UTC",
+        validate_choice=False,
+        validators=[DataRequired(), known_timezone],
+        description="Times are shown in it, and your review days follow it.",
+    )
 
 
 def new_password_fields(label: str, repeat_label: str) -> tuple[PasswordField, PasswordField]:
@@ -43,6 +62,7 @@ class SignUpForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), plausible_email, Length(max=254)])
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
     password, confirm = new_password_fields("Password", "Repeat password")
+    timezone = timezone_field()
     make_admin = BooleanField("Make this first account the administrator", default=True)
     submit = SubmitField("Create account")
 
@@ -55,12 +75,7 @@ class SignInForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
-    timezone = StringField(
-        "Time zone",
-        validators=[DataRequired(), known_timezone],
-        description="An IANA name, e.g. Asia/Seoul or Europe/London. Times are shown in it.",
-        render_kw={"list": "timezones", "spellcheck": "false"},
-    )
+    timezone = timezone_field()
     submit = SubmitField("Save")
 
 

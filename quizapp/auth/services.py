@@ -59,6 +59,36 @@ def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+UNKNOWN_TIMEZONE = "Choose a time zone from the list, such as Europe/London or Asia/Seoul."
+ZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+@cache
+def timezone_choices() -> dict[str, list[tuple[str, str]]]:
+    """The known zones for a select, grouped by region (optgroups) and sorted: UTC first, the
+    region/city names next, then the older aliases (US/Eastern, Etc/GMT+5...)."""
+    groups: dict[str, list[tuple[str, str]]] = {"Universal": [("UTC", "UTC")]}
+    groups |= {region: [] for region in ZONE_REGIONS}
+    groups["Other names"] = []
+    for zone in sorted(known_timezones() - {"UTC"}):
+        region = zone.split("/", 1)[0]
+        groups[region if region in ZONE_REGIONS and "/" in zone else "Other names"].append(
+            (zone, zone.replace("_", " "))
+        )
+    return {label: zones for label, zones in groups.items() if zones}
+
+
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
@@ -85,17 +115,25 @@ def new_account_problem(email: str, password: str) -> str | None:
 
 
 def create_user(
-    email: str, display_name: str, password: str, role: Role = Role.STUDENT, password_hash: str | None = None
+    email: str,
+    display_name: str,
+    password: str,
+    role: Role = Role.STUDENT,
+    password_hash: str | None = None,
+    timezone: str = "UTC",
 ) -> User:
     """Add an account after checking the rules; raises AccountError with a user-facing message.
     `password_hash`, when given, is the password already hashed (outside the transaction)."""
     if problem := new_account_problem(email, password):
         raise AccountError(problem)
+    if timezone not in known_timezones():
+        raise AccountError(UNKNOWN_TIMEZONE)
     user = User(
         email=normalise_email(email),
         display_name=display_name.strip(),
         role=Role(role).value,
         password_hash=password_hash or hash_password(password),
+        timezone=timezone,
     )
     db.session.add(user)
     db.session.flush()

@@ -6,7 +6,7 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from quizapp.auth import bp, services, throttle
+from quizapp.auth import FIRST_VISIT, bp, services, throttle
 from quizapp.auth.access import signed_in
 from quizapp.auth.forms import AccountForm, EmptyForm, PasswordForm, RedeemForm, SignInForm, SignUpForm
 from quizapp.auth.models import Role
@@ -14,12 +14,15 @@ from quizapp.extensions import db
 from quizapp.models import utcnow
 
 
-def _sign_in(user) -> None:
+def _sign_in(user, first_visit: bool = False) -> None:
     """A fresh session for the signed-in person: whatever the browser held before (a CSRF
-    token fetched while signed out included) stops working."""
+    token fetched while signed out included) stops working. `first_visit` (a new account) makes
+    the home page greet "Welcome" rather than "Welcome back" for this session."""
     session.clear()
     login_user(user)
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    if first_visit:
+        session[FIRST_VISIT] = True
 
 
 def _address() -> str:
@@ -68,15 +71,20 @@ def signup():
         throttle.release(gate, now)
         try:
             user = services.create_user(
-                form.email.data, form.display_name.data, form.password.data, role, password_hash=password_hash
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                role,
+                password_hash=password_hash,
+                timezone=form.timezone.data,
             )
         except services.AccountError as error:  # taken since the first check
             db.session.commit()  # the slot is given back all the same
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            _sign_in(user)
-            flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+            _sign_in(user, first_visit=True)
+            flash("Your account is ready.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/signup.html", form=form, first_user=first_user)
 
@@ -128,7 +136,7 @@ def account():
         db.session.commit()
         flash("Your account is saved.", "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, timezones=sorted(services.known_timezones()))
+    return render_template("auth/account.html", form=form)
 
 
 @bp.route("/password", methods=["GET", "POST"])

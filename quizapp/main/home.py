@@ -1,4 +1,4 @@
-"""What the home page shows a signed-in learner, in its order: an unfinished quiz or test, today's
+"""What the home page shows a signed-in learner, in its order: an unfinished test and quiz, today's
 plan (the exam countdown and today's share, or the reviews due), then assignments by due date."""
 
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
+from quizapp.quiz.services import answered_counts
 from quizapp.review import exam, exam_plan, services
 from quizapp.review.models import ExamPlan
 
@@ -29,19 +30,29 @@ class TodayPlan:
         return self.reviews + self.new
 
 
-def _unfinished():
-    return (
-        sa.select(QuizAttempt)
-        .where(QuizAttempt.user_id == sa.bindparam("user_id", type_=sa.Integer), QuizAttempt.finished_at.is_(None))
-        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
-        .limit(1)
+@dataclass
+class Unfinished:
+    attempt: QuizAttempt
+    answered: int
+
+
+def _latest_open():
+    user_id, now = sa.bindparam("user_id", type_=sa.Integer), sa.bindparam("now", type_=sa.DateTime(timezone=True))
+    still_open = (
+        QuizAttempt.user_id == user_id,
+        QuizAttempt.finished_at.is_(None),
+        sa.or_(QuizAttempt.deadline.is_(None), QuizAttempt.deadline > now),
     )
+    latest = sa.select(sa.func.max(QuizAttempt.id)).where(*still_open).group_by(QuizAttempt.mode)
+    return sa.select(QuizAttempt).where(QuizAttempt.id.in_(latest)).order_by(QuizAttempt.mode.desc())  # test first
 
 
-def unfinished_attempt(user_id: int, now: datetime) -> QuizAttempt | None:
-    """The learner's latest quiz or test still open: begun, not finished, its time not up."""
-    attempt = db.session.scalar(kept(("unfinished attempt",), _unfinished), {"user_id": user_id})
-    return attempt if attempt is not None and not attempt.is_over(now) else None
+def unfinished_attempts(user_id: int, now: datetime) -> list[Unfinished]:
+    """The learner's latest open test, then latest open quiz (begun, not finished, time not up),
+    with how many questions each has answered: two queries (one when there is none)."""
+    attempts = db.session.scalars(kept(("latest open attempts",), _latest_open), {"user_id": user_id, "now": now}).all()
+    answered = answered_counts([a.id for a in attempts]) if attempts else {}
+    return [Unfinished(a, answered.get(a.id, 0)) for a in attempts]
 
 
 def today_plan(user_id: int, zone: str, now: datetime) -> TodayPlan:

@@ -2,16 +2,18 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template
+from flask import current_app, render_template, session
 from flask_login import current_user
 from markupsafe import Markup
 
+from quizapp.auth import FIRST_VISIT
 from quizapp.bank import summary
 from quizapp.bank.services import topic_overview
 from quizapp.classes.services import assignments_for
 from quizapp.main import bp
-from quizapp.main.home import today_plan, unfinished_attempt
+from quizapp.main.home import today_plan, unfinished_attempts
 from quizapp.models import utcnow
+from quizapp.review.services import DAY_STARTS_AT
 
 
 def _topics_html() -> Markup:
@@ -33,7 +35,9 @@ def home():
         "main/home.html",
         topics_html=_topics_html(),
         role=current_user.role if signed_in else None,
-        unfinished=unfinished_attempt(current_user.id, now) if signed_in else None,
+        first_visit=session.get(FIRST_VISIT, False),
+        day_starts=DAY_STARTS_AT,
+        unfinished=unfinished_attempts(current_user.id, now) if signed_in else [],
         exam=today_plan(current_user.id, current_user.timezone, now) if signed_in else None,
         assignments=assignments_for(current_user.id, now) if signed_in else [],
         now=now,

@@ -3,7 +3,8 @@
 
 Makes a student, a teacher and an admin with the objects the access matrix probes
 (tests/factories.build_targets), gives the student a finished quiz, and prints, as one JSON
-line after the marker, each role's sign-in email and the GET pages of the matrix it may open.
+line after the marker, each role's sign-in email and the GET pages of the matrix it may open, with
+the pages of tests/e2e/realistic_seed.py's long names, full class and many attempts.
 """
 
 import json
@@ -15,6 +16,7 @@ from quizapp.models import utcnow
 from quizapp.quiz import services as quiz_services
 from tests import access_matrix as m
 from tests import factories
+from tests.e2e import realistic_seed
 
 MARKER = "A11Y-PAGES:"
 
@@ -37,9 +39,13 @@ def pages_for(owner_role: str, visitor: str, targets: dict[str, int]) -> list[st
 def main() -> None:
     app = create_app()
     with app.app_context(), app.test_request_context():
-        people = {}
+        people, ids = {}, {}
         for role, visitor in (("student", m.STUDENT), ("teacher", m.TEACHER), ("admin", m.ADMIN)):
-            user = factories.make_user(role=role, email=f"a11y-{role}@school.example", display_name=f"A11y {role}")
+            user = factories.make_user(
+                role=role,
+                email=f"a11y-{role}@school.example",
+                display_name=realistic_seed.LONG_NAME if role == "student" else f"A11y {role}",
+            )
             targets = factories.build_targets(user.id, role if role != "admin" else "teacher")
             urls = pages_for(role if role != "admin" else "teacher", visitor, targets)
             if role == "student":
@@ -50,6 +56,8 @@ def main() -> None:
                 urls.append(url_for("quiz.results", attempt_id=attempt.id))
                 urls.append(url_for("review.study"))
             people[role] = {"email": user.email, "urls": urls}
+            ids[role] = user.id
+        realistic_seed.add(people, ids)
     print(MARKER + json.dumps(people))
 
 

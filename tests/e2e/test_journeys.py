@@ -32,14 +32,14 @@ def test_first_user_becomes_admin_and_makes_a_teacher(server, new_page, tmp_path
     expect(admin.get_by_role("link", name="Create a free account")).to_be_visible()
     sign_up(admin, server, "head@school.example", "Head Teacher")
     admin.wait_for_url(f"{server}/")
-    expect(admin.get_by_role("heading", name="Welcome back, Head Teacher")).to_be_visible()
+    expect(admin.get_by_role("heading", name="Welcome, Head Teacher")).to_be_visible()
     expect(admin.get_by_text("You are an administrator")).to_be_visible()
     expect(admin.get_by_text("The Korean War and the Armistice")).to_be_visible()  # the bank is loaded
 
     student = new_page()
     sign_up(student, server, "pupil@school.example", "Pupil One")
     student.wait_for_url(f"{server}/")
-    expect(student.get_by_text("Set your time zone")).to_be_visible()
+    expect(student.get_by_text("Review days start at 04:00 in your time zone")).to_be_visible()
     expect(student.get_by_role("link", name="Users", exact=True)).to_have_count(0)
 
     admin.get_by_role("link", name="Users", exact=True).click()
