@@ -226,3 +226,41 @@ def test_item_analysis_includes_items_a_sets_rules_drew(app):
         analysed = analyse(teacher)
     assert len(drawn) == 2 and drawn <= {v.id for v in analysed.versions}
     assert all(analysed.stats[v].attempts == 1 for v in drawn)
+
+
+def test_a_large_class_is_shown_fifty_students_a_page_while_class_figures_count_everyone(app, client, auth):
+    with app.app_context():
+        teacher = make_user(role="teacher", email="big@school.example")
+        targets = build_targets(teacher.id, "teacher")
+        pupils = [
+            User(email=f"s{n:03d}@school.example", display_name=f"Student {n:03d}", password_hash="x", role="student")
+            for n in range(120)
+        ]
+        db.session.add_all(pupils)
+        db.session.flush()
+        db.session.add_all(Enrolment(class_id=targets["own_class"], user_id=p.id) for p in pupils)
+        db.session.commit()
+        names = sorted(
+            db.session.scalars(
+                sa.select(User.display_name)
+                .join(Enrolment, Enrolment.user_id == User.id)
+                .where(Enrolment.class_id == targets["own_class"])
+            )
+        )
+    total = len(names)  # the 120 and the class's own pupil
+    auth.signin("big@school.example")
+    url = f"/teach/classes/{targets['own_class']}/progress"
+
+    def matrix_rows(page: str) -> list[str]:
+        matrix = page.split('id="matrix-heading"')[1].split("</table>")[0]
+        return re.findall(r'<th scope="row">([^<]+)</th>', matrix)
+
+    first = client.get(url).get_data(as_text=True)
+    assert f"Students 1–50 of {total}" in first and matrix_rows(first) == names[:50]
+    assert f'href="{url}?page=2"' in first
+    last = client.get(f"{url}?page=3").get_data(as_text=True)
+    assert f"Students 101–{total} of {total}" in last and matrix_rows(last) == names[100:]
+    assert "Next students" not in last and "Previous 50" in last
+    assert matrix_rows(client.get(f"{url}?page=99").get_data(as_text=True)) == names[100:]  # past the end: the last
+    rows = list(csv.reader(io.StringIO(client.get(f"/teach/classes/{targets['own_class']}/grades.csv").text)))
+    assert len(rows) == 1 + total  # the export holds everyone

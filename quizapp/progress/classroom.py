@@ -32,9 +32,16 @@ class Behind:
     reasons: list[str]
 
 
+PAGE_SIZE = 50  # students per page of the class view: a class of 200 costs what a class of 50 does
+
+
 @dataclass
 class ClassView:
-    students: list[User]
+    students: list[User]  # the whole roster: class-wide figures count them all
+    page_students: list[User]  # the students whose rows this page shows (all of them for an export)
+    page: int
+    pages: int
+    completed: dict[int, tuple[int, int | None]]  # assignment -> (students with a finished attempt, mean best %)
     mastery: dict
     assignments: list
     progress: dict
@@ -44,13 +51,26 @@ class ClassView:
     topics: list[tuple[str, str]]
 
 
-def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> ClassView:
+def class_view(classroom: Classroom, now: datetime, exam_date: datetime, page: int | None = None) -> ClassView:
+    """The class's figures; per-student rows (mastery, readiness) for one page of PAGE_SIZE students,
+    or for everyone when `page` is None (the grade export). Class-wide figures always count everyone."""
     students = roster(classroom)
     ids = [s.id for s in students]
+    pages = max(1, -(-len(students) // PAGE_SIZE))
+    if page is None:
+        shown, page = students, 1
+    else:
+        page = min(max(page, 1), pages)
+        shown = students[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown_ids = [s.id for s in shown]
     roots = root_topics()
-    mastery, predicted = topic_memory(ids, now, exam_date, roots) if ids else ({}, {})
+    mastery, predicted = topic_memory(shown_ids, now, exam_date, roots) if shown_ids else ({}, {})
     assignments = class_assignments(classroom)
     progress = class_progress(classroom, students, assignments)
+    completed = {}
+    for assignment, _ in assignments:
+        bests = [stat[1] for sid in ids if (stat := progress.get((assignment.id, sid))) and stat[1] is not None]
+        completed[assignment.id] = (len(bests), round(sum(bests) / len(bests)) if bests else None)
     overdue = (
         dict(
             db.session.execute(
@@ -81,7 +101,9 @@ def class_view(classroom: Classroom, now: datetime, exam_date: datetime) -> Clas
     )
     behind = falling_behind(students, overdue, retention)
     topics = [(slug, title) for slug, title, _ in roots]
-    return ClassView(students, mastery, assignments, progress, behind, exam_date, predicted, topics)
+    return ClassView(
+        students, shown, page, pages, completed, mastery, assignments, progress, behind, exam_date, predicted, topics
+    )
 
 
 def lowest_quartile(values: list[float]) -> float | None:
@@ -119,7 +141,7 @@ def grades_rows(view: ClassView) -> list[list[str]]:
         + [f"Mastery: {title}" for _, title in view.topics]
     )
     rows = [header]
-    for student in view.students:
+    for student in view.page_students:
         row = [student.display_name, student.email or student.username or ""]
         for assignment, _ in view.assignments:
             attempts, best = view.progress.get((assignment.id, student.id), (0, None))

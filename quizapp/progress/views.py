@@ -55,7 +55,7 @@ def class_progress(class_id: int):
     classroom = owned_class(current_user, class_id) or abort(404)
     now = utcnow()
     exam, problem = _exam_date(now)
-    view = classroom_services.class_view(classroom, now, exam)
+    view = classroom_services.class_view(classroom, now, exam, params.page_arg())
     today = now.astimezone(ZoneInfo(current_user.timezone)).date()
     page = render_template(
         "progress/class.html",
@@ -66,6 +66,7 @@ def class_progress(class_id: int):
         exam_problem=problem,
         tomorrow=(now.astimezone(ZoneInfo(current_user.timezone)).date() + timedelta(days=1)).isoformat(),
         behind_meaning=classroom_services.BEHIND_MEANING,
+        page_size=classroom_services.PAGE_SIZE,
     )
     return page, (400 if problem else 200)
 
