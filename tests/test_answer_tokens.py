@@ -216,4 +216,6 @@ def test_a_blind_bot_scores_chance_in_quizzes(app, client, auth, strategy):
     bot = Bot(strategy)
     mean = statistics.mean(bot_quiz_score(app, client, bot) for _ in range(ATTEMPTS))
     security_summary.note("blind_bot", score=(round(100 * mean, 1), round(100 * EXPECTED, 1), f"quiz:{strategy}"))
-    assert abs(mean - EXPECTED) <= TOLERANCE, f"{strategy}: {mean:.3f}, chance {EXPECTED:.3f}"
+    # Above chance would mean the page gives answers away; below it only that the bot was unlucky (the
+    # layouts come from the system's randomness), so that side has twice the room.
+    assert EXPECTED - 2 * TOLERANCE <= mean <= EXPECTED + TOLERANCE, f"{strategy}: {mean:.3f}, chance {EXPECTED:.3f}"
