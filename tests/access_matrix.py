@@ -188,6 +188,10 @@ MATRIX = {
     "classes.remove_student": ("POST", C | {"user_id": "member"}, {}, owners(302), "teacher"),
     "classes.reset_code": ("POST", C | {"user_id": "member"}, {}, owners(200), "teacher"),
     "classes.import_roster": ("POST", C, {"roster": "Pupil Newcomer"}, owners(200), "teacher"),
+    "classes.codes_shown_once": ("GET", C, None, owners(200), "teacher"),
+    # The owner's pupil has chosen a password already: nobody needs a new code, so back to the class.
+    "classes.reissue_codes": ("POST", C, {}, owners(302), "teacher"),
+    "classes.confirm_remove_student": ("GET", C | {"user_id": "member"}, None, owners(200), "teacher"),
     # An admin may open any class but assigns only sets of their own: the owner's set is no choice for them.
     "classes.assign": ("POST", C, {"set_id": "own_set", "kind": "quiz"}, owners(302, admin=400), "teacher"),
     "classes.join": ("GET", {}, None, signed_in(200), "teacher"),

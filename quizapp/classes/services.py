@@ -12,7 +12,7 @@ from anyascii import anyascii
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp import csvsafe
-from quizapp.auth.codes import code_hash, random_code
+from quizapp.auth.codes import code_hash, normalise_code, random_code
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import normalise_email, unusable_password_hash
 from quizapp.authoring.models import QuestionSet
@@ -62,7 +62,7 @@ def close_code(classroom: Classroom) -> None:
 
 
 def join(user_id: int, code: str, now: datetime) -> Classroom:
-    cleaned = code.strip().upper().replace("-", "").replace(" ", "")
+    cleaned = normalise_code(code)
     classroom = db.session.scalar(sa.select(Classroom).where(Classroom.join_code == cleaned)) if cleaned else None
     if classroom is None:
         raise ClassError("No class has that code. Check it with your teacher; codes can be renewed or closed.")
