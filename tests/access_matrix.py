@@ -189,6 +189,14 @@ MATRIX = {
     "classes.reset_code": ("POST", C | {"user_id": "member"}, {}, owners(200), "teacher"),
     "classes.import_roster": ("POST", C, {"roster": "Pupil Newcomer"}, owners(200), "teacher"),
     "classes.codes_shown_once": ("GET", C, None, owners(200), "teacher"),
+    # A pupil's answers: the class's teacher and admins; another teacher is refused outright.
+    "quiz.pupil_answers": (
+        "GET",
+        C | {"assignment_id": "assignment", "user_id": "member"},
+        None,
+        owners(200) | {TEACHER: 403},
+        "teacher",
+    ),
     # The owner's pupil has chosen a password already: nobody needs a new code, so back to the class.
     "classes.reissue_codes": ("POST", C, {}, owners(302), "teacher"),
     "classes.confirm_remove_student": ("GET", C | {"user_id": "member"}, None, owners(200), "teacher"),

@@ -146,6 +146,7 @@ QUERY = {
     "exam_on": ["review.set_exam"],
     "target": ["review.set_exam"],
     "scope": ["review.set_exam"],
+    "attempt": ["quiz.pupil_answers"],
 }
 # Form.field -> (endpoint, the rest of a valid form); "topic" stands for a topic's slug.
 QUIZ = {"topics": "topic", "types": "true_false", "difficulties": ["1", "2", "3"], "length": "5", "mode": "test"}
