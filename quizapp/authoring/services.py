@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from quizapp.auth.models import User
 from quizapp.authoring.forms import CHOICE_ROWS, QuestionForm
 from quizapp.authoring.models import SetItem
+from quizapp.bank import evidence
 from quizapp.bank.aliases import search_forms
 from quizapp.bank.content import ItemSpec, validate_item
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
@@ -243,8 +244,25 @@ def attach_problems(form: QuestionForm, problems: list[tuple[str, str]]) -> None
             target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 
-def validated_spec(form: QuestionForm, topics: set[str], strict: bool) -> ItemSpec | None:
+def validated_spec(form: QuestionForm, topics: set[str], strict: bool, article: str | None = None) -> ItemSpec | None:
+    """The item the editor describes, or None with each problem at its field; an evidence phrase
+    is checked against the article at `article` (config ARTICLE) when there is one."""
     spec, problems = validate_item(item_from_form(form), topics, strict=strict)
+    if (
+        spec is not None
+        and spec.source_evidence
+        and evidence.check(article, spec.source_page, spec.source_evidence) == evidence.Evidence.NOT_FOUND
+    ):
+        elsewhere = evidence.where_else(article, spec.source_evidence)
+        problems.append(
+            (
+                "source.evidence",
+                f"This phrase is not on page {spec.source_page} of the article"
+                + (f" (it stands on page {elsewhere})" if elsewhere else "")
+                + ". Copy it as printed there; capitals, quote marks, dashes and spacing do not matter.",
+            )
+        )
+        spec = None
     attach_problems(form, problems)
     return spec
 

@@ -11,6 +11,7 @@ from quizapp.auth.access import teacher_required
 from quizapp.authoring import bp, services
 from quizapp.authoring.access import editable_or_refuse, question_or_404
 from quizapp.authoring.forms import QuestionForm
+from quizapp.bank import evidence
 from quizapp.bank.models import QuestionStatus, Tag
 from quizapp.bank.services import save_question, topics_in_tree_order
 from quizapp.bank.types import REGISTRY, get_type
@@ -50,7 +51,7 @@ def questions():
 
 def _preview(form: QuestionForm):
     """The draft as a learner would see it, built from the form (nothing saved)."""
-    spec = services.validated_spec(form, {form.topic.data}, strict=False)
+    spec = services.validated_spec(form, {form.topic.data}, strict=False, article=current_app.config["ARTICLE"])
     if spec is None:
         return None
     qtype = get_type(spec.type)
@@ -60,7 +61,7 @@ def _preview(form: QuestionForm):
 def _save(form: QuestionForm, question=None):
     strict = question is not None and question.owner_id is None  # curated items keep the bank's standard
     topics = {choice.value for choice in form.topic.choices}
-    spec = services.validated_spec(form, topics, strict=strict)
+    spec = services.validated_spec(form, topics, strict=strict, article=current_app.config["ARTICLE"])
     if spec is None:
         return None
     owner = question.owner_id if question is not None else current_user.id
@@ -101,6 +102,7 @@ def question(question_id: int):
         qtype=qtype,
         layout=qtype.make_layout(version.data, SystemRandom()),
         can_edit=services.can_edit(current_user, found),
+        evidence=evidence.check(current_app.config["ARTICLE"], version.source_page, version.source_evidence),
         used=services.set_counts([found.id]).get(found.id, 0),
         **_from_features_above(found, version),
     )
