@@ -171,6 +171,13 @@ MATRIX = {
     "quiz.preview_set": ("GET", S, None, owners(200), "teacher"),
     "authoring.duplicate_set": ("POST", S, {}, owners(302), "teacher"),
     "authoring.add_set_item": ("POST", S, {"question_id": "curated_question"}, owners(302), "teacher"),
+    "authoring.add_to_set": (
+        "POST",
+        {},
+        {"set_id": "own_set", "question_ids": "curated_question"},
+        owners(302),
+        "teacher",
+    ),
     "authoring.remove_set_item": ("POST", ITEM, {}, owners(302), "teacher"),
     "authoring.move_set_item": ("POST", ITEM, {"direction": "up"}, owners(302), "teacher"),
     "authoring.import_questions": ("GET", {}, None, teachers(200), "teacher"),

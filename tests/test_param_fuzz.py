@@ -171,6 +171,8 @@ FIELDS = {
     "SetForm.attempts_allowed": ("authoring.new_set", SET),
     "SetForm.rule_count": ("authoring.new_set", SET),
     "AddItemForm.question_id": ("authoring.add_set_item", {}),
+    "AddToSetForm.set_id": ("authoring.add_to_set", {"question_ids": "curated_question"}),
+    "AddToSetForm.question_ids": ("authoring.add_to_set", {"set_id": "own_set"}),
     "AssignForm.set_id": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
     "AssignForm.due_at": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
     "AssignForm.attempts": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),

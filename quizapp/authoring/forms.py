@@ -170,6 +170,23 @@ class AddItemForm(FlaskForm):
     question_id = IntegerField(validators=[DataRequired(), ID_RANGE])
 
 
+class AddToSetForm(FlaskForm):
+    """Questions ticked in the bank list, added to one of the teacher's sets."""
+
+    # Any id: the view opens only the teacher's own sets (another's is a 404, as everywhere).
+    set_id = SelectField("Add the ticked questions to", coerce=int, validate_choice=False, validators=[ID_RANGE])
+    question_ids = SelectMultipleField(
+        "Questions",
+        coerce=int,
+        validate_choice=False,  # any id; each is looked up and checked for this teacher
+        validators=[DataRequired("Tick at least one question.")],
+    )
+
+    def validate_question_ids(self, field) -> None:
+        if len(field.data) > 100 or not all(ID_RANGE.min <= n <= ID_RANGE.max for n in field.data):
+            raise ValidationError("That is not a list of questions of this site.")
+
+
 class ImportForm(FlaskForm):
     file = FileField(f"File (GIFT, Moodle XML, CSV or the app's JSON; at most {limits.UPLOAD_BYTES // 2**20} MB)")
     format = SelectField(

@@ -424,6 +424,15 @@ def browse(user: User, filters: dict[str, Any], page: int, per_page: int = 25):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+def excerpt(version: QuestionVersion) -> str:
+    """What tells one item from another in a list: the prompt, and a cloze's passage with its blanks
+    as gaps (ten "Fill in the blanks." items differ only there)."""
+    passage = version.data.get("text") if version.type == "cloze" else None
+    if not passage:
+        return version.prompt
+    return f"{version.prompt} {BLANK.sub('___', passage)}"
+
+
 def set_counts(question_ids: list[int]) -> dict[int, int]:
     """In how many sets each question is used: one grouped query."""
     rows = db.session.execute(

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from quizapp import params, signals
 from quizapp.auth.access import teacher_required
-from quizapp.authoring import bp, services
+from quizapp.authoring import bp, services, set_views
 from quizapp.authoring.access import editable_or_refuse, question_or_404
 from quizapp.authoring.forms import QuestionForm
 from quizapp.bank import evidence
@@ -39,6 +39,8 @@ def questions():
     tags = db.session.scalars(db.select(Tag.slug).order_by(Tag.slug)).all()
     return render_template(
         "authoring/questions.html",
+        to_set=set_views.add_to_set_form(),
+        excerpt=services.excerpt,
         page=page,
         used=used,
         filters=filters,
