@@ -65,7 +65,7 @@ def test_the_set_page_searches_by_topic_and_type_and_tells_items_apart(app, clie
 def test_several_questions_are_added_to_a_set_from_the_bank_list(app, client, auth, bank):
     auth.signin("teacher@example.org", DEFAULT_PASSWORD)
     listing = client.get("/teach/questions").get_data(as_text=True)
-    assert '<option value="%d">Endgame</option>' % bank["set"] in listing
+    assert f'<option value="{bank["set"]}">Endgame</option>' in listing
     assert f'name="question_ids" value="{bank["kim"]}"' in listing
     picked = [bank["kim"], bank["chollima"], bank["kim"]]
     done = client.post("/teach/sets/add", data={"set_id": bank["set"], "question_ids": picked}, follow_redirects=True)
