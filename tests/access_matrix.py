@@ -161,6 +161,7 @@ MATRIX = {
     "authoring.edit_question": ("GET", Q, None, owners(200), "teacher"),
     "authoring.history": ("GET", Q, None, owners(200), "teacher"),
     "authoring.copy": ("POST", Q, {}, owners(302), "teacher"),
+    "authoring.confirm_retire": ("GET", Q, None, owners(200), "teacher"),
     "authoring.retire": ("POST", Q, {}, owners(302), "teacher"),
     "authoring.restore": ("POST", Q, {}, owners(302), "teacher"),
     "quiz.regrade": ("POST", Q, {}, owners(302), "teacher"),

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from quizapp import params, signals
 from quizapp.auth.access import teacher_required
-from quizapp.authoring import bp, services, set_views
+from quizapp.authoring import bp, services, set_views, sets
 from quizapp.authoring.access import editable_or_refuse, question_or_404
 from quizapp.authoring.forms import QuestionForm
 from quizapp.bank import evidence
@@ -158,12 +158,41 @@ def copy(question_id: int):
     return redirect(url_for("authoring.edit_question", question_id=copied.id))
 
 
+@bp.get("/questions/<int:question_id>/retire")
+@teacher_required
+def confirm_retire(question_id: int):
+    """Before retiring: the sets and assignments it would change, and the rule that keeps every student
+    of one assignment on the same questions."""
+    found = editable_or_refuse(question_id)
+    if found.status == QuestionStatus.RETIRED:
+        return redirect(url_for("authoring.question", question_id=question_id))
+    uses = [
+        use
+        for _receiver, found_uses in signals.question_uses.send(
+            current_app._get_current_object(), question_id=question_id
+        )
+        for use in found_uses
+    ]
+    return render_template(
+        "authoring/retire.html",
+        question=found,
+        version=found.current_version,
+        sets=sets.sets_holding(question_id),
+        uses=uses,
+        excerpt=services.excerpt,
+    )
+
+
 @bp.post("/questions/<int:question_id>/retire")
 @teacher_required
 def retire(question_id: int):
     services.set_status(editable_or_refuse(question_id), QuestionStatus.RETIRED)
     db.session.commit()
-    flash("Retired: it leaves quizzes and review queues; answers and cards keep their history.", "info")
+    flash(
+        "Retired: it leaves new quizzes, sets' draws and review queues; assignments already started keep it, "
+        "and answers and cards keep their history.",
+        "info",
+    )
     return redirect(url_for("authoring.question", question_id=question_id))
 
 

@@ -365,6 +365,18 @@ def assignment_for_student(user_id: int, assignment_id: int) -> Assignment | Non
     )
 
 
+def fix_items(assignment: Assignment, question_ids: list[int]) -> None:
+    """Fix the assignment's chosen items at its first quiz; a quiz started at the same moment by
+    another student may have fixed them first, and then theirs stand."""
+    db.session.execute(
+        sa.update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.item_ids.is_(None))
+        .values(item_ids=question_ids)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(assignment, ["item_ids"])
+
+
 def check_can_start(assignment: Assignment, user_id: int, now: datetime) -> None:
     """Refuse with a ClassError when this learner may not start another attempt of the assignment."""
     if assignment.kind != "quiz":
