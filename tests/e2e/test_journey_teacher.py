@@ -25,7 +25,9 @@ SCREENS = Path("/tmp/j3")
 def article(path: Path) -> None:
     pages = [f"Text of page {n} about the alliances." for n in range(225, 252)]
     pages[236 - 225] = f"Stalin clearly supported the Chinese position, stating that “{QUOTE}”52 More text."
-    path.write_text("".join(f"{text}\n[End Page {n}]\n" for n, text in zip(range(225, 252), pages)), "utf-8")
+    path.write_text(
+        "".join(f"{text}\n[End Page {n}]\n" for n, text in zip(range(225, 252), pages, strict=True)), "utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
