@@ -180,6 +180,7 @@ def test_a_teacher_builds_a_set_and_a_class_and_follows_it(article_server, new_p
     expect(teacher.get_by_role("heading", name="Amélie Dupont: Endgame")).to_be_visible()
     expect(teacher.get_by_text("Read-only")).to_be_visible()
     expect(teacher.locator("main form")).to_have_count(0)
+    answers_url = teacher.url
     shot(teacher, "pupil-answers")
 
     # Retiring her own question warns first, naming the set and the assignment.
@@ -202,3 +203,20 @@ def test_a_teacher_builds_a_set_and_a_class_and_follows_it(article_server, new_p
     teacher.get_by_role("button", name="Remove Bo Park").click()
     expect(teacher.get_by_text("Bo Park is removed from 12B.")).to_be_visible()
     expect(teacher.get_by_role("link", name="Remove Bo Park")).to_have_count(0)
+
+    # Every page of the journey fits a 320 px screen without sideways scrolling.
+    teacher.set_viewport_size({"width": 320, "height": 700})
+    pages = {
+        "bank": f"{server}/teach/questions?topic=talking-while-fighting",
+        "set": f"{set_url}?q=Panmunjom",
+        "set-form": f"{set_url}/edit",
+        "class": class_url,
+        "codes-gone": f"{class_url}/roster",
+        "answers": answers_url,
+        "editor": f"{server}/teach/questions/new?type=true_false",
+    }
+    for name, url in pages.items():
+        teacher.goto(url)
+        overflow = teacher.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        shot(teacher, f"320-{name}")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
