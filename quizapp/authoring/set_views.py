@@ -14,6 +14,8 @@ from quizapp.bank.types import REGISTRY
 from quizapp.extensions import db
 from quizapp.models import utcnow
 
+SEARCH = ("q", "topic", "type")  # the set page's search of the bank
+
 
 def _set_form(**kwargs) -> SetForm:
     form = SetForm(**kwargs)
@@ -87,7 +89,7 @@ def edit_set(set_id: int):
 @teacher_required
 def show_set(set_id: int):
     question_set = set_or_404(set_id)
-    filters = {name: request.args.get(name, "").strip() for name in ("q", "topic", "type")}
+    filters = {name: request.args.get(name, "").strip() for name in SEARCH}
     searching = any(filters.values())
     found = services.browse(current_user, filters | {"status": "active"}, 1, per_page=20) if searching else None
     topics = topics_in_tree_order()
@@ -117,7 +119,7 @@ def add_set_item(set_id: int):
     else:
         flash(f"Not added: it is in the set already, or the set holds {sets.MAX_ITEMS} items.", "info")
     db.session.commit()
-    kept = {name: request.form.get(name) or None for name in ("q", "topic", "type")}  # the search stays
+    kept = {name: request.form.get(name) or None for name in SEARCH}  # the search stays
     return redirect(url_for("authoring.show_set", set_id=set_id, **kept))
 
 
