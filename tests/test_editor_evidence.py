@@ -73,6 +73,7 @@ def test_an_invented_phrase_is_a_field_error_and_nothing_is_saved(app, client, t
     assert response.status_code == 400 and saved(app) == 0
     assert 'id="source_evidence-error"' in page and "This phrase is not on page 226 of the article" in page
     assert 'value="Stalin ordered a retreat"' in page  # the form keeps what was typed
+    assert "checked against that page of the article when you save" in page
     wrong_page = client.post("/teach/questions/new?type=true_false", data=question("225", "Mao Zedong is right"))
     assert "(it stands on page 226)" in wrong_page.get_data(as_text=True)
 
@@ -85,6 +86,8 @@ def test_a_true_phrase_saves_and_the_question_page_says_it_was_checked(app, clie
 
 def test_without_an_article_the_phrase_is_saved_and_shown_unchecked(app, client, teacher):
     assert app.config["ARTICLE"] is None
+    editor = client.get("/teach/questions/new?type=true_false").get_data(as_text=True)
+    assert "shown as “unchecked”" in editor
     response = client.post("/teach/questions/new?type=true_false", data=question("226", "Stalin ordered a retreat"))
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -66,3 +66,21 @@ def test_an_assignment_of_another_class_is_not_found(app, client, taken):
     sign_in(client, "teacher@example.org")
     url = f"/quiz/classes/{taken['own_class']}/assignments/{other['assignment']}/students/{taken['member']}"
     assert client.get(url).status_code == 404
+
+
+def test_the_answers_page_stays_within_a_query_bound(app, client, taken, queries):
+    sign_in(client, "teacher@example.org")
+    with queries() as one:
+        assert client.get(answers_url(taken)).status_code == 200
+    sign_in(client, taken["login"])
+    for _ in range(3):  # more attempts, each answered and finished
+        start = client.post(f"/quiz/assignments/{taken['assignment']}/start")
+        attempt_id = int(start.headers["Location"].split("/")[2])
+        answer_right(client, app, attempt_id, 1)
+        answer_right(client, app, attempt_id, 2)
+        client.post(f"/quiz/{attempt_id}/finish")
+    sign_in(client, "teacher@example.org")
+    with queries() as four:
+        page = client.get(answers_url(taken)).get_data(as_text=True)
+    assert "Attempts (4)" in page and "Score 100%" in page  # the best attempt is shown
+    assert len(four) == len(one), (len(one), len(four))

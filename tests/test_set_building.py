@@ -107,3 +107,14 @@ def test_rules_are_summarised_with_topic_titles_and_topics_are_ticked(app, clien
     page = client.get(f"/teach/sets/{bank['set']}").get_data(as_text=True)
     assert "plus 2 random items" in page and "Armistice Talks" in page and "Stalin Death Endgame" in page
     assert "stalin-death-endgame" not in page.split("<h2>Chosen items")[0]
+
+
+def test_the_set_page_search_stays_within_a_query_bound(app, client, auth, bank, queries):
+    auth.signin("teacher@example.org", DEFAULT_PASSWORD)
+    url = f"/teach/sets/{bank['set']}"
+    with queries() as few:
+        client.get(url, query_string={"q": "Panmunjom"})
+    with queries() as many:
+        page = client.get(url, query_string={"type": "cloze"}).get_data(as_text=True)
+    assert page.count('<span class="bank-prompt">') == 10
+    assert len(many) == len(few), (len(few), len(many))

@@ -87,7 +87,13 @@ def new_question():
         elif (response := _save(form)) is not None:
             return response
     return render_template(
-        "authoring/edit.html", form=form, question=None, preview=preview, kind=kind, types=REGISTRY
+        "authoring/edit.html",
+        form=form,
+        question=None,
+        preview=preview,
+        kind=kind,
+        types=REGISTRY,
+        evidence_checked=bool(evidence.article_pages(current_app.config["ARTICLE"])),
     ), (400 if form.errors or form.form_errors else 200)
 
 
@@ -135,7 +141,13 @@ def edit_question(question_id: int):
         elif (response := _save(form, found)) is not None:
             return response
     return render_template(
-        "authoring/edit.html", form=form, question=found, preview=preview, kind=found.type, types=REGISTRY
+        "authoring/edit.html",
+        form=form,
+        question=found,
+        preview=preview,
+        kind=found.type,
+        types=REGISTRY,
+        evidence_checked=bool(evidence.article_pages(current_app.config["ARTICLE"])),
     ), (400 if form.errors or form.form_errors else 200)
 
 
