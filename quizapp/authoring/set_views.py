@@ -5,7 +5,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp.auth.access import teacher_required
-from quizapp.authoring import bp, services, sets
+from quizapp.authoring import bp, browsing, services, sets
 from quizapp.authoring.access import set_or_404
 from quizapp.authoring.forms import AddItemForm, AddToSetForm, SetForm
 from quizapp.authoring.models import QuestionSet
@@ -91,7 +91,7 @@ def show_set(set_id: int):
     question_set = set_or_404(set_id)
     filters = {name: request.args.get(name, "").strip() for name in SEARCH}
     searching = any(filters.values())
-    found = services.browse(current_user, filters | {"status": "active"}, 1, per_page=20) if searching else None
+    found = browsing.browse(current_user, filters | {"status": "active"}, 1, per_page=20) if searching else None
     topics = topics_in_tree_order()
     return render_template(
         "authoring/set.html",
@@ -102,7 +102,7 @@ def show_set(set_id: int):
         topics=topics,
         topic_titles={t.slug: t.title for t in topics},
         types=REGISTRY,
-        excerpt=services.excerpt,
+        excerpt=browsing.excerpt,
     )
 
 

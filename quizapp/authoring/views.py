@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from quizapp import params, signals
 from quizapp.auth.access import teacher_required
-from quizapp.authoring import bp, services, set_views, sets
+from quizapp.authoring import bp, browsing, services, set_views, sets
 from quizapp.authoring.access import editable_or_refuse, question_or_404
 from quizapp.authoring.forms import QuestionForm
 from quizapp.bank import evidence
@@ -34,13 +34,13 @@ def questions():
     filters = {name: request.args.get(name, "").strip() for name in FILTERS}
     for numeric, high in (("difficulty", 3), ("page_cited", params.MAX_ID)):
         filters[numeric] = str(params.bounded_int(filters[numeric], 1, high) or "")
-    page = services.browse(current_user, filters, params.page_arg())
-    used = services.set_counts([q.id for q in page.items])
+    page = browsing.browse(current_user, filters, params.page_arg())
+    used = browsing.set_counts([q.id for q in page.items])
     tags = db.session.scalars(db.select(Tag.slug).order_by(Tag.slug)).all()
     return render_template(
         "authoring/questions.html",
         to_set=set_views.add_to_set_form(),
-        excerpt=services.excerpt,
+        excerpt=browsing.excerpt,
         page=page,
         used=used,
         filters=filters,
@@ -111,7 +111,7 @@ def question(question_id: int):
         layout=qtype.make_layout(version.data, SystemRandom()),
         can_edit=services.can_edit(current_user, found),
         evidence=evidence.check(current_app.config["ARTICLE"], version.source_page, version.source_evidence),
-        used=services.set_counts([found.id]).get(found.id, 0),
+        used=browsing.set_counts([found.id]).get(found.id, 0),
         **_from_features_above(found, version),
     )
 
@@ -191,7 +191,7 @@ def confirm_retire(question_id: int):
         version=found.current_version,
         sets=sets.sets_holding(question_id),
         uses=uses,
-        excerpt=services.excerpt,
+        excerpt=browsing.excerpt,
     )
 
 

@@ -12,8 +12,8 @@ from quizapp import params
 from quizapp.auth.access import teacher_required
 from quizapp.auth.models import User
 from quizapp.authoring.access import editable_or_refuse, set_or_404
+from quizapp.authoring.browsing import questions_with_versions
 from quizapp.authoring.models import QuestionSet
-from quizapp.authoring.services import questions_with_versions
 from quizapp.bank.types import get_type
 from quizapp.classes import services as classes
 from quizapp.classes.models import Assignment, Classroom
