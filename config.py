@@ -68,6 +68,9 @@ class Config:
     BASE_URL = os.environ.get("QUIZAPP_BASE_URL", "").rstrip("/") or None
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     CONTENT_DIR = BASE_DIR / "content"
+    # The source article (pages end at "[End Page N]"): teachers' evidence phrases are checked against
+    # it (bank/evidence.py). Without it the editor accepts a phrase and shows it as unchecked.
+    ARTICLE = os.environ.get("QUIZAPP_ARTICLE") or None
 
     @staticmethod
     def fallback_secret_key() -> str:
@@ -102,6 +105,7 @@ class TestConfig(Config):
     # of the slots set their own, and one uses the production value.
     HASH_SLOTS = 16
     WTF_CSRF_ENABLED = False
+    ARTICLE = None  # a test that checks evidence sets the article's path itself
 
 
 class ProductionConfig(Config):

@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from quizapp.bank import cli as bank_cli
     from quizapp.bank import models as bank_models
     from quizapp.classes import models as classes_models
+    from quizapp.classes import retiring, roster_views
     from quizapp.classes import views as classes_views
     from quizapp.main import views as main_views
     from quizapp.progress import cli as progress_cli
@@ -125,7 +126,7 @@ def _register_blueprints(app: Flask) -> None:
 
     attached = (
         admin_cli, admin_views, auth_models, auth_views, authoring_cli, import_views, set_views,
-        authoring_models, authoring_views, bank_cli, bank_models, classes_models, classes_views,
+        authoring_models, authoring_views, bank_cli, bank_models, classes_models, classes_views, roster_views, retiring,
         main_views, progress_cli, progress_items, progress_views, quiz_cli, quiz_models, regrade,
         teaching_views, quiz_views, review_cli, exam_views, review_models, review_views,
     )  # fmt: skip

@@ -17,3 +17,8 @@ question_page = _signals.signal("question-page")
 # `flask bank load` found a changed alias table (content/aliases.yaml): what counts as the same typed
 # answer changed. Receivers get (sender, now=...) and return (answers checked, answers changed).
 alias_table_changed = _signals.signal("alias-table-changed")
+
+# authoring's "retire this question?" page asks the features above it what retiring would change;
+# each receiver gets (sender, question_id=...) and returns a list of `Use`s: where the item is in use
+# and what happens there.
+question_uses = _signals.signal("question-uses")

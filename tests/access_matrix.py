@@ -161,6 +161,7 @@ MATRIX = {
     "authoring.edit_question": ("GET", Q, None, owners(200), "teacher"),
     "authoring.history": ("GET", Q, None, owners(200), "teacher"),
     "authoring.copy": ("POST", Q, {}, owners(302), "teacher"),
+    "authoring.confirm_retire": ("GET", Q, None, owners(200), "teacher"),
     "authoring.retire": ("POST", Q, {}, owners(302), "teacher"),
     "authoring.restore": ("POST", Q, {}, owners(302), "teacher"),
     "quiz.regrade": ("POST", Q, {}, owners(302), "teacher"),
@@ -171,6 +172,13 @@ MATRIX = {
     "quiz.preview_set": ("GET", S, None, owners(200), "teacher"),
     "authoring.duplicate_set": ("POST", S, {}, owners(302), "teacher"),
     "authoring.add_set_item": ("POST", S, {"question_id": "curated_question"}, owners(302), "teacher"),
+    "authoring.add_to_set": (
+        "POST",
+        {},
+        {"set_id": "own_set", "question_ids": "curated_question"},
+        owners(302),
+        "teacher",
+    ),
     "authoring.remove_set_item": ("POST", ITEM, {}, owners(302), "teacher"),
     "authoring.move_set_item": ("POST", ITEM, {"direction": "up"}, owners(302), "teacher"),
     "authoring.import_questions": ("GET", {}, None, teachers(200), "teacher"),
@@ -188,6 +196,18 @@ MATRIX = {
     "classes.remove_student": ("POST", C | {"user_id": "member"}, {}, owners(302), "teacher"),
     "classes.reset_code": ("POST", C | {"user_id": "member"}, {}, owners(200), "teacher"),
     "classes.import_roster": ("POST", C, {"roster": "Pupil Newcomer"}, owners(200), "teacher"),
+    "classes.codes_shown_once": ("GET", C, None, owners(200), "teacher"),
+    # A pupil's answers: the class's teacher and admins; another teacher is refused outright.
+    "quiz.pupil_answers": (
+        "GET",
+        C | {"assignment_id": "assignment", "user_id": "member"},
+        None,
+        owners(200) | {TEACHER: 403},
+        "teacher",
+    ),
+    # The owner's pupil has chosen a password already: nobody needs a new code, so back to the class.
+    "classes.reissue_codes": ("POST", C, {}, owners(302), "teacher"),
+    "classes.confirm_remove_student": ("GET", C | {"user_id": "member"}, None, owners(200), "teacher"),
     # An admin may open any class but assigns only sets of their own: the owner's set is no choice for them.
     "classes.assign": ("POST", C, {"set_id": "own_set", "kind": "quiz"}, owners(302, admin=400), "teacher"),
     "classes.join": ("GET", {}, None, signed_in(200), "teacher"),

@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from quizapp.auth.models import User
 from quizapp.authoring.models import QuestionSet
+from quizapp.authoring.set_views import SEARCH
 from quizapp.authoring.views import FILTERS
 from quizapp.bank import importing
 from quizapp.bank.models import Question, Topic
@@ -47,6 +48,8 @@ NUMERIC_FIELDS = {
 # Reads whose names the code computes ("module.py:function" -> the names it reads).
 DYNAMIC = {
     "authoring/views.py:questions": FILTERS,
+    "authoring/set_views.py:show_set": SEARCH,
+    "authoring/set_views.py:add_set_item": SEARCH,
     "review/views.py:_deck_args": ("topic", "kind", "set"),
     # The whole form goes to the question type's parser: its answer fields.
     "quiz/views.py:answer": ("answer",),
@@ -125,12 +128,20 @@ QUERY = {
     "per_page": ["admin.users", "quiz.history"],
     "q": ["admin.users", "authoring.questions", "authoring.show_set", "admin.change_role", "authoring.add_set_item"],
     "next": ["auth.signin"],
-    "topic": ["review.study", "review.export_apkg", "quiz.new", "authoring.questions", "review.undo"],
+    "topic": [
+        "review.study",
+        "review.export_apkg",
+        "quiz.new",
+        "authoring.questions",
+        "review.undo",
+        "authoring.show_set",
+        "authoring.add_set_item",
+    ],
     "kind": ["review.study", "review.rate"],
     "set": ["review.study", "authoring.export_questions", "review.undo"],
     "reveal": ["review.study"],
     "format": ["authoring.export_questions"],
-    "type": ["authoring.new_question", "authoring.questions"],
+    "type": ["authoring.new_question", "authoring.questions", "authoring.show_set", "authoring.add_set_item"],
     "tag": ["authoring.questions"],
     "difficulty": ["authoring.questions"],
     "page_cited": ["authoring.questions"],
@@ -146,6 +157,7 @@ QUERY = {
     "exam_on": ["review.set_exam"],
     "target": ["review.set_exam"],
     "scope": ["review.set_exam"],
+    "attempt": ["quiz.pupil_answers"],
 }
 # Form.field -> (endpoint, the rest of a valid form); "topic" stands for a topic's slug.
 QUIZ = {"topics": "topic", "types": "true_false", "difficulties": ["1", "2", "3"], "length": "5", "mode": "test"}
@@ -170,6 +182,8 @@ FIELDS = {
     "SetForm.attempts_allowed": ("authoring.new_set", SET),
     "SetForm.rule_count": ("authoring.new_set", SET),
     "AddItemForm.question_id": ("authoring.add_set_item", {}),
+    "AddToSetForm.set_id": ("authoring.add_to_set", {"question_ids": "curated_question"}),
+    "AddToSetForm.question_ids": ("authoring.add_to_set", {"set_id": "own_set"}),
     "AssignForm.set_id": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
     "AssignForm.due_at": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),
     "AssignForm.attempts": ("classes.assign", {"set_id": "own_set", "kind": "quiz"}),

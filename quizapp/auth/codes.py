@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from flask import current_app
@@ -13,6 +14,11 @@ def random_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def normalise_code(code: str) -> str:
+    """A code as typed ("7zte hvsx", "7ZTE-HVSX", "7zte_hvsx") as issued: any case, separators dropped."""
+    return re.sub(r"[^0-9A-Z]", "", code.upper())
+
+
 def code_hash(code: str) -> str:
     key = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key
-    return hmac.new(key, code.strip().upper().replace("-", "").encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()

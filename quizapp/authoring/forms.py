@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.bank import limits
 from quizapp.bank.types import REGISTRY
@@ -30,12 +30,41 @@ DISTRACTORS_FIELD = limits.PAIRS * (limits.CHOICE + 1)
 TAGS_FIELD = limits.TAGS * (limits.TAG + len(", "))
 
 
+class WithinLimit:
+    """Past `limit` characters, a field error that says by how much (bank/limits.py). Unlike Length,
+    it puts no maxlength on the field, so a browser never cuts a pasted text silently."""
+
+    field_flags: dict = {}
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, form, field) -> None:
+        if message := limits.too_long(field.data, self.limit):
+            raise ValidationError(message)
+
+
+def _one_newline(text: str | None) -> str | None:
+    """Browsers send a textarea's line breaks as CRLF: count (and keep) each as the one character it is."""
+    return text.replace("\r\n", "\n") if isinstance(text, str) else text
+
+
+def counted(limit: int) -> dict:
+    """A long text field's arguments: the limit as a hint (and a live counter, static/js/counter.js)."""
+    return {
+        "validators": [WithinLimit(limit)],
+        "filters": [_one_newline],
+        "render_kw": {"data-limit": str(limit)},
+        "description": f"Up to {limit:,} characters.",
+    }
+
+
 class ChoiceRow(Form):
     id = HiddenField()
     text = StringField("Choice", validators=[Length(max=limits.CHOICE)])
     correct = BooleanField("Correct")
     credit = StringField("Credit %", validators=[Length(max=20)])
-    feedback = StringField("Feedback", validators=[Length(max=limits.FEEDBACK)])
+    feedback = StringField("Feedback", validators=[WithinLimit(limits.FEEDBACK)])
 
 
 class ItemRow(Form):
@@ -64,22 +93,18 @@ class QuestionForm(FlaskForm):
         default="2",
     )
     fact = StringField("Fact (items that test the same fact share it; optional)", validators=[Length(max=limits.FACT)])
-    prompt = TextAreaField("Question (Markdown)", validators=[Length(max=limits.PROMPT)])
-    explanation = TextAreaField(
-        "Explanation (Markdown): why the answer is right", validators=[Length(max=limits.EXPLANATION)]
-    )
+    prompt = TextAreaField("Question (Markdown)", **counted(limits.PROMPT))
+    explanation = TextAreaField("Explanation (Markdown): why the answer is right", **counted(limits.EXPLANATION))
     source_page = IntegerField("Source page (225-251)", validators=[Optional(), NumberRange(225, 251)])
-    source_evidence = StringField(
-        "Evidence: a verbatim phrase from that page", validators=[Length(max=limits.EVIDENCE)]
-    )
+    source_evidence = StringField("Evidence: a verbatim phrase from that page", **counted(limits.EVIDENCE))
     choices = FieldList(FormField(ChoiceRow), min_entries=CHOICE_ROWS, max_entries=CHOICE_ROWS)
     verdict = RadioField(
         "The statement is",
         choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
         validators=[Optional()],
     )
-    feedback_true = TextAreaField("Feedback for “true”", validators=[Length(max=limits.FEEDBACK)])
-    feedback_false = TextAreaField("Feedback for “false”", validators=[Length(max=limits.FEEDBACK)])
+    feedback_true = TextAreaField("Feedback for “true”", **counted(limits.FEEDBACK))
+    feedback_false = TextAreaField("Feedback for “false”", **counted(limits.FEEDBACK))
     answers = TextAreaField(
         "Accepted answers, one per line (the first is shown as correct)",
         validators=[Length(max=ANSWERS_FIELD)],
@@ -96,18 +121,16 @@ class QuestionForm(FlaskForm):
         "Well done. or a range 3.1..3.2 | 50% | Close.",
         validators=[Length(max=ANSWERS_FIELD)],
     )
-    other_feedback = TextAreaField("Feedback for any other number", validators=[Length(max=limits.FEEDBACK)])
+    other_feedback = TextAreaField("Feedback for any other number", **counted(limits.FEEDBACK))
     items = FieldList(FormField(ItemRow), min_entries=ROWS, max_entries=ROWS)
     pairs = FieldList(FormField(PairRow), min_entries=PAIR_ROWS, max_entries=PAIR_ROWS)
     distractors = TextAreaField(
         "Extra wrong options on the right, one per line (optional)", validators=[Length(max=DISTRACTORS_FIELD)]
     )
-    passage = TextAreaField("Passage, with blanks written {{b1}}, {{b2}}, …", validators=[Length(max=limits.PROMPT)])
+    passage = TextAreaField("Passage, with blanks written {{b1}}, {{b2}}, …", **counted(limits.PROMPT))
     blanks = FieldList(FormField(BlankRow), min_entries=ROWS, max_entries=ROWS)
-    back = TextAreaField("Back of the card (Markdown)", validators=[Length(max=limits.EXPLANATION)])
-    general_feedback = TextAreaField(
-        "General feedback, shown after any answer (optional)", validators=[Length(max=limits.FEEDBACK)]
-    )
+    back = TextAreaField("Back of the card (Markdown)", **counted(limits.EXPLANATION))
+    general_feedback = TextAreaField("General feedback, shown after any answer (optional)", **counted(limits.FEEDBACK))
     format = SelectField(
         "Text format of the question, its answers and feedback",
         choices=[SelectChoice("markdown", "Markdown"), SelectChoice("html", "HTML (kept to the safe tags)")],
@@ -145,6 +168,23 @@ class SetForm(FlaskForm):
 
 class AddItemForm(FlaskForm):
     question_id = IntegerField(validators=[DataRequired(), ID_RANGE])
+
+
+class AddToSetForm(FlaskForm):
+    """Questions ticked in the bank list, added to one of the teacher's sets."""
+
+    # Any id: the view opens only the teacher's own sets (another's is a 404, as everywhere).
+    set_id = SelectField("Add the ticked questions to", coerce=int, validate_choice=False, validators=[ID_RANGE])
+    question_ids = SelectMultipleField(
+        "Questions",
+        coerce=int,
+        validate_choice=False,  # any id; each is looked up and checked for this teacher
+        validators=[DataRequired("Tick at least one question.")],
+    )
+
+    def validate_question_ids(self, field) -> None:
+        if len(field.data) > 100 or not all(ID_RANGE.min <= n <= ID_RANGE.max for n in field.data):
+            raise ValidationError("That is not a list of questions of this site.")
 
 
 class ImportForm(FlaskForm):

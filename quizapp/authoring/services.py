@@ -11,10 +11,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.auth.models import User
 from quizapp.authoring.forms import CHOICE_ROWS, QuestionForm
-from quizapp.authoring.models import SetItem
-from quizapp.bank.aliases import search_forms
+from quizapp.bank import evidence
 from quizapp.bank.content import ItemSpec, validate_item
-from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Tag, Topic
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion
 from quizapp.bank.services import add_version
 from quizapp.bank.types import BLANK, get_type
 from quizapp.extensions import db
@@ -243,8 +242,25 @@ def attach_problems(form: QuestionForm, problems: list[tuple[str, str]]) -> None
             target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 
-def validated_spec(form: QuestionForm, topics: set[str], strict: bool) -> ItemSpec | None:
+def validated_spec(form: QuestionForm, topics: set[str], strict: bool, article: str | None = None) -> ItemSpec | None:
+    """The item the editor describes, or None with each problem at its field; an evidence phrase
+    is checked against the article at `article` (config ARTICLE) when there is one."""
     spec, problems = validate_item(item_from_form(form), topics, strict=strict)
+    if (
+        spec is not None
+        and spec.source_evidence
+        and evidence.check(article, spec.source_page, spec.source_evidence) == evidence.Evidence.NOT_FOUND
+    ):
+        elsewhere = evidence.where_else(article, spec.source_evidence)
+        problems.append(
+            (
+                "source.evidence",
+                f"This phrase is not on page {spec.source_page} of the article"
+                + (f" (it stands on page {elsewhere})" if elsewhere else "")
+                + ". Copy it as printed there; capitals, quote marks, dashes and spacing do not matter.",
+            )
+        )
+        spec = None
     attach_problems(form, problems)
     return spec
 
@@ -365,62 +381,3 @@ def changes(older: QuestionVersion, newer: QuestionVersion) -> list[tuple[str, s
     """(+ or -, line) for each line that differs between two versions."""
     diff = difflib.ndiff(version_lines(older), version_lines(newer))
     return [(line[0], line[2:]) for line in diff if line[:1] in "+-"]
-
-
-# --- the bank browser ------------------------------------------------------------------------
-
-
-def browse(user: User, filters: dict[str, Any], page: int, per_page: int = 25):
-    """Questions this user may see, filtered, newest first; one query for the page, one for its count."""
-    version = QuestionVersion
-    query = (
-        sa.select(Question)
-        .join(version, version.id == Question.current_version_id)
-        .join(Topic, Topic.id == Question.topic_id)
-        .options(joinedload(Question.current_version), joinedload(Question.topic), selectinload(Question.tags))
-    )
-    if not user.is_admin:
-        query = query.where(sa.or_(Question.owner_id.is_(None), Question.owner_id == user.id))
-    if forms := search_forms((filters.get("q") or "").strip()):
-        query = query.where(sa.or_(*(Question.search_text.contains(form, autoescape=True) for form in forms)))
-    if topic := filters.get("topic"):
-        path = db.session.scalar(sa.select(Topic.path).where(Topic.slug == topic))
-        query = query.where(Topic.path.startswith(path or "/-none-/", autoescape=True))
-    if tag := filters.get("tag"):
-        query = query.where(Question.tags.any(Tag.slug == tag))
-    if kind := filters.get("type"):
-        query = query.where(Question.type == kind)
-    if difficulty := filters.get("difficulty"):
-        query = query.where(version.difficulty == int(difficulty))
-    if page_number := filters.get("page_cited"):
-        query = query.where(version.source_page == int(page_number))
-    author = filters.get("author")
-    if author == "curated":
-        query = query.where(Question.owner_id.is_(None))
-    elif author == "mine":
-        query = query.where(Question.owner_id == user.id)
-    status = filters.get("status") or "active"
-    if status != "any":
-        query = query.where(Question.status == status)
-    query = query.order_by(Question.owner_id.is_(None), Question.updated_at.desc(), Question.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-def set_counts(question_ids: list[int]) -> dict[int, int]:
-    """In how many sets each question is used: one grouped query."""
-    rows = db.session.execute(
-        sa.select(SetItem.question_id, sa.func.count())
-        .where(SetItem.question_id.in_(question_ids))
-        .group_by(SetItem.question_id)
-    )
-    return dict(rows.all())
-
-
-def questions_with_versions(ids: list[int]) -> list[Question]:
-    return list(
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.id.in_(ids))
-            .options(joinedload(Question.current_version), joinedload(Question.topic))
-        )
-    )

@@ -5,14 +5,16 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp.auth.access import teacher_required
-from quizapp.authoring import bp, services, sets
+from quizapp.authoring import bp, browsing, services, sets
 from quizapp.authoring.access import set_or_404
-from quizapp.authoring.forms import AddItemForm, SetForm
+from quizapp.authoring.forms import AddItemForm, AddToSetForm, SetForm
 from quizapp.authoring.models import QuestionSet
 from quizapp.bank.services import topics_in_tree_order
-from quizapp.bank.types import get_type
+from quizapp.bank.types import REGISTRY
 from quizapp.extensions import db
 from quizapp.models import utcnow
+
+SEARCH = ("q", "topic", "type")  # the set page's search of the bank
 
 
 def _set_form(**kwargs) -> SetForm:
@@ -87,15 +89,20 @@ def edit_set(set_id: int):
 @teacher_required
 def show_set(set_id: int):
     question_set = set_or_404(set_id)
-    query = request.args.get("q", "").strip()
-    found = services.browse(current_user, {"q": query, "status": "active"}, 1, per_page=10) if query else None
+    filters = {name: request.args.get(name, "").strip() for name in SEARCH}
+    searching = any(filters.values())
+    found = browsing.browse(current_user, filters | {"status": "active"}, 1, per_page=20) if searching else None
+    topics = topics_in_tree_order()
     return render_template(
         "authoring/set.html",
         question_set=question_set,
         items=sets.items_of(question_set),
-        query=query,
+        filters=filters,
         found=found,
-        get_type=get_type,
+        topics=topics,
+        topic_titles={t.slug: t.title for t in topics},
+        types=REGISTRY,
+        excerpt=browsing.excerpt,
     )
 
 
@@ -112,7 +119,37 @@ def add_set_item(set_id: int):
     else:
         flash(f"Not added: it is in the set already, or the set holds {sets.MAX_ITEMS} items.", "info")
     db.session.commit()
-    return redirect(url_for("authoring.show_set", set_id=set_id, q=request.form.get("q") or None))
+    kept = {name: request.form.get(name) or None for name in SEARCH}  # the search stays
+    return redirect(url_for("authoring.show_set", set_id=set_id, **kept))
+
+
+def add_to_set_form() -> AddToSetForm:
+    """The bank list's "add the ticked questions to a set" form, offering the teacher's own sets."""
+    form = AddToSetForm()
+    form.set_id.choices = [SelectChoice(s.id, s.name) for s in sets.sets_of(current_user.id)]
+    return form
+
+
+@bp.post("/sets/add")
+@teacher_required
+def add_to_set():
+    """Questions ticked in the bank list join one of the teacher's sets, in the order ticked."""
+    form = add_to_set_form()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("authoring.questions"))
+    question_set = set_or_404(form.set_id.data)
+    added = present = 0
+    for question_id in dict.fromkeys(form.question_ids.data):
+        question = services.visible_question(current_user, question_id) or abort(404)
+        if sets.add_item(question_set, question, utcnow()):
+            added += 1
+        else:
+            present += 1
+    db.session.commit()
+    note = f" ({present} not added: in the set already, or the set is full)" if present else ""
+    flash(f"Added {added} question{'' if added == 1 else 's'} to “{question_set.name}”{note}.", "success")
+    return redirect(url_for("authoring.show_set", set_id=question_set.id))
 
 
 @bp.post("/sets/<int:set_id>/items/<int:question_id>/remove")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question, QuestionVersion, Topic
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.bank.rules import rule_conditions
 from quizapp.extensions import db
 
@@ -35,6 +35,18 @@ def items_of(question_set: QuestionSet) -> list[Question]:
             .where(SetItem.set_id == question_set.id)
             .order_by(SetItem.position)
             .options(joinedload(Question.current_version), joinedload(Question.topic))
+        )
+    )
+
+
+def sets_holding(question_id: int) -> list[QuestionSet]:
+    """The sets that chose this question, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(QuestionSet)
+            .join(SetItem, SetItem.set_id == QuestionSet.id)
+            .where(SetItem.question_id == question_id)
+            .order_by(QuestionSet.name, QuestionSet.id)
         )
     )
 
@@ -91,11 +103,14 @@ def duplicate(question_set: QuestionSet, owner_id: int, now: datetime) -> Questi
     return copy
 
 
-def chosen_question_ids(set_id: int) -> list[int]:
-    """The set's chosen items, in the set's order."""
-    return list(
-        db.session.scalars(sa.select(SetItem.question_id).where(SetItem.set_id == set_id).order_by(SetItem.position))
-    )
+def chosen_question_ids(set_id: int, active_only: bool = False) -> list[int]:
+    """The set's chosen items, in the set's order (only those not retired, with `active_only`)."""
+    query = sa.select(SetItem.question_id).where(SetItem.set_id == set_id).order_by(SetItem.position)
+    if active_only:
+        query = query.join(Question, Question.id == SetItem.question_id).where(
+            Question.status == QuestionStatus.ACTIVE.value
+        )
+    return list(db.session.scalars(query))
 
 
 def set_questions(set_id: int):

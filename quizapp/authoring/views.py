@@ -8,9 +8,10 @@ from wtforms import SelectChoice
 
 from quizapp import params, signals
 from quizapp.auth.access import teacher_required
-from quizapp.authoring import bp, services
+from quizapp.authoring import bp, browsing, services, set_views, sets
 from quizapp.authoring.access import editable_or_refuse, question_or_404
 from quizapp.authoring.forms import QuestionForm
+from quizapp.bank import evidence
 from quizapp.bank.models import QuestionStatus, Tag
 from quizapp.bank.services import save_question, topics_in_tree_order
 from quizapp.bank.types import REGISTRY, get_type
@@ -33,11 +34,13 @@ def questions():
     filters = {name: request.args.get(name, "").strip() for name in FILTERS}
     for numeric, high in (("difficulty", 3), ("page_cited", params.MAX_ID)):
         filters[numeric] = str(params.bounded_int(filters[numeric], 1, high) or "")
-    page = services.browse(current_user, filters, params.page_arg())
-    used = services.set_counts([q.id for q in page.items])
+    page = browsing.browse(current_user, filters, params.page_arg())
+    used = browsing.set_counts([q.id for q in page.items])
     tags = db.session.scalars(db.select(Tag.slug).order_by(Tag.slug)).all()
     return render_template(
         "authoring/questions.html",
+        to_set=set_views.add_to_set_form(),
+        excerpt=browsing.excerpt,
         page=page,
         used=used,
         filters=filters,
@@ -50,7 +53,7 @@ def questions():
 
 def _preview(form: QuestionForm):
     """The draft as a learner would see it, built from the form (nothing saved)."""
-    spec = services.validated_spec(form, {form.topic.data}, strict=False)
+    spec = services.validated_spec(form, {form.topic.data}, strict=False, article=current_app.config["ARTICLE"])
     if spec is None:
         return None
     qtype = get_type(spec.type)
@@ -60,7 +63,7 @@ def _preview(form: QuestionForm):
 def _save(form: QuestionForm, question=None):
     strict = question is not None and question.owner_id is None  # curated items keep the bank's standard
     topics = {choice.value for choice in form.topic.choices}
-    spec = services.validated_spec(form, topics, strict=strict)
+    spec = services.validated_spec(form, topics, strict=strict, article=current_app.config["ARTICLE"])
     if spec is None:
         return None
     owner = question.owner_id if question is not None else current_user.id
@@ -84,7 +87,13 @@ def new_question():
         elif (response := _save(form)) is not None:
             return response
     return render_template(
-        "authoring/edit.html", form=form, question=None, preview=preview, kind=kind, types=REGISTRY
+        "authoring/edit.html",
+        form=form,
+        question=None,
+        preview=preview,
+        kind=kind,
+        types=REGISTRY,
+        evidence_checked=bool(evidence.article_pages(current_app.config["ARTICLE"])),
     ), (400 if form.errors or form.form_errors else 200)
 
 
@@ -101,7 +110,8 @@ def question(question_id: int):
         qtype=qtype,
         layout=qtype.make_layout(version.data, SystemRandom()),
         can_edit=services.can_edit(current_user, found),
-        used=services.set_counts([found.id]).get(found.id, 0),
+        evidence=evidence.check(current_app.config["ARTICLE"], version.source_page, version.source_evidence),
+        used=browsing.set_counts([found.id]).get(found.id, 0),
         **_from_features_above(found, version),
     )
 
@@ -131,7 +141,13 @@ def edit_question(question_id: int):
         elif (response := _save(form, found)) is not None:
             return response
     return render_template(
-        "authoring/edit.html", form=form, question=found, preview=preview, kind=found.type, types=REGISTRY
+        "authoring/edit.html",
+        form=form,
+        question=found,
+        preview=preview,
+        kind=found.type,
+        types=REGISTRY,
+        evidence_checked=bool(evidence.article_pages(current_app.config["ARTICLE"])),
     ), (400 if form.errors or form.form_errors else 200)
 
 
@@ -154,12 +170,41 @@ def copy(question_id: int):
     return redirect(url_for("authoring.edit_question", question_id=copied.id))
 
 
+@bp.get("/questions/<int:question_id>/retire")
+@teacher_required
+def confirm_retire(question_id: int):
+    """Before retiring: the sets and assignments it would change, and the rule that keeps every student
+    of one assignment on the same questions."""
+    found = editable_or_refuse(question_id)
+    if found.status == QuestionStatus.RETIRED:
+        return redirect(url_for("authoring.question", question_id=question_id))
+    uses = [
+        use
+        for _receiver, found_uses in signals.question_uses.send(
+            current_app._get_current_object(), question_id=question_id
+        )
+        for use in found_uses
+    ]
+    return render_template(
+        "authoring/retire.html",
+        question=found,
+        version=found.current_version,
+        sets=sets.sets_holding(question_id),
+        uses=uses,
+        excerpt=browsing.excerpt,
+    )
+
+
 @bp.post("/questions/<int:question_id>/retire")
 @teacher_required
 def retire(question_id: int):
     services.set_status(editable_or_refuse(question_id), QuestionStatus.RETIRED)
     db.session.commit()
-    flash("Retired: it leaves quizzes and review queues; answers and cards keep their history.", "info")
+    flash(
+        "Retired: it leaves new quizzes, sets' draws and review queues; assignments already started keep it, "
+        "and answers and cards keep their history.",
+        "info",
+    )
     return redirect(url_for("authoring.question", question_id=question_id))
 
 

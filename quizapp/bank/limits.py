@@ -65,6 +65,15 @@ NUMBERS = ("answer", "tolerance")
 Problems = list[tuple[str, str]]
 
 
+def too_long(text: str | None, limit: int) -> str | None:
+    """What to tell a writer whose text is over `limit` characters (None within it). Text is never
+    cut to fit: the editor keeps it, refuses it with this message, and counts as they shorten it."""
+    length = len(text or "")
+    if length <= limit:
+        return None
+    return f"This is {length:,} characters long; the limit is {limit:,}. Shorten it by {length - limit:,} characters."
+
+
 def _text(value: Any, limit: int, field: str, problems: Problems) -> None:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(str(value)) > limit:
         problems.append((field, f"is {len(str(value)):,} characters long; the limit is {limit:,}"))

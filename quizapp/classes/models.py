@@ -39,6 +39,10 @@ class Assignment(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts_allowed: Mapped[int | None]
     exam_on: Mapped[date | None]  # the date of an exam on the set, which its students may adopt
+    # The set's chosen items (question ids, in order) as they were when the first quiz of this
+    # assignment started; every later quiz of it draws these, retired or not, so all its students
+    # get the same questions. None until then (quiz/assignments.py fixes it).
+    item_ids: Mapped[list[int] | None] = mapped_column(sa.JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("kind IN ('quiz', 'review')", name="kind_known"),)

@@ -12,7 +12,7 @@ from anyascii import anyascii
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp import csvsafe
-from quizapp.auth.codes import code_hash, random_code
+from quizapp.auth.codes import code_hash, normalise_code, random_code
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import normalise_email, unusable_password_hash
 from quizapp.authoring.models import QuestionSet
@@ -63,7 +63,7 @@ def close_code(classroom: Classroom) -> None:
 
 
 def join(user_id: int, code: str, now: datetime) -> Classroom:
-    cleaned = code.strip().upper().replace("-", "").replace(" ", "")
+    cleaned = normalise_code(code)
     classroom = db.session.scalar(sa.select(Classroom).where(Classroom.join_code == cleaned)) if cleaned else None
     if classroom is None:
         raise ClassError("No class has that code. Check it with your teacher; codes can be renewed or closed.")
@@ -369,6 +369,18 @@ def assignment_for_student(user_id: int, assignment_id: int) -> Assignment | Non
         .join(Enrolment, sa.and_(Enrolment.class_id == Assignment.class_id, Enrolment.user_id == user_id))
         .where(Assignment.id == assignment_id)
     )
+
+
+def fix_items(assignment: Assignment, question_ids: list[int]) -> None:
+    """Fix the assignment's chosen items at its first quiz; a quiz started at the same moment by
+    another student may have fixed them first, and then theirs stand."""
+    db.session.execute(
+        sa.update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.item_ids.is_(None))
+        .values(item_ids=question_ids)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(assignment, ["item_ids"])
 
 
 def check_can_start(assignment: Assignment, user_id: int, now: datetime) -> None:

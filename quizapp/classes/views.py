@@ -90,7 +90,12 @@ def remove_student(class_id: int, user_id: int):
         abort(404)
     services.remove_student(classroom, user_id)
     db.session.commit()
-    flash("Removed from the class. Their own progress is kept.", "info")
+    pupil = db.session.get(User, user_id)
+    flash(
+        f"{pupil.display_name} is removed from {classroom.name}. Their account, answers and scores are kept; "
+        "they can rejoin with the class join code.",
+        "info",
+    )
     return redirect(url_for("classes.show", class_id=class_id))
 
 

@@ -4,27 +4,59 @@ import secrets
 from datetime import datetime
 from random import Random
 
+import sqlalchemy as sa
+
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question
+from quizapp.bank.models import Question, QuestionVersion, Topic
 from quizapp.bank.rules import rule_conditions
 from quizapp.extensions import db
 from quizapp.quiz.generation import Candidate, pick_questions
 from quizapp.quiz.services import Plan, QuizRules, active_candidates, due_questions, last_scores
 
 
-def plan_from_set(user_id: int, question_set: QuestionSet, now: datetime, seed: int | None = None) -> Plan:
+def _fixed_items(question_ids: list[int]) -> list[Candidate]:
+    """An assignment's fixed items as candidates (the columns of `active_candidates`), in their
+    order, retired ones included: the assignment keeps them so that all its students get them."""
+    query = (
+        sa.select(
+            Question.id,
+            Question.current_version_id,
+            Topic.path,
+            QuestionVersion.difficulty,
+            Question.fact,
+            Question.type,
+        )
+        .join(Topic, Topic.id == Question.topic_id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.id.in_(question_ids), Question.type != "flashcard")
+    )
+    rows = {row[0]: Candidate(*row) for row in db.session.execute(query)}
+    return [rows[n] for n in question_ids if n in rows]
+
+
+def plan_from_set(
+    user_id: int,
+    question_set: QuestionSet,
+    now: datetime,
+    seed: int | None = None,
+    fixed_items: list[int] | None = None,
+) -> Plan:
     """The questions a learner gets from a set: its chosen items (shuffled if the set says so),
-    then `count` items drawn by its rules with the quiz generator's preferences."""
+    then `count` items drawn by its rules with the quiz generator's preferences. `fixed_items`,
+    an assignment's chosen items as fixed at its first quiz, stand in for the set's active ones."""
     seed = secrets.randbits(48) if seed is None else seed
     base = active_candidates().where(Question.type != "flashcard")
-    chosen = [
-        Candidate(*row)
-        for row in db.session.execute(
-            base.join(SetItem, SetItem.question_id == Question.id)
-            .where(SetItem.set_id == question_set.id)
-            .order_by(SetItem.position)
-        )
-    ]
+    if fixed_items is not None:
+        chosen = _fixed_items(fixed_items)
+    else:
+        chosen = [
+            Candidate(*row)
+            for row in db.session.execute(
+                base.join(SetItem, SetItem.question_id == Question.id)
+                .where(SetItem.set_id == question_set.id)
+                .order_by(SetItem.position)
+            )
+        ]
     picked = list(chosen)
     if question_set.shuffle:
         Random(seed).shuffle(picked)
