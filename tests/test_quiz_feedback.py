@@ -213,6 +213,14 @@ def test_results_offer_a_problem_report_for_each_question(app, client, student):
         assert f"Report a problem with question {n}</summary>" in results
         assert f'action="/quiz/{attempt_id}/{n}/report"' in results
         assert f'<label for="reason-{n}">' in results and f'id="note-{n}"' in results
+    from quizapp.quiz.forms import ReportForm
+
+    with app.test_request_context():
+        reasons = [(choice.value, choice.label) for choice in ReportForm().reason.choices]
+    assert len(reasons) > 1
+    for page in (results, client.get(f"/quiz/{start(client, 'single_choice')}/1").get_data(as_text=True)):
+        form = page.split('id="reason-', 1)[1].split("</select>", 1)[0]
+        assert re.findall(r'<option value="([^"]+)">([^<]+)</option>', form) == reasons  # every reason offered
     sent = client.post(f"/quiz/{attempt_id}/3/report", data={"reason": "unclear", "note": "Which year?"})
     assert sent.headers["Location"] == f"/quiz/{attempt_id}/results"
     assert "Your report reaches the teachers" in client.get(sent.headers["Location"]).get_data(as_text=True)

@@ -127,7 +127,7 @@ def test_a_students_day_and_her_teachers_class_on_a_phone(own_server, new_page):
     teacher.get_by_role("link", name="Classes", exact=True).click()
     teacher.get_by_role("link", name=LONG_CLASS).click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text(LONG_CLASS)
-    expect(teacher.get_by_role("button", name=f"Remove {STUDENT}")).to_be_visible()
+    expect(teacher.get_by_role("link", name=f"Remove {STUDENT}")).to_be_visible()
     scores = teacher.get_by_role("region", name="Scores per student and assignment table")
     expect(scores.get_by_role("rowheader", name=STUDENT)).to_be_attached()
     fits(teacher, "the class page")

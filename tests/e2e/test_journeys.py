@@ -1,13 +1,28 @@
 """A person's first minutes: sign up, sign out, sign in, and an admin making a teacher."""
 
 import re
+import shutil
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import prepared_instance
+from tests.servers import start_gunicorn, stop
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "armistice of 1953"
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A server of this module's own: its first test needs a site with no account yet (the first
+    account is offered the administrator's role), whatever other modules did on the shared one."""
+    instance, env = prepared_instance("quizapp-first-")
+    process, base = start_gunicorn("quizapp:create_app()", env)
+    yield base
+    stop(process)
+    shutil.rmtree(instance, ignore_errors=True)
 
 
 def sign_up(page, server, email, name):
