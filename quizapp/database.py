@@ -2,7 +2,9 @@
 
 import math
 import sqlite3
+from collections.abc import Callable
 from contextlib import contextmanager
+from functools import wraps
 
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
@@ -41,7 +43,9 @@ def _on_sqlite_begin(conn) -> None:
     # when two of them upgrade a shared lock at once (RECIPES.md). Pages fetched with
     # GET never write (state changes only by POST), so they read from a WAL snapshot
     # without taking the write lock and never wait for a writer.
-    if has_request_context() and (request.method in READ_ONLY_METHODS or g.get("reading_only")):
+    # A view that reads first (reads_first) takes the lock only in its `writing()` block.
+    reading = has_request_context() and (request.method in READ_ONLY_METHODS or g.get("reading_only"))
+    if reading and not g.get("writing"):
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -78,6 +82,36 @@ def engine_options(config) -> dict:
         "prepare_threshold": None if threshold in ("", "none") else int(threshold)
     }
     return options
+
+
+def reads_first(view: Callable) -> Callable:
+    """Mark a POST view that reads and computes before a short write: until its `writing()` block,
+    its statements (the signed-in user's included) read a snapshot and take no write lock."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.reading_only = True
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@contextmanager
+def writing():
+    """The write of a request, in a transaction of its own, committed at the end of the block.
+
+    What was read before is committed away (nothing was written), so on SQLite the block's first
+    statement takes the write lock (BEGIN IMMEDIATE) and every row read in the block is read under
+    it: re-read there whatever a concurrent writer may change (a card's memory, a showing's use).
+    After the block the view reads from a snapshot again (what it renders takes no lock); if the
+    block raises, nothing is committed and the caller rolls back."""
+    db.session.commit()
+    g.writing = True
+    try:
+        yield
+        db.session.commit()
+    finally:
+        g.writing = False
 
 
 def configure_engine(app: Flask) -> None:
