@@ -126,9 +126,18 @@ def configure_engine(app: Flask) -> None:
 def refresh_statistics() -> None:
     """ANALYZE: give the query planner the tables' sizes. SQLite keeps none until asked, and
     without them it can walk a 100,000-item bank by a barely selective index; run after bulk
-    changes (`flask bank load`, `flask demo seed|bulk` do) and from time to time (`flask db analyze`)."""
-    db.session.execute(sa.text("ANALYZE"))
+    changes (`flask bank load`, `flask demo seed|bulk` do) and from time to time (`flask db analyze`).
+
+    PostgreSQL gets VACUUM (ANALYZE): it also marks the pages of freshly loaded rows all-visible,
+    without which an index-only scan still visits the table for every row (item analysis on the
+    bench dataset read 54,700 pages in 410-576 ms before, 1,500 in 57 ms after)."""
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+        return
     db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM (ANALYZE)")  # not allowed inside a transaction
 
 
 _KEPT: dict[tuple, sa.Executable] = {}
