@@ -130,7 +130,7 @@ def refresh_statistics() -> None:
 
     PostgreSQL gets VACUUM (ANALYZE): it also marks the pages of freshly loaded rows all-visible,
     without which an index-only scan still visits the table for every row (item analysis on the
-    bench dataset read 54,700 pages in 410-576 ms before, 1,500 in 57 ms after)."""
+    bench dataset read 54,700 pages in 410-576 ms before, 1,500 in 57-100 ms after)."""
     if db.engine.dialect.name != "postgresql":
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
