@@ -91,7 +91,10 @@ def reads_first(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.reading_only = True
-        return view(*args, **kwargs)
+        try:
+            return view(*args, **kwargs)
+        finally:  # g can outlive the request (an app context pushed around it, as in tests)
+            g.reading_only = False
 
     return wrapper
 
