@@ -72,9 +72,10 @@ def _allow_uploads() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from quizapp.auth.services import load_user_from_session
-    from quizapp.database import configure_engine
+    from quizapp.database import configure_engine, engine_options
     from quizapp.extensions import csrf, db, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     configure_engine(app)
     migrate.init_app(

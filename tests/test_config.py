@@ -105,3 +105,60 @@ def test_trusted_proxies_make_client_addresses_right(make_app):
         "/_whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
     )
     assert answer.get_data(as_text=True) == "203.0.113.9"
+
+
+POSTGRES = "postgresql+psycopg://quizapp@db.internal/quizapp"
+
+
+def test_postgresql_pools_per_worker_and_prepares_repeated_statements_by_default():
+    from config import Config
+    from quizapp.database import engine_options
+
+    options = engine_options({**vars(Config), "SQLALCHEMY_DATABASE_URI": POSTGRES})
+    assert options["pool_pre_ping"] is True
+    assert (options["pool_size"], options["max_overflow"]) == (5, 5)
+    assert options["connect_args"] == {"prepare_threshold": 2}
+
+
+def test_pool_and_prepared_statements_follow_the_environment(monkeypatch):
+    import subprocess
+    import sys
+
+    script = (
+        "from config import Config; from quizapp.database import engine_options; "
+        f"print(engine_options({{**vars(Config), 'SQLALCHEMY_DATABASE_URI': '{POSTGRES}'}}))"
+    )
+    env = {"DATABASE_POOL_SIZE": "8", "DATABASE_MAX_OVERFLOW": "2", "DATABASE_PREPARE_THRESHOLD": "none"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert "'pool_size': 8, 'max_overflow': 2" in printed
+    assert "'connect_args': {'prepare_threshold': None}" in printed  # off, for PgBouncer in transaction mode
+
+
+def test_sqlite_gets_no_postgresql_options():
+    from config import Config
+    from quizapp.database import engine_options
+
+    assert engine_options({**vars(Config), "SQLALCHEMY_DATABASE_URI": "sqlite:///x.sqlite"}) == {"pool_pre_ping": True}
+
+
+def test_a_statement_run_twice_on_postgresql_is_prepared_on_the_server(make_app):
+    import sqlalchemy as sa
+
+    from quizapp.extensions import db
+
+    app = make_app(DATABASE_POOL_SIZE=3, DATABASE_MAX_OVERFLOW=1)
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (3, 1)
+        with db.engine.connect() as conn:
+            probe = sa.text("SELECT count(*) FROM users WHERE id > :floor")
+            for floor in (1, 2, 3):
+                conn.execute(probe, {"floor": floor})
+            prepared = conn.execute(
+                sa.text("SELECT count(*) FROM pg_prepared_statements WHERE statement = :sql"),
+                {"sql": "SELECT count(*) FROM users WHERE id > $1"},
+            ).scalar()
+        assert prepared == 1

@@ -39,6 +39,18 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
 
 
+def test_a_new_sqlite_connection_reads_without_a_map_caches_8_mib_and_sorts_in_memory(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        db.engine.dispose()  # the pool's connections go: the next one is opened now
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0  # even where SQLite was built to map
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -8 * 1024
+            assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
 def test_foreign_keys_are_enforced(app):
     from quizapp.bank.models import Question
 

@@ -281,18 +281,57 @@ def record_answer(
     Practice answers are final once given (their feedback has been seen); test answers may
     be changed until the attempt is finished or its time is up.
     """
-    earlier = db.session.scalar(sa.select(Response).where(Response.submission_key == key))
+    if (earlier := earlier_answer(attempt, item, key, now)) is not None:
+        return Recorded(earlier, duplicate=True)
+    return store_answer(attempt, item, answer, key, now, time_spent_ms)
+
+
+def earlier_answer(attempt: QuizAttempt, item: AttemptItem, key: str, now: datetime) -> Response | None:
+    """The reads before an answer is stored: the response this same submission made before (a
+    replay), or None; QuizError when the form was used elsewhere or the attempt takes no more answers."""
+    earlier = db.session.scalar(kept(("response by key",), _response_by_key), {"key": key})
     if earlier is not None:
         if earlier.attempt_item_id != item.id:
             raise QuizError("This form was already used for another question; reload the page.")
-        return Recorded(earlier, duplicate=True)
-    if attempt.finished_at is not None:
+        return earlier
+    _check_open(attempt.finished_at, attempt.deadline, now)
+    return None
+
+
+def _check_open(finished_at: datetime | None, deadline: datetime | None, now: datetime) -> None:
+    if finished_at is not None:
         raise QuizError("This quiz is finished; its answers can no longer change.")
-    if attempt.deadline is not None and now >= attempt.deadline:
+    if deadline is not None and now >= deadline:
         raise QuizError("Time is up: answers given after the time limit are not accepted.")
+
+
+def _response_by_key():
+    return sa.select(Response).where(Response.submission_key == sa.bindparam("key"))
+
+
+def _attempt_and_response():
+    # The attempt's row is locked (PostgreSQL; SQLite's write lock covers it), so answers to one
+    # attempt and its finishing take turns; the item's response comes with it.
+    return (
+        sa.select(QuizAttempt.finished_at, Response)
+        .outerjoin(Response, Response.attempt_item_id == sa.bindparam("item_id"))
+        .where(QuizAttempt.id == sa.bindparam("attempt_id"))
+        .with_for_update(of=QuizAttempt)
+    )
+
+
+def store_answer(
+    attempt: QuizAttempt, item: AttemptItem, answer: Answer, key: str, now: datetime, time_spent_ms: int
+) -> Recorded:
+    """Store an answer that `earlier_answer` let through; run it in the request's write transaction.
+    The attempt is read again there: another tab may have finished it since the checks."""
     score = get_type(item.version.type).grade(item.version.data, answer)
     spent = max(0, min(time_spent_ms, MAX_TIME_SPENT_MS))
-    response = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == item.id).with_for_update())
+    values = {"item_id": item.id, "attempt_id": attempt.id}
+    finished_at, response = db.session.execute(kept(("attempt and response",), _attempt_and_response), values).one()
+    _check_open(finished_at, attempt.deadline, now)
+    if response is not None and response.submission_key == key:  # this very form, stored since the checks
+        return Recorded(response, duplicate=True)
     if response is not None:
         if attempt.mode == Mode.PRACTICE:
             raise QuizError("You have already answered this question.")

@@ -12,7 +12,7 @@ from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
 from quizapp.classes import access
 from quizapp.classes import services as classes
-from quizapp.database import reading_first
+from quizapp.database import reading_first, reads_first, writing
 from quizapp.extensions import db
 from quizapp.models import utcnow
 from quizapp.quiz import assignments, bp, labels, services
@@ -112,8 +112,10 @@ def question(attempt_id: int, position: int):
 
 
 @bp.post("/<int:attempt_id>/<int:position>")
+@reads_first
 @signed_in
 def answer(attempt_id: int, position: int):
+    """Check and parse the answer from a snapshot; take the write lock only to store it."""
     attempt = _owned_attempt(attempt_id)
     item = services.item_at(attempt, position) or abort(404)
     form = AnswerKeyForm()
@@ -123,12 +125,13 @@ def answer(attempt_id: int, position: int):
     try:
         answer = get_type(item.version.type).parse_answer(item.version.data, item.layout, request.form)
         spent = int(now.timestamp() * 1000) - (form.shown_at.data or 0) if form.shown_at.data else 0
-        services.record_answer(attempt, item, answer, form.key.data, now, spent)
+        if services.earlier_answer(attempt, item, form.key.data, now) is None:
+            with writing():
+                services.store_answer(attempt, item, answer, form.key.data, now, spent)
     except InvalidAnswer as problem:  # nothing was written, and this request commits nothing
         return _render_question(attempt, item, position, str(problem), 400, draft=request.form)
-    except services.QuizError as problem:
+    except services.QuizError as problem:  # nothing was written; the request ends by rolling back
         return _render_question(attempt, item, position, str(problem), 409)
-    db.session.commit()
     if attempt.mode == Mode.PRACTICE or position == attempt.question_count:
         return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position + 1))

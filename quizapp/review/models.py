@@ -58,6 +58,7 @@ class Card(db.Model):
 
 
 COUNTED = sa.text('"before" IS NOT NULL AND undone_at IS NULL')
+LIVE = sa.text("undone_at IS NULL")
 
 
 class ReviewLog(db.Model):
@@ -86,6 +87,8 @@ class ReviewLog(db.Model):
 
     __table_args__ = (
         sa.Index("ix_review_logs_user_reviewed", "user_id", "reviewed_at"),
+        # A learner's reviews not undone, in time order: the dashboard's calendar, undo (migration 0016).
+        sa.Index("ix_review_logs_user_live", "user_id", "reviewed_at", sqlite_where=LIVE, postgresql_where=LIVE),
         # Reviews of learnt cards, not undone: what retention and lapse rates count (migration 0006).
         sa.Index(
             "ix_review_logs_user_counted",

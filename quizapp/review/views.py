@@ -13,7 +13,7 @@ from quizapp.bank.models import Question, QuestionStatus, QuestionVersion
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
 from quizapp.classes import access
-from quizapp.database import writing_after_reading
+from quizapp.database import reads_first, writing
 from quizapp.downloads import download
 from quizapp.extensions import db
 from quizapp.models import utcnow
@@ -81,9 +81,8 @@ def _render_study(error: str | None = None, status: int = 200, outcome: dict | N
             context["intervals"] = _intervals(question.id, memory, now, settings)
     page = render_template("review/study.html", **context)
     if "showing" in context:  # the showing this page's form carries, written after the page's reads
-        with writing_after_reading():
+        with writing():
             showings.show(*showing)
-        db.session.commit()
     return page, status
 
 
@@ -110,8 +109,11 @@ def _studyable(question_id: int) -> Question:
 
 
 @bp.post("/answer")
+@reads_first
 @signed_in
 def answer():
+    """Read, parse and grade from a snapshot; take the write lock only to store the answer (and
+    the rating a wrong one earns); render the next page from a snapshot again."""
     form = StudyAnswerForm()
     if not form.validate_on_submit():
         abort(400, "The answer form was incomplete. Reload the page and answer again.")
@@ -136,14 +138,16 @@ def answer():
     except InvalidAnswer as problem:
         return _render_study(str(problem), 400)
     score = qtype.grade(version.data, given)
+    settings = services.settings_for(current_user.id) if score < 1 else None
     try:
-        showings.record_answer(showing, given, score, form.key.data)
-        if score < 1:  # rated for them: Again when wrong, Hard for partial credit
-            _rate_showing(showing, services.rating_for_score(score), form.key.data, form.shown_at.data, now)
+        with writing():
+            showings.record_answer(showing, given, score, form.key.data)
+            if score < 1:  # rated for them: Again when wrong, Hard for partial credit
+                rating = services.rating_for_score(score)
+                _rate_showing(showing, rating, form.key.data, form.shown_at.data, now, settings)
     except showings.ShowingSpent as problem:
         db.session.rollback()
         abort(409, str(problem))
-    db.session.commit()
     return _render_study(outcome=outcome | _graded(question.id, showing, now))
 
 
@@ -160,12 +164,21 @@ def _graded(question_id: int, showing, now) -> dict:
     return graded | {"rated": scheduling.RATINGS[services.rating_for_score(showing.score)]}
 
 
-def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now) -> None:
-    """Use the showing up and apply its one rating; a card rated since it was shown is refused."""
+def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now, settings) -> None:
+    """Use the showing up and apply its one rating; a card rated since it was shown is refused.
+    Runs under the write lock: rate() re-reads the card there, so no concurrent rating is lost."""
     if not showings.use(showing, key, now):
         return  # this very submission rated it already
+    spent = _spent_ms(shown_at)
     rated = services.rate(
-        current_user.id, showing.question_id, showing.version_id, rating, now, duration_ms=_spent_ms(shown_at), key=key
+        current_user.id,
+        showing.question_id,
+        showing.version_id,
+        rating,
+        now,
+        duration_ms=spent,
+        key=key,
+        settings=settings,
     )
     # Checked under the card's lock that rate() holds, so two showings of one state cannot both count.
     if not rated.duplicate and (rated.log.before or {}).get("reps", 0) != showing.reps:
@@ -173,8 +186,10 @@ def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now) -> 
 
 
 @bp.post("/rate")
+@reads_first
 @signed_in
 def rate():
+    """Check the form, the question and its showing from a snapshot; take the write lock only to rate."""
     form = RatingForm()
     if not form.validate_on_submit():
         abort(400, "Rate with Again, Hard, Good or Easy.")
@@ -185,12 +200,13 @@ def rate():
         abort(400, "Answer the question (or show the card's answer) before rating it.")
     if question.type != "flashcard" and (showing.score is None or showing.score < 1 or form.rating.data == 1):
         abort(400, "A right answer is rated Hard, Good or Easy.")
+    settings = services.settings_for(current_user.id)
     try:
-        _rate_showing(showing, form.rating.data, form.key.data, form.shown_at.data, now)
+        with writing():
+            _rate_showing(showing, form.rating.data, form.key.data, form.shown_at.data, now, settings)
     except showings.ShowingSpent as problem:
         db.session.rollback()
         abort(409, str(problem))
-    db.session.commit()
     return redirect(url_for("review.study", **_deck_args()))
 
 
