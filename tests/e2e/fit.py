@@ -25,7 +25,11 @@ UNNAMED_SCROLL_BOXES = """
 
 
 def sideways_problems(page) -> list[str]:
-    """What keeps the page on screen from fitting its viewport's width, in words."""
+    """What keeps the page on screen from fitting its viewport's width, in words (measured once the
+    page is laid out at the viewport's current width: a resize reaches the page asynchronously)."""
+    width = page.viewport_size["width"]
+    page.wait_for_function("w => window.innerWidth === w", arg=width)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     problems = []
     if unnamed := page.evaluate(UNNAMED_SCROLL_BOXES):
         problems.append(f"scrolls inside a box no keyboard or screen reader can use: {unnamed}")
