@@ -406,8 +406,8 @@ def main() -> None:
         for i, result in enumerate(scaling[sizes[-1]]):
             rates = " ".join(f"{scaling[n][i]['requests_per_s']:8.1f}" for n in sizes)
             p95s = " ".join(f"{scaling[n][i]['p95_ms']:7.2f}" for n in sizes)
-            growth = scaling[sizes[0]][i]["requests_per_s"] / max(result["requests_per_s"], 0.1)
-            print(f"  {result['name']:<28} {rates}   p95 {p95s}   slowdown {growth:4.2f}×")
+            slowdown = scaling[sizes[0]][i]["requests_per_s"] / max(result["requests_per_s"], 0.1)
+            print(f"  {result['name']:<28} {rates}   p95 {p95s}   slowdown {slowdown:4.2f}×")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
     out = RESULTS / f"{stamp}.json"
