@@ -48,10 +48,12 @@ lint: install
 	$(BIN)/bandit -q -r quizapp --severity-level high
 	$(BIN)/lint-imports
 
-## Throughput and latency under gunicorn (2 workers) with wrk, then the home page while sign-in and
+## Each hot page in process against a one-SELECT route, throughput and latency under gunicorn (2 workers)
+## with wrk, then the home page while sign-in and
 ## sign-up are hammered (bench/hashing.py); never part of `make test`.
 bench: install
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk))
+	$(BIN)/python bench/inprocess.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hashing.py
 
