@@ -63,6 +63,11 @@ def topic_paths(slugs: list[str]) -> list[str]:
 
 def active_candidates():
     """Active questions as quiz candidates (the columns of `Candidate`), for a caller to narrow."""
+    return candidates().where(Question.status == QuestionStatus.ACTIVE)
+
+
+def candidates():
+    """Questions of any status as quiz candidates (the columns of `Candidate`), for a caller to narrow."""
     return (
         sa.select(
             Question.id,
@@ -74,7 +79,6 @@ def active_candidates():
         )
         .join(Topic, Topic.id == Question.topic_id)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.status == QuestionStatus.ACTIVE)
     )
 
 

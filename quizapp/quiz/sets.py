@@ -4,32 +4,18 @@ import secrets
 from datetime import datetime
 from random import Random
 
-import sqlalchemy as sa
-
 from quizapp.authoring.models import QuestionSet, SetItem
-from quizapp.bank.models import Question, QuestionVersion, Topic
+from quizapp.bank.models import Question
 from quizapp.bank.rules import rule_conditions
 from quizapp.extensions import db
 from quizapp.quiz.generation import Candidate, pick_questions
-from quizapp.quiz.services import Plan, QuizRules, active_candidates, due_questions, last_scores
+from quizapp.quiz.services import Plan, QuizRules, active_candidates, candidates, due_questions, last_scores
 
 
 def _fixed_items(question_ids: list[int]) -> list[Candidate]:
-    """An assignment's fixed items as candidates (the columns of `active_candidates`), in their
+    """An assignment's fixed items as candidates (the columns of `candidates`), in their
     order, retired ones included: the assignment keeps them so that all its students get them."""
-    query = (
-        sa.select(
-            Question.id,
-            Question.current_version_id,
-            Topic.path,
-            QuestionVersion.difficulty,
-            Question.fact,
-            Question.type,
-        )
-        .join(Topic, Topic.id == Question.topic_id)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.id.in_(question_ids), Question.type != "flashcard")
-    )
+    query = candidates().where(Question.id.in_(question_ids), Question.type != "flashcard")
     rows = {row[0]: Candidate(*row) for row in db.session.execute(query)}
     return [rows[n] for n in question_ids if n in rows]
 

@@ -217,7 +217,6 @@ class _Inputs:
     today: Today
     scope: object
     until: object  # learning and review cards due before this are waiting today
-    due_by: object  # the next learning card is due by this
     params: dict
 
 
@@ -228,7 +227,7 @@ _NOW = sa.bindparam("now", type_=sa.DateTime(timezone=True))
 def _inputs(user_id: int, deck: Deck, now: datetime, state: QueueState) -> _Inputs:
     until = max(state.day_end, now + LEARN_AHEAD)
     if deck.set_id is not None or state.plan is not None:
-        return _Inputs(user_id, now, deck, state.today, state.scope, until, None, {"now": now})
+        return _Inputs(user_id, now, deck, state.today, state.scope, until, {"now": now})
     buried = bool(state.today.buried_facts)
     params = {"user_id": user_id, "now": now, "until": until}
     if deck.path:
@@ -249,7 +248,6 @@ def _bound(path: bool, kind: str, buried: bool) -> tuple:
         Today(0, 0, *expanding) if buried else Today(0, 0, set(), set()),
         studyable_by(user, _NOW),
         sa.bindparam("until", type_=sa.DateTime(timezone=True)),
-        sa.bindparam("due_by", type_=sa.DateTime(timezone=True)),
     )
 
 
