@@ -146,6 +146,31 @@ def refresh_statistics() -> None:
 _KEPT: dict[tuple, sa.Executable] = {}
 
 
+def read_once() -> dict | None:
+    """A dict for what a read-only request (GET) reads once and uses in several places, such as
+    a learner's settings; None in a request that may write, which must read afresh each time."""
+    if not has_request_context() or request.method not in READ_ONLY_METHODS:
+        return None
+    memo = g.get("read_once")
+    if memo is None:
+        memo = g.read_once = {}
+    return memo
+
+
+def rows(statement: sa.Executable, params=None) -> sa.CursorResult:
+    """Run a statement that selects columns, not entities, on the session's connection: the same
+    transaction and the same flushed state as `db.session.execute`, without the ORM's per-call work
+    of making a result that could hold entities (about 25 µs of a hot page's statement on SQLite)."""
+    session = db.session
+    session.flush()  # what the session's autoflush would do before a query
+    return session.connection().execute(statement, params)
+
+
+def value(statement: sa.Executable, params=None):
+    """The first column of the first row of a column statement (see `rows`), or None."""
+    return rows(statement, params).scalar()
+
+
 def kept(key: tuple, build) -> sa.Executable:
     """`build()`, made once per process and dialect and reused: a statement written with bind
     parameters for everything that varies (learner, moment, ...). Building a select with its joins

@@ -228,6 +228,29 @@ def test_session_cookie_flags(app, make_app):  # app empties the tables
     assert "Expires=" in cookie  # an explicit lifetime, not a browser-session cookie
 
 
+def test_a_session_is_renewed_once_a_day_it_is_used(app, make_app):  # app empties the tables
+    """The 14 days of a signed-in session count from the last day it was used, without re-signing
+    the cookie on every page."""
+    app = make_app(TEST_CLOCK=True)
+    with app.app_context():
+        make_user(email="dee@example.org")
+    client = app.test_client()
+    monday, tuesday = {"X-Test-Now": "2031-05-05T09:00:00+00:00"}, {"X-Test-Now": "2031-05-06T08:00:00+00:00"}
+    signin = {"email": "dee@example.org", "password": DEFAULT_PASSWORD}
+    assert client.post("/auth/signin", data=signin, headers=monday).status_code == 302
+
+    def cookie(headers) -> str | None:
+        response = client.get("/", headers=headers)
+        assert response.status_code == 200 and "Sign out" in response.get_data(as_text=True)
+        return next((h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")), None)
+
+    cookie(monday)  # the first page may still store the CSRF token's secret
+    assert cookie(monday) is None  # later pages that day leave the cookie as it is
+    renewed = cookie(tuesday)
+    assert renewed is not None and "Expires=" in renewed  # the next day it is sent again, with a new expiry
+    assert cookie(tuesday) is None
+
+
 def test_signup_can_be_closed_by_an_admin(app, client, auth):
     auth.login(role="admin")
     client.post("/admin/signup")

@@ -6,7 +6,7 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from quizapp.auth import FIRST_VISIT, bp, services, throttle
+from quizapp.auth import FIRST_VISIT, SESSION_DAY, bp, services, throttle
 from quizapp.auth.access import signed_in
 from quizapp.auth.forms import AccountForm, EmptyForm, PasswordForm, RedeemForm, SignInForm, SignUpForm
 from quizapp.auth.models import Role
@@ -23,6 +23,13 @@ def _sign_in(user, first_visit: bool = False) -> None:
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
     if first_visit:
         session[FIRST_VISIT] = True
+
+
+@bp.before_app_request
+def _renew_session_daily() -> None:
+    """Extend a signed-in session's 14 days on the first request of each (UTC) day it is used."""
+    if session.permanent and session.get(SESSION_DAY) != (today := utcnow().date().isoformat()):
+        session[SESSION_DAY] = today
 
 
 def _address() -> str:

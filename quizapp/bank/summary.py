@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.auth.models import SiteSetting
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
-from quizapp.database import kept
+from quizapp.database import kept, value
 from quizapp.extensions import db
 
 REVISION = "bank_revision"
@@ -51,7 +51,7 @@ def _revision():
 def revision() -> str | None:
     """The bank's revision as this request's transaction sees it (read once per request)."""
     if "bank_revision" not in g:
-        g.bank_revision = db.session.scalar(kept(("bank revision",), _revision))
+        g.bank_revision = value(kept(("bank revision",), _revision))
     return g.bank_revision
 
 

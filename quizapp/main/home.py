@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from quizapp.database import kept
 from quizapp.extensions import db
-from quizapp.quiz.models import QuizAttempt
-from quizapp.quiz.services import answered_counts
+from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
 from quizapp.review import exam, exam_plan, services
 from quizapp.review.models import ExamPlan
 
@@ -44,15 +43,21 @@ def _latest_open():
         sa.or_(QuizAttempt.deadline.is_(None), QuizAttempt.deadline > now),
     )
     latest = sa.select(sa.func.max(QuizAttempt.id)).where(*still_open).group_by(QuizAttempt.mode)
-    return sa.select(QuizAttempt).where(QuizAttempt.id.in_(latest)).order_by(QuizAttempt.mode.desc())  # test first
+    answered = (
+        sa.select(sa.func.count(Response.id))
+        .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
+        .where(AttemptItem.attempt_id == QuizAttempt.id)
+        .scalar_subquery()
+    )
+    test_first = QuizAttempt.mode.desc()
+    return sa.select(QuizAttempt, answered).where(QuizAttempt.id.in_(latest)).order_by(test_first)
 
 
 def unfinished_attempts(user_id: int, now: datetime) -> list[Unfinished]:
     """The learner's latest open test, then latest open quiz (begun, not finished, time not up),
-    with how many questions each has answered: two queries (one when there is none)."""
-    attempts = db.session.scalars(kept(("latest open attempts",), _latest_open), {"user_id": user_id, "now": now}).all()
-    answered = answered_counts([a.id for a in attempts]) if attempts else {}
-    return [Unfinished(a, answered.get(a.id, 0)) for a in attempts]
+    with how many questions each has answered: one query."""
+    rows = db.session.execute(kept(("latest open attempts",), _latest_open), {"user_id": user_id, "now": now})
+    return [Unfinished(attempt, answered) for attempt, answered in rows]
 
 
 def today_plan(user_id: int, zone: str, now: datetime) -> TodayPlan:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from quizapp import database
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.bank.types import QUIZ_TYPES, Answer, get_type
 from quizapp.database import kept
@@ -447,13 +448,17 @@ def attempts_of(user_id: int, page: int, per_page: int = 20):
     )
 
 
-def answered_counts(attempt_ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
+def _answered_counts():
+    return (
         sa.select(AttemptItem.attempt_id, sa.func.count(Response.id))
         .join(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id.in_(attempt_ids))
+        .where(AttemptItem.attempt_id.in_(sa.bindparam("attempt_ids", expanding=True)))
         .group_by(AttemptItem.attempt_id)
     )
+
+
+def answered_counts(attempt_ids: list[int]) -> dict[int, int]:
+    rows = database.rows(kept(("answered counts",), _answered_counts), {"attempt_ids": attempt_ids})
     return dict(rows.all())
 
 

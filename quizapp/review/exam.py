@@ -27,7 +27,7 @@ from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.classes.access import opened_sets
 from quizapp.classes.models import Assignment
-from quizapp.database import kept
+from quizapp.database import kept, read_once
 from quizapp.extensions import db
 from quizapp.review import scheduling
 from quizapp.review.models import SCOPE_KINDS, Card, ExamPlan
@@ -61,6 +61,9 @@ def _plan_of():
 
 
 def plan_of(user_id: int) -> ExamPlan | None:
+    memo = read_once()
+    if memo is not None and ("exam plan", user_id) in memo:  # read beside the settings (settings_for)
+        return memo["exam plan", user_id]
     return db.session.scalar(kept(("exam plan",), _plan_of), {"user_id": user_id})
 
 

@@ -8,13 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
+from quizapp import database
 from quizapp.authoring.sets import set_questions
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.classes.access import studyable_by
 from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.review import exam, scheduling
-from quizapp.review.models import Card, ReviewLog, ReviewSettings
+from quizapp.review.models import Card, ExamPlan, ReviewLog, ReviewSettings
 
 DAY_STARTS_AT = time(4, 0)  # a learning day starts at 04:00 local time, as in Anki
 NEW_EVERY = 4  # when both are waiting, every fourth card is a new one
@@ -29,9 +30,32 @@ def _settings_of():
     return sa.select(ReviewSettings).where(ReviewSettings.user_id == sa.bindparam("user_id", type_=sa.Integer))
 
 
+def _settings_and_plan():
+    """The learner's settings and exam plan rows (either may be missing): one row per learner."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    learner = sa.select(sa.literal(1).label("one")).subquery()
+    return (
+        sa.select(ReviewSettings, ExamPlan)
+        .select_from(learner)
+        .outerjoin(ReviewSettings, ReviewSettings.user_id == user_id)
+        .outerjoin(ExamPlan, ExamPlan.user_id == user_id)
+    )
+
+
 def settings_for(user_id: int) -> ReviewSettings:
-    """The learner's settings row, or unsaved defaults."""
-    return db.session.scalar(kept(("review settings",), _settings_of), {"user_id": user_id}) or ReviewSettings(
+    """The learner's settings row, or unsaved defaults. In a read-only request the exam plan is read
+    in the same statement and kept for `exam.plan_of`, since the pages that need one need both."""
+    memo = database.read_once()
+    if memo is None:
+        found = db.session.scalar(kept(("review settings",), _settings_of), {"user_id": user_id})
+    elif ("settings", user_id) in memo:
+        found = memo["settings", user_id]
+    else:
+        found, memo["exam plan", user_id] = db.session.execute(
+            kept(("settings and plan",), _settings_and_plan), {"user_id": user_id}
+        ).one()
+        memo["settings", user_id] = found
+    return found or ReviewSettings(
         user_id=user_id,
         desired_retention=scheduling.DEFAULT_RETENTION,
         new_per_day=20,
@@ -80,7 +104,7 @@ def _today():
 
 
 def today_for(user_id: int, day_start: datetime) -> Today:
-    rows = db.session.execute(kept(("today",), _today), {"user_id": user_id, "day_start": day_start}).all()
+    rows = database.rows(kept(("today",), _today), {"user_id": user_id, "day_start": day_start}).all()
     in_review = [r for r in rows if r[3] == "review"]
     return Today(
         new_done=sum(1 for r in in_review if r[2]),
@@ -329,8 +353,8 @@ def _counts(i: _Inputs, user_id: int, now: datetime, settings: ReviewSettings, s
     today = state.today
     new_left = max(0, exam.new_limit(state.plan, user_id, now, settings, today.new_done) - today.new_done)
     params = i.params | {"until": max(state.day_end, now + LEARN_AHEAD), "new_left": new_left}
-    learning, reviews = db.session.execute(_statement("waiting", i, _waiting_counts), params).one()
-    new_available = db.session.scalar(_statement("new count", i, _new_count), params)
+    learning, reviews = database.rows(_statement("waiting", i, _waiting_counts), params).one()
+    new_available = database.value(_statement("new count", i, _new_count), params)
     return Counts(
         new=new_available,
         learning=learning,
@@ -360,7 +384,7 @@ def build_queue(
     if card is None and question is None and counts.learning:
         card = db.session.scalar(learning, i.params | {"due_by": now + LEARN_AHEAD})
     if card is None and question is None:
-        next_due = db.session.scalar(_statement("next due", i, _next_due), i.params)
+        next_due = database.value(_statement("next due", i, _next_due), i.params)
     return Queue(counts, card, question, next_due)
 
 
