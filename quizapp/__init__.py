@@ -4,7 +4,7 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -144,6 +144,20 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(render_text, "text")  # {{ text|text(format) }}: Markdown or sanitised HTML
     app.add_template_filter(entry_html, "entry")  # {{ text|entry(version.data) }}: an html item's entries
     app.add_template_filter(entry_plain, "entry_plain")
+
+    links: dict[tuple, str] = {}
+
+    @app.template_global("url_for")
+    def remembered_url_for(endpoint: str, **values) -> str:
+        """Flask's url_for, remembering the links that take no values (the navigation, static files,
+        each the same on every page of the same site): building one costs as much as a short query."""
+        if has_request_context() and (not values or values.keys() == {"filename"}):
+            key = (request.script_root, endpoint, values.get("filename"))
+            link = links.get(key)
+            if link is None:
+                link = links[key] = app.url_for(endpoint, **values)
+            return link
+        return app.url_for(endpoint, **values)
 
     @app.template_global()
     def absolute_url(endpoint: str, **values) -> str:

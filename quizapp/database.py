@@ -44,11 +44,10 @@ def _on_sqlite_begin(conn) -> None:
     # GET never write (state changes only by POST), so they read from a WAL snapshot
     # without taking the write lock and never wait for a writer.
     # A view that reads first (reads_first) takes the lock only in its `writing()` block.
+    # The driver's own connection: the statement needs none of SQLAlchemy's execution machinery.
     reading = has_request_context() and (request.method in READ_ONLY_METHODS or g.get("reading_only"))
-    if reading and not g.get("writing"):
-        conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    driver = conn.connection.driver_connection
+    driver.execute("BEGIN" if reading and not g.get("writing") else "BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -147,3 +147,13 @@ def test_the_signed_in_home_page_reads_a_fixed_number_of_statements_whatever_the
     # the user, the bank's revision, unfinished quizzes with their answers counted, review settings
     # with the exam plan, today's reviews, the queue's counts (two), assignments
     assert 0 < len(statements) <= 8, "\n".join(statements)
+
+
+def test_navigation_links_follow_the_site_root_of_each_request(app, client, auth):
+    """The navigation's links are remembered per site root: a second mount point gets its own."""
+    auth.login()
+    plain = client.get("/").get_data(as_text=True)
+    mounted = client.get("/", base_url="http://localhost/school").get_data(as_text=True)
+    assert 'href="/review/"' in plain and 'href="/school/review/"' not in plain
+    assert 'href="/school/review/"' in mounted and 'href="/review/"' not in mounted
+    assert 'href="/school/static/css/app.css' in mounted

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from quizapp.auth.models import SiteSetting
@@ -276,9 +277,16 @@ def export_items(
     return [item_dict(q, q.current_version) for q in questions]
 
 
-def topics_in_tree_order() -> list[summary.TopicRow]:
+def topics_in_tree_order() -> tuple[summary.TopicRow, ...]:
     """Every topic, each parent followed by its children in position order (kept with the bank's revision)."""
     topics = summary.topics()
+    cache = current_app.extensions.setdefault("bank_summary", {})
+    if cache.get("tree_of") is not topics:  # the process's topics changed with the bank's revision
+        cache["tree"], cache["tree_of"] = _tree_order(topics), topics
+    return cache["tree"]
+
+
+def _tree_order(topics: tuple[summary.TopicRow, ...]) -> tuple[summary.TopicRow, ...]:
     children: dict[int | None, list[summary.TopicRow]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)
@@ -286,7 +294,7 @@ def topics_in_tree_order() -> list[summary.TopicRow]:
     def walk(parent_id: int | None) -> list[summary.TopicRow]:
         return [t for topic in children.get(parent_id, []) for t in (topic, *walk(topic.id))]
 
-    return walk(None)
+    return tuple(walk(None))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from quizapp import database
 from quizapp.bank.types import Answer
 from quizapp.database import kept
 from quizapp.extensions import db
@@ -40,7 +41,7 @@ def _sweep():
 
 
 def clear_expired(user_id: int, now: datetime) -> None:
-    db.session.execute(kept(("clear showings",), _sweep), {"user_id": user_id, "expired": now - SHOWING_AGE})
+    database.rows(kept(("clear showings",), _sweep), {"user_id": user_id, "expired": now - SHOWING_AGE})
 
 
 def new_token() -> str:
@@ -57,7 +58,7 @@ def show(
         clear_expired(user_id, now)
     token = token or new_token()
     values = {"token": token, "user_id": user_id, "question_id": question_id, "version_id": version_id, "reps": reps}
-    db.session.execute(kept(("show",), _insert), [values | {"layout": layout, "created_at": now}])
+    database.rows(kept(("show",), _insert), values | {"layout": layout, "created_at": now})
     return token
 
 
