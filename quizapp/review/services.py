@@ -393,14 +393,14 @@ def _exam_first(plan) -> tuple:
     return () if plan is None else (sa.case((exam.scope_condition(plan), 0), else_=1),)
 
 
-def _card_for_update(user_id: int, question_id: int, now: datetime) -> Card:
-    """The learner's card for a question, locked for this transaction; created when missing."""
+def _new_card():
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    db.session.execute(
+    now = sa.bindparam("now", type_=Card.due.type)
+    return (
         insert(Card)
         .values(
-            user_id=user_id,
-            question_id=question_id,
+            user_id=sa.bindparam("user_id", type_=sa.Integer),
+            question_id=sa.bindparam("question_id", type_=sa.Integer),
             state=scheduling.LEARNING,
             step=0,
             due=now,
@@ -410,12 +410,25 @@ def _card_for_update(user_id: int, question_id: int, now: datetime) -> Card:
         )
         .on_conflict_do_nothing(index_elements=["user_id", "question_id"])
     )
-    return db.session.scalars(
+
+
+def _locked_card():
+    return (
         sa.select(Card)
-        .where(Card.user_id == user_id, Card.question_id == question_id)
+        .where(
+            Card.user_id == sa.bindparam("user_id", type_=sa.Integer),
+            Card.question_id == sa.bindparam("question_id", type_=sa.Integer),
+        )
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
+    )
+
+
+def _card_for_update(user_id: int, question_id: int, now: datetime) -> Card:
+    """The learner's card for a question, locked for this transaction; created when missing."""
+    values = {"user_id": user_id, "question_id": question_id}
+    database.rows(kept(("new card",), _new_card), values | {"now": now})
+    return db.session.scalars(kept(("locked card",), _locked_card), values).one()
 
 
 @dataclass(frozen=True)
@@ -475,11 +488,20 @@ def rate(
     return Rated(log, card)
 
 
+def _rating_by_key():
+    return sa.select(ReviewLog).where(ReviewLog.submission_key == sa.bindparam("key", type_=sa.String))
+
+
+def _rating_of_response():
+    return sa.select(ReviewLog).where(ReviewLog.response_id == sa.bindparam("response_id", type_=sa.Integer))
+
+
 def _earlier_rating(key: str | None, response_id: int | None) -> ReviewLog | None:
-    if key is None and response_id is None:
-        return None
-    same = ReviewLog.submission_key == key if key is not None else ReviewLog.response_id == response_id
-    return db.session.scalar(sa.select(ReviewLog).where(same))
+    if key is not None:
+        return db.session.scalar(kept(("rating by key",), _rating_by_key), {"key": key})
+    if response_id is not None:
+        return db.session.scalar(kept(("rating of response",), _rating_of_response), {"response_id": response_id})
+    return None
 
 
 def rating_for_score(score: float) -> int:
@@ -533,6 +555,19 @@ def save_settings(
     settings.shortcuts = shortcuts
     db.session.add(settings)
     return settings
+
+
+def _question_shown():
+    return (
+        sa.select(Question)
+        .where(Question.id == sa.bindparam("question_id", type_=sa.Integer))
+        .options(joinedload(Question.current_version))
+    )
+
+
+def question_with_version(question_id: int) -> Question | None:
+    """A question with its current version: one query."""
+    return db.session.scalar(kept(("question shown",), _question_shown), {"question_id": question_id})
 
 
 def card_for(user_id: int, question_id: int) -> Card | None:

@@ -66,25 +66,42 @@ def showing_for(user_id: int, token: str | None, question_id: int, now: datetime
     """The learner's unexpired showing of this question with this token, or None."""
     if not token:
         return None
-    return db.session.scalar(
-        sa.select(ReviewShowing).where(
-            ReviewShowing.token == token,
-            ReviewShowing.user_id == user_id,
-            ReviewShowing.question_id == question_id,
-            ReviewShowing.created_at >= now - SHOWING_AGE,
-        )
+    values = {"token": token, "user_id": user_id, "question_id": question_id, "since": now - SHOWING_AGE}
+    return db.session.scalar(kept(("showing",), _showing), values)
+
+
+def _showing():
+    return sa.select(ReviewShowing).where(
+        ReviewShowing.token == sa.bindparam("token", type_=sa.String),
+        ReviewShowing.user_id == sa.bindparam("user_id", type_=sa.Integer),
+        ReviewShowing.question_id == sa.bindparam("question_id", type_=sa.Integer),
+        ReviewShowing.created_at >= sa.bindparam("since", type_=ReviewShowing.created_at.type),
     )
 
 
-def _claim(showing: ReviewShowing, unclaimed, values: dict[str, Any], key: str, key_column) -> bool:
-    """Write `values` only if `unclaimed` still holds: True when this request did; False when the
-    same submission key did before (a replay); ShowingSpent when another submission did."""
-    claimed = db.session.execute(
+def _claiming(unclaimed, columns: tuple[str, ...]):
+    """UPDATE of the showing's `columns` (bound as new_<column>) where `unclaimed` still holds."""
+    values = {name: sa.bindparam(f"new_{name}", type_=ReviewShowing.__table__.c[name].type) for name in columns}
+    return (
         sa.update(ReviewShowing)
-        .where(ReviewShowing.id == showing.id, unclaimed)
+        .where(ReviewShowing.id == sa.bindparam("showing_id", type_=sa.Integer), unclaimed)
         .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+
+
+_UNCLAIMED = {
+    "answer_key": lambda: sa.and_(ReviewShowing.answer_key.is_(None), ReviewShowing.used_at.is_(None)),
+    "used_key": lambda: ReviewShowing.used_at.is_(None),
+}
+
+
+def _claim(showing: ReviewShowing, values: dict[str, Any], key: str, key_column: str) -> bool:
+    """Write `values` only if the showing is still unclaimed for `key_column` (unanswered, or unused):
+    True when this request did; False when the same submission key did before (a replay);
+    ShowingSpent when another submission did."""
+    statement = kept(("claim", key_column), lambda: _claiming(_UNCLAIMED[key_column](), tuple(values)))
+    bound = {f"new_{name}": value for name, value in values.items()}
+    claimed = database.rows(statement, bound | {"showing_id": showing.id}).rowcount
     if claimed == 1:
         for name, value in values.items():  # what this request wrote, without reading it back
             set_committed_value(showing, name, value)
@@ -97,14 +114,13 @@ def _claim(showing: ReviewShowing, unclaimed, values: dict[str, Any], key: str, 
 
 def record_answer(showing: ReviewShowing, answer: Answer, score: float, key: str) -> bool:
     """Store the graded answer once: True for the first submission, False for its replay."""
-    unclaimed = sa.and_(ReviewShowing.answer_key.is_(None), ReviewShowing.used_at.is_(None))
-    return _claim(showing, unclaimed, {"answer": answer, "score": score, "answer_key": key}, key, "answer_key")
+    return _claim(showing, {"answer": answer, "score": score, "answer_key": key}, key, "answer_key")
 
 
 def use(showing: ReviewShowing, key: str, now: datetime) -> bool:
     """Use the showing up for one rating: True for the first submission, False for its replay
     (and clear the learner's expired showings away)."""
-    first = _claim(showing, ReviewShowing.used_at.is_(None), {"used_at": now, "used_key": key}, key, "used_key")
+    first = _claim(showing, {"used_at": now, "used_key": key}, key, "used_key")
     if first:
         clear_expired(showing.user_id, now)
     return first

@@ -5,7 +5,6 @@ from random import SystemRandom
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from quizapp import params
 from quizapp.auth.access import signed_in
@@ -100,7 +99,7 @@ def study():
 
 
 def _studyable(question_id: int) -> Question:
-    question = db.session.get(Question, question_id, options=[joinedload(Question.current_version)])
+    question = services.question_with_version(question_id)
     if question is None or question.status != QuestionStatus.ACTIVE:
         abort(404)
     if not access.may_study(current_user, question, utcnow()):  # a teacher's item not (yet) open to this learner
