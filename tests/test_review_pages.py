@@ -270,3 +270,23 @@ def test_optimising_with_enough_history_changes_the_intervals_on_the_buttons(app
     after = client.get(f"/review/?reveal={learner['flashcard']}&kind=flashcards").get_data(as_text=True)
     easy = r'Easy<span class="interval"> · ([^<]+)</span>'
     assert re.search(easy, before).group(1) != re.search(easy, after).group(1)
+
+
+def test_the_deck_chooser_lists_every_topic_in_tree_order_with_the_chosen_one_selected(app, client, auth):
+    with app.app_context():
+        war = make_topic("war", position=0)
+        make_topic("armistice", parent=war, position=0)
+        make_topic("split", position=1)
+        db.session.commit()
+    auth.login()
+    for chosen in (None, "armistice", "split"):
+        page = client.get("/review/", query_string={"topic": chosen} if chosen else {}).get_data(as_text=True)
+        chooser = page[page.index('id="deck-topic"') : page.index("</select>")]
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', chooser)
+        assert [(value, label) for value, _, label in options] == [
+            ("", "Everything"),
+            ("war", "War"),
+            ("armistice", "— Armistice"),
+            ("split", "Split"),
+        ]
+        assert [value for value, selected, _ in options if selected] == ([chosen] if chosen else [])

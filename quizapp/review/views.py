@@ -3,8 +3,9 @@
 import secrets
 from random import SystemRandom
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from quizapp import params
 from quizapp.auth.access import signed_in
@@ -41,6 +42,20 @@ def _deck() -> services.Deck:
         abort(404)
 
 
+def _deck_options(chosen: str | None) -> Markup:
+    """The deck chooser's topic options with the chosen one selected: rendered once per bank revision."""
+    topics = topics_in_tree_order()
+    cache = current_app.extensions.setdefault("review_deck_options", {})
+    if cache.get("topics") is not topics:  # the process's topics changed with the bank's revision
+        cache["html"] = render_template("review/_deck_options.html", topics=topics)  # autoescaped
+        cache["topics"] = topics
+    html = cache["html"]
+    if chosen:
+        option = f'<option value="{escape(chosen)}">'
+        html = html.replace(option, option[:-1] + " selected>", 1)
+    return Markup(html)  # noqa: S704  (rendered by the template above)
+
+
 def _spent_ms(shown_at: int | None) -> int:
     return int(utcnow().timestamp() * 1000) - shown_at if shown_at else 0
 
@@ -57,7 +72,7 @@ def _render_study(error: str | None = None, status: int = 200, outcome: dict | N
         "deck": deck,
         "deck_args": _deck_args(),
         "error": error,
-        "topics": topics_in_tree_order(),
+        "topic_options": _deck_options(_deck_args().get("topic")),
         "kinds": services.KINDS,
         "outcome": outcome,
         "now": now,
