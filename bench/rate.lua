@@ -19,7 +19,8 @@ request = function()
   local line = tokens[counter * 2 + (id or 0) + 1] or tokens[#tokens]
   counter = counter + 1
   local qid, token = line:match("(%d+) (%S+)")
-  local key = string.format("%08x%08x%016x", math.random(0, 0x7fffffff), counter, os.time())
+  -- The thread's id in the key: every thread's Lua starts from the same seed (see post.lua).
+  local key = string.format("%04x%08x%08x%012x", id or 0, math.random(0, 0x7fffffff), counter, os.time())
   local headers = {}
   for name, value in pairs(wrk.headers) do headers[name] = value end
   headers["Content-Type"] = "application/x-www-form-urlencoded"
