@@ -6,14 +6,20 @@ discrimination: the correlation of the item's score with the rest of the attempt
 choice items, the share of those attempts that picked each option, and the share that gave no
 answer, so that for single choice the right option's share is the facility; lapse rate: the share
 of reviews of learnt cards rated Again. Items a set's rules drew count like chosen ones.
+
+The database sums each version's figures (a page reads tens of thousands of attempt items): the
+count, the sums of the scores, of the attempts' totals, of their squares and product, from which
+Pearson's r follows; and the distinct answers to choice items with their counts.
 """
 
+import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from math import sqrt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import load_only
 
 from quizapp import signals
 from quizapp.auth.models import User
@@ -68,48 +74,94 @@ class ItemStats:
         return found
 
 
-def correlation(xs: list[float], ys: list[float]) -> float | None:
-    """Pearson's r, or None when either side does not vary."""
-    n = len(xs)
-    if n < 2:
-        return None
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sqrt(sxx * syy)
+# Two values closer than this are one value told apart by float rounding (scores lie in [0, 1]
+# and attempt totals are sums of a few dozen of them).
+SAME = 1e-9
+# The types whose answers pick options by id: {"choice": id} or {"choices": [id, ...]}.
+PICKING = ("single_choice", "multiple_response")
 
 
-def statistics(rows: list[tuple[int, int, float, dict | None]], wanted: set[int]) -> dict[int, ItemStats]:
-    """From (attempt, version, score, answer) rows of whole finished attempts (an unanswered item
-    scores 0 and has no answer), the statistics of the wanted versions."""
-    totals: dict[int, float] = defaultdict(float)
-    for attempt_id, _, score, _ in rows:
-        totals[attempt_id] += score
-    per_version: dict[int, list[tuple[float, float, dict | None]]] = defaultdict(list)
-    for attempt_id, version_id, score, answer in rows:
-        if version_id in wanted:
-            per_version[version_id].append((score, totals[attempt_id] - score, answer))
-    stats = {}
-    for version_id, entries in per_version.items():
-        scores = [score for score, _, _ in entries]
-        item = ItemStats(
-            version_id,
-            attempts=len(entries),
-            facility=sum(scores) / len(scores),
-            discrimination=correlation(scores, [rest for _, rest, _ in entries]),
+@dataclass
+class _Sums:
+    """One version's sums over the finished attempts that showed it: x the item's score (0 when
+    unanswered), t the attempt's total score, so that the rest of the attempt scored y = t - x."""
+
+    n: int
+    answered: int
+    x: float
+    xx: float
+    t: float
+    tt: float
+    xt: float
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+
+    def correlation(self) -> float | None:
+        """Pearson's r of x and y from the sums, or None when either side does not vary; their
+        ranges decide that, as the variance from the sums can come out a hair above or below 0."""
+        n, x, xx = self.n, self.x, self.xx
+        if n < 2 or self.x_range[1] - self.x_range[0] <= SAME or self.y_range[1] - self.y_range[0] <= SAME:
+            return None
+        y, yy, xy = self.t - x, self.tt - 2 * self.xt + xx, self.xt - xx
+        sxx, syy = n * xx - x * x, n * yy - y * y
+        if sxx <= 0 or syy <= 0:  # values a hair further apart than SAME: too close to tell apart
+            return None
+        return (n * xy - x * y) / sqrt(sxx * syy)
+
+
+def _sums(wanted: Collection[int]) -> dict[int, _Sums]:
+    """Per version, the sums of `_Sums` over the finished attempts that showed it: one query. An
+    attempt's total is its stored score (the sum of its answers' scores, kept by regrading and
+    checked by `flask db-check`), so the rest of each attempt need not be read."""
+    total, score = QuizAttempt.score, Response.score
+    rest = total - sa.func.coalesce(score, 0.0)
+    rows = db.session.execute(
+        sa.select(
+            AttemptItem.version_id,
+            sa.func.count(),
+            sa.func.count(Response.id),
+            sa.func.sum(score),
+            sa.func.sum(score * score),
+            sa.func.sum(total),
+            sa.func.sum(total * total),
+            sa.func.sum(score * total),
+            sa.func.min(score),
+            sa.func.max(score),
+            sa.func.min(rest),
+            sa.func.max(rest),
         )
-        picks: dict[str, int] = defaultdict(int)
-        for _, _, answer in entries:
-            if answer is None:
-                item.unanswered += 1
-            chosen = (answer or {}).get("choices") or ([answer["choice"]] if (answer or {}).get("choice") else [])
-            for choice in chosen:
-                picks[choice] += 1
-        item.option_shares = {choice: n / len(entries) for choice, n in picks.items()}
-        stats[version_id] = item
-    return stats
+        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(AttemptItem.version_id.in_(wanted), QuizAttempt.finished_at.is_not(None))
+        .group_by(AttemptItem.version_id)
+    )
+    sums = {}
+    for version_id, n, answered, x, xx, t, tt, xt, x_min, x_max, y_min, y_max in rows:
+        if answered < n:  # an unanswered item scores 0, the least a score can be
+            x_min, x_max = 0.0, x_max or 0.0
+        sums[version_id] = _Sums(n, answered, x or 0.0, xx or 0.0, t, tt, xt or 0.0, (x_min, x_max), (y_min, y_max))
+    return sums
+
+
+def _picks(wanted: Collection[int]) -> dict[int, dict[str, int]]:
+    """Per choice version, how many finished attempts picked each option: one query, counting each
+    distinct answer once in SQL (as text: PostgreSQL cannot compare JSON) and reading it here."""
+    choice_versions = sa.select(QuestionVersion.id).where(
+        QuestionVersion.id.in_(wanted), QuestionVersion.type.in_(PICKING)
+    )
+    rows = db.session.execute(
+        sa.select(AttemptItem.version_id, sa.cast(Response.answer, sa.Text), sa.func.count())
+        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+        .join(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(AttemptItem.version_id.in_(choice_versions), QuizAttempt.finished_at.is_not(None))
+        .group_by(AttemptItem.version_id, sa.cast(Response.answer, sa.Text))
+    )
+    picks: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for version_id, text, count in rows:
+        answer = json.loads(text) or {}
+        for choice in answer.get("choices") or ([answer["choice"]] if answer.get("choice") else []):
+            picks[version_id][choice] += count
+    return picks
 
 
 def questions_in_scope(user: User) -> sa.Select:
@@ -123,8 +175,7 @@ def questions_in_scope(user: User) -> sa.Select:
         .where(QuestionSet.owner_id == user.id)
     )
     drawn = (
-        sa.select(QuestionVersion.question_id)
-        .join(AttemptItem, AttemptItem.version_id == QuestionVersion.id)
+        sa.select(AttemptItem.question_id)  # the question of its version, without reading the version
         .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
         .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
         .join(Classroom, Classroom.id == Assignment.class_id)
@@ -155,22 +206,21 @@ class Analysis:
 
 
 def stats_for(wanted: set[int]) -> dict[int, ItemStats]:
-    """Statistics of these versions from whole finished attempts, plus their lapse rates: two queries."""
+    """Statistics of these versions from whole finished attempts, plus their lapse rates: three queries."""
     if not wanted:
         return {}
-    finished = (
-        sa.select(AttemptItem.attempt_id)
-        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
-        .where(AttemptItem.version_id.in_(wanted), QuizAttempt.finished_at.is_not(None))
-    )
-    rows = db.session.execute(
-        sa.select(
-            AttemptItem.attempt_id, AttemptItem.version_id, sa.func.coalesce(Response.score, 0.0), Response.answer
+    picks = _picks(wanted)
+    stats = {
+        version_id: ItemStats(
+            version_id,
+            attempts=sums.n,
+            facility=sums.x / sums.n,
+            discrimination=sums.correlation(),
+            option_shares={choice: count / sums.n for choice, count in picks[version_id].items()},
+            unanswered=sums.n - sums.answered,
         )
-        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id.in_(finished))
-    ).all()
-    stats = statistics([tuple(row) for row in rows], wanted)
+        for version_id, sums in _sums(wanted).items()
+    }
     lapses = db.session.execute(
         sa.select(ReviewLog.version_id, sa.func.count().filter(ReviewLog.rating == 1), sa.func.count())
         .where(ReviewLog.version_id.in_(wanted), ReviewLog.before.is_not(None), ReviewLog.undone_at.is_(None))
@@ -181,13 +231,19 @@ def stats_for(wanted: set[int]) -> dict[int, ItemStats]:
     return stats
 
 
+# What the page shows of a version; the rest of its row (its rendered HTML, its explanation) stays unread.
+SHOWN = load_only(
+    QuestionVersion.question_id, QuestionVersion.number, QuestionVersion.prompt, QuestionVersion.data, raiseload=True
+)
+
+
 def analyse(user: User) -> Analysis:
     """Statistics of every version in the user's scope that has answers, and open reports: five queries."""
     scope = questions_in_scope(user)
     versions = db.session.scalars(
         sa.select(QuestionVersion)
         .where(QuestionVersion.question_id.in_(scope), QuestionVersion.id.in_(sa.select(AttemptItem.version_id)))
-        .options(joinedload(QuestionVersion.question))
+        .options(SHOWN)
         .order_by(QuestionVersion.question_id, QuestionVersion.number)
     ).all()
     stats = stats_for({v.id for v in versions})
@@ -195,7 +251,7 @@ def analyse(user: User) -> Analysis:
         sa.select(QuestionReport, QuestionVersion)
         .join(QuestionVersion, QuestionVersion.id == QuestionReport.version_id)
         .where(QuestionReport.status == "open", QuestionReport.question_id.in_(scope))
-        .options(joinedload(QuestionVersion.question))
+        .options(SHOWN)
         .order_by(QuestionReport.created_at.desc())
     ).all()
     return Analysis(list(versions), stats, [tuple(r) for r in reports])
