@@ -57,13 +57,17 @@ class AttemptItem(db.Model):
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
     position: Mapped[int]  # 1-based
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), index=True)
-    version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_versions.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_versions.id"))
     layout: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
     version: Mapped[QuestionVersion] = relationship(lazy="raise")
     question: Mapped[Question] = relationship(lazy="raise")
 
-    __table_args__ = (sa.UniqueConstraint("attempt_id", "position", name="uq_attempt_items_attempt_position"),)
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "position", name="uq_attempt_items_attempt_position"),
+        # Item analysis finds a version's items and their attempts from this index alone.
+        sa.Index("ix_attempt_items_version_attempt", "version_id", "attempt_id"),
+    )
 
 
 class Response(db.Model):
@@ -90,6 +94,7 @@ class Response(db.Model):
 
     __table_args__ = (
         sa.Index("ix_responses_user_question_answered", "user_id", "question_id", "answered_at"),
+        sa.Index("ix_responses_item_score", "attempt_item_id", "score"),  # item analysis reads no answer row
         sa.CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
     )
 
