@@ -223,9 +223,17 @@ def test_item_analysis_includes_items_a_sets_rules_drew(app):
         quiz.finish_attempt(attempt, now)
         db.session.commit()
         drawn = set(db.session.scalars(sa.select(AttemptItem.version_id).where(AttemptItem.attempt_id == attempt.id)))
+        reported = db.session.scalars(sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)).first()
+        db.session.add(
+            QuestionReport(
+                question_id=reported.question_id, version_id=reported.version_id, user_id=student.id, reason="typo"
+            )
+        )
+        db.session.commit()
         analysed = analyse(teacher)
     assert len(drawn) == 2 and drawn <= {v.id for v in analysed.versions}
     assert all(analysed.stats[v].attempts == 1 for v in drawn)
+    assert [version.id for _, version in analysed.reports] == [reported.version_id]  # a drawn question's report
 
 
 def test_a_large_class_is_shown_fifty_students_a_page_while_class_figures_count_everyone(app, client, auth):

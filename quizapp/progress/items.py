@@ -143,12 +143,11 @@ def _sums(wanted: Collection[int]) -> dict[int, _Sums]:
     return sums
 
 
-def _picks(wanted: Collection[int]) -> dict[int, dict[str, int]]:
+def _picks(choice_versions: Collection[int]) -> dict[int, dict[str, int]]:
     """Per choice version, how many finished attempts picked each option: one query, counting each
     distinct answer once in SQL (as text: PostgreSQL cannot compare JSON) and reading it here."""
-    choice_versions = sa.select(QuestionVersion.id).where(
-        QuestionVersion.id.in_(wanted), QuestionVersion.type.in_(PICKING)
-    )
+    if not choice_versions:
+        return {}
     rows = db.session.execute(
         sa.select(AttemptItem.version_id, sa.cast(Response.answer, sa.Text), sa.func.count())
         .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
@@ -164,9 +163,10 @@ def _picks(wanted: Collection[int]) -> dict[int, dict[str, int]]:
     return picks
 
 
-def questions_in_scope(user: User) -> sa.Select:
+def questions_in_scope(user: User, drawn_among: Collection[int] | None = None) -> sa.Select:
     """The questions a teacher analyses: their own, those chosen in their sets, and those their classes'
-    assigned quizzes drew by a set's rules; an admin, every one."""
+    assigned quizzes drew by a set's rules; an admin, every one. `drawn_among`, questions known to
+    hold every one the classes drew, spares looking those up again in their attempts."""
     if user.is_admin:
         return sa.select(Question.id)
     in_sets = (
@@ -181,6 +181,8 @@ def questions_in_scope(user: User) -> sa.Select:
         .join(Classroom, Classroom.id == Assignment.class_id)
         .where(Classroom.owner_id == user.id)
     )
+    if drawn_among is not None:
+        drawn = sa.select(Question.id).where(Question.id.in_(drawn_among))
     # A union of index lookups: an OR of them would make the database read the whole bank.
     return sa.union(sa.select(Question.id).where(Question.owner_id == user.id), in_sets, drawn)
 
@@ -205,18 +207,21 @@ class Analysis:
         return list(flagged.values())
 
 
-def stats_for(wanted: set[int]) -> dict[int, ItemStats]:
-    """Statistics of these versions from whole finished attempts, plus their lapse rates: three queries."""
-    if not wanted:
+def stats_for(versions: Collection[QuestionVersion]) -> dict[int, ItemStats]:
+    """Statistics of these versions from whole finished attempts, plus their lapse rates: three queries
+    (two without a choice version among them)."""
+    if not versions:
         return {}
-    picks = _picks(wanted)
+    wanted = {version.id for version in versions}
+    # The ids themselves, not a subquery of the choice types: PostgreSQL then knows how many items they have.
+    picks = _picks({version.id for version in versions if version.type in PICKING})
     stats = {
         version_id: ItemStats(
             version_id,
             attempts=sums.n,
             facility=sums.x / sums.n,
             discrimination=sums.correlation(),
-            option_shares={choice: count / sums.n for choice, count in picks[version_id].items()},
+            option_shares={choice: count / sums.n for choice, count in picks.get(version_id, {}).items()},
             unanswered=sums.n - sums.answered,
         )
         for version_id, sums in _sums(wanted).items()
@@ -233,7 +238,12 @@ def stats_for(wanted: set[int]) -> dict[int, ItemStats]:
 
 # What the page shows of a version; the rest of its row (its rendered HTML, its explanation) stays unread.
 SHOWN = load_only(
-    QuestionVersion.question_id, QuestionVersion.number, QuestionVersion.prompt, QuestionVersion.data, raiseload=True
+    QuestionVersion.question_id,
+    QuestionVersion.number,
+    QuestionVersion.type,
+    QuestionVersion.prompt,
+    QuestionVersion.data,
+    raiseload=True,
 )
 
 
@@ -246,11 +256,13 @@ def analyse(user: User) -> Analysis:
         .options(SHOWN)
         .order_by(QuestionVersion.question_id, QuestionVersion.number)
     ).all()
-    stats = stats_for({v.id for v in versions})
+    stats = stats_for(versions)
+    # A question the classes drew was shown in one of their attempts: a version of it is among these.
+    reported = questions_in_scope(user, drawn_among={version.question_id for version in versions})
     reports = db.session.execute(
         sa.select(QuestionReport, QuestionVersion)
         .join(QuestionVersion, QuestionVersion.id == QuestionReport.version_id)
-        .where(QuestionReport.status == "open", QuestionReport.question_id.in_(scope))
+        .where(QuestionReport.status == "open", QuestionReport.question_id.in_(reported))
         .options(SHOWN)
         .order_by(QuestionReport.created_at.desc())
     ).all()
@@ -259,4 +271,4 @@ def analyse(user: User) -> Analysis:
 
 @signals.question_page.connect
 def _statistics(sender, question: Question, version: QuestionVersion) -> dict:
-    return {"stats": stats_for({version.id}).get(version.id)}
+    return {"stats": stats_for([version]).get(version.id)}
