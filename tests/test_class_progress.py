@@ -57,7 +57,7 @@ def test_class_view_shows_mastery_behind_and_predicted_recall(app, client, auth,
 
 
 def test_predicted_recall_falls_with_time(app, seeded):
-    from quizapp.progress.services import topic_memory
+    from quizapp.progress.knowledge import topic_memory
 
     with app.app_context():
         students = list(db.session.scalars(sa.select(Enrolment.user_id)))
@@ -140,8 +140,8 @@ def test_the_question_page_shows_its_statistics(app, client, auth, seeded):
 
 def test_predicted_recall_in_sql_agrees_with_the_forgetting_curve(app, seeded):
     from quizapp.bank.models import Question, Topic
+    from quizapp.progress.knowledge import topic_memory
     from quizapp.progress.memory import recall
-    from quizapp.progress.services import topic_memory
     from quizapp.review.models import Card
 
     on = utcnow() + timedelta(days=9)

@@ -10,7 +10,7 @@ from quizapp.auth.models import User
 from quizapp.classes.models import Classroom
 from quizapp.classes.services import class_assignments, class_progress, roster
 from quizapp.extensions import db
-from quizapp.progress.services import root_topics, topic_memory
+from quizapp.progress.knowledge import root_topics, topic_memory
 from quizapp.review.models import Card, ReviewLog
 
 # Falling behind: more than OVERDUE_LIMIT reviews overdue, or true retention over the last

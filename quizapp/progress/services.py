@@ -1,22 +1,19 @@
 """The learner's dashboard and knowledge map: every figure aggregated in SQL, a fixed number of queries."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from quizapp.bank import summary
-from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
+from quizapp.bank.models import Question, QuestionStatus, QuestionVersion
 from quizapp.database import kept
 from quizapp.extensions import db
-from quizapp.progress.memory import REVIEW_STATE, days_since, mastered, recall, recall_sql
+from quizapp.progress.knowledge import NOW, USER, PageCell, TopicMastery, page_cells, studied, topic_mastery
+from quizapp.progress.memory import REVIEW_STATE, days_since, recall
 from quizapp.quiz.models import QuizAttempt
 from quizapp.review.models import Card, ReviewLog
 from quizapp.review.services import DAY_STARTS_AT
-
-FIRST_PAGE, LAST_PAGE = 225, 251
 
 
 def local_day(moment: datetime, zone: str) -> date:
@@ -41,8 +38,6 @@ def _shift_value(shift: timedelta):
     return shift if db.engine.dialect.name == "postgresql" else f"{shift.total_seconds():+.0f} seconds"
 
 
-NOW = sa.bindparam("now", type_=sa.DateTime(timezone=True))
-USER = sa.bindparam("user_id", type_=sa.Integer)
 SINCE = sa.bindparam("since", type_=sa.DateTime(timezone=True))
 
 
@@ -90,18 +85,6 @@ def _recent_quizzes():
 
 
 @dataclass
-class TopicMastery:
-    slug: str
-    title: str
-    items: int
-    mastered: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.mastered / self.items) if self.items else 0
-
-
-@dataclass
 class Dashboard:
     due_today: int = 0
     due_tomorrow: int = 0
@@ -110,6 +93,7 @@ class Dashboard:
     forecast: list[tuple[date, int]] = field(default_factory=list)
     retention_by_week: list[tuple[date, int, int]] = field(default_factory=list)  # (week start, passed, total)
     mastery: list[TopicMastery] = field(default_factory=list)
+    pages: list[PageCell] = field(default_factory=list)  # the knowledge map
     weakest: list["WeakItem"] = field(default_factory=list)
     recent_quizzes: list[QuizAttempt] = field(default_factory=list)
 
@@ -119,7 +103,8 @@ class Dashboard:
 
 
 def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
-    """Everything on the learner's dashboard in nine queries, whatever the size of their history."""
+    """Everything on the learner's dashboard, its knowledge map included, in six queries, whatever the
+    size of their history."""
     board = Dashboard()
     today = local_day(now, zone)
     shift = _shift_value(_day_shift(zone, now))
@@ -156,7 +141,9 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
         counts[0], counts[1] = counts[0] + ok, counts[1] + total
     board.retention_by_week = [(start, ok, total) for start, (ok, total) in sorted(weeks.items())]
 
-    board.mastery = topic_mastery([user_id], now)[user_id]
+    groups = studied(user_id, now)
+    board.mastery = topic_mastery(groups)
+    board.pages = page_cells(groups)
 
     board.weakest = weakest_items(user_id, now)
 
@@ -182,28 +169,61 @@ class WeakItem:
         return f"recall now {round(self.recall * 100)}%"
 
 
+def _weakest_order(learnt, elapsed, stability, card_id) -> tuple:
+    return (
+        learnt,  # false (still being learnt) first
+        sa.case((learnt, 0.0), else_=elapsed),  # among those, the most recent first
+        (elapsed / stability).desc(),  # among learnt items, the least retrievable first
+        card_id,
+    )
+
+
 def _weakest():
+    """Rank the learner's cards on their own columns, then read the prompt and the last rating of
+    only the few ranked first: a long history costs one pass over the cards, not over their reviews
+    and versions."""
     learnt = Card.state == REVIEW_STATE
     elapsed = days_since(Card.last_review, NOW)
+    ranked = (
+        sa.select(
+            Card.id,
+            Card.question_id,
+            Question.current_version_id,
+            learnt.label("learnt"),
+            Card.stability,
+            elapsed.label("elapsed"),
+            Card.last_review,
+        )
+        .join(Question, Question.id == Card.question_id)
+        .where(
+            Card.user_id == USER,
+            Card.reps > 0,
+            Question.status == QuestionStatus.ACTIVE,
+            Question.current_version_id.is_not(None),
+        )
+        .order_by(*_weakest_order(learnt, elapsed, Card.stability, Card.id))
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .subquery()
+    )
     last_rating = (
         sa.select(ReviewLog.rating)
-        .where(ReviewLog.card_id == Card.id, ReviewLog.undone_at.is_(None))
+        .where(ReviewLog.card_id == ranked.c.id, ReviewLog.undone_at.is_(None))
         .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
         .limit(1)
         .scalar_subquery()
     )
     return (
-        sa.select(Question.id, QuestionVersion.prompt, learnt, last_rating, Card.stability, elapsed, Card.last_review)
-        .join(Card, sa.and_(Card.question_id == Question.id, Card.user_id == USER))
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
-        .order_by(
-            learnt,  # false (still being learnt) first
-            sa.case((learnt, 0.0), else_=elapsed),  # among those, the most recent first
-            (elapsed / Card.stability).desc(),  # among learnt items, the least retrievable first
-            Card.id,
+        sa.select(
+            ranked.c.question_id,
+            QuestionVersion.prompt,
+            ranked.c.learnt,
+            last_rating,
+            ranked.c.stability,
+            ranked.c.elapsed,
+            ranked.c.last_review,
         )
-        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .join(QuestionVersion, QuestionVersion.id == ranked.c.current_version_id)
+        .order_by(*_weakest_order(ranked.c.learnt, ranked.c.elapsed, ranked.c.stability, ranked.c.id))
     )
 
 
@@ -219,102 +239,3 @@ def weakest_items(user_id: int, now: datetime, limit: int = 8) -> list[WeakItem]
 
 def _lookup(counts: dict, day: date) -> int:
     return counts.get(str(day), 0) + counts.get(day, 0)
-
-
-def root_topics() -> list:
-    """The top-level topics as (slug, title, path), in their order (kept with the bank's revision)."""
-    return [(t.slug, t.title, t.path) for t in summary.topics() if t.parent_id is None]
-
-
-def topic_memory(
-    user_ids: list[int], now: datetime, on: datetime | None = None, roots: list | None = None
-) -> tuple[dict[int, list[TopicMastery]], dict[int, dict[str, float]]]:
-    """Per learner and top-level topic: how many of its active items they have mastered now
-    (predicted recall at least 0.9), and the mean predicted recall of its items on a date
-    (`on`, now by default; items never studied count as 0), counted and summed in SQL from
-    each card's FSRS state: one query over the cards, for any number of learners."""
-    roots = root_topics() if roots is None else roots
-    if not roots:
-        return {user: [] for user in user_ids}, {user: {} for user in user_ids}
-    totals = summary.per_root([(slug, path) for slug, _, path in roots])
-
-    def build():
-        root_of = sa.case(
-            *[(Topic.path.startswith(path, autoescape=True), slug) for slug, _, path in roots], else_=None
-        )
-        on_day = sa.bindparam("on", type_=sa.DateTime(timezone=True))
-        return (
-            sa.select(
-                Card.user_id,
-                root_of,
-                sa.func.count().filter(mastered(NOW)),
-                sa.func.sum(recall_sql(Card.stability, days_since(Card.last_review, on_day))),
-            )
-            .join(Question, Question.id == Card.question_id)
-            .join(Topic, Topic.id == Question.topic_id)
-            .where(
-                Card.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-                Card.reps > 0,
-                Question.status == QuestionStatus.ACTIVE,
-            )
-            .group_by(Card.user_id, root_of)
-        )
-
-    statement = kept(("topic memory", *[(slug, path) for slug, _, path in roots]), build)
-    rows = db.session.execute(statement, {"user_ids": list(user_ids), "now": now, "on": on or now}).all()
-    known = {(user, slug): count for user, slug, count, _ in rows}
-    recalled = {(user, slug): total or 0.0 for user, slug, _, total in rows}
-    mastery = {
-        user: [TopicMastery(slug, title, totals.get(slug, 0), known.get((user, slug), 0)) for slug, title, _ in roots]
-        for user in user_ids
-    }
-    predicted = {
-        user: {slug: recalled.get((user, slug), 0.0) / total for slug, total in totals.items() if total}
-        for user in user_ids
-    }
-    return mastery, predicted
-
-
-def topic_mastery(user_ids: list[int], now: datetime) -> dict[int, list[TopicMastery]]:
-    """Per learner and top-level topic: how many active items there are, and how many they have mastered."""
-    return topic_memory(user_ids, now)[0]
-
-
-@dataclass
-class PageCell:
-    page: int
-    items: int
-    mastered: int
-    studied: int = 0  # items of the page the learner has seen at least once
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.mastered / self.items) if self.items else None
-
-
-def _pages_known():
-    return (
-        sa.select(Question.source_page, sa.func.count(), sa.func.count().filter(mastered(NOW)))
-        .select_from(Card)
-        .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == USER, Card.reps > 0, Question.status == QuestionStatus.ACTIVE)
-        .group_by(Question.source_page)
-    )
-
-
-def knowledge_map(user_id: int, now: datetime) -> list[PageCell]:
-    """For each page of the article, how many active items cite it and how many the learner has mastered."""
-    items: dict[int, int] = defaultdict(int)
-    for count in summary.counts():
-        if count.page is not None:
-            items[count.page] += count.count
-    known = {
-        page: (studied, mastered_count)
-        for page, studied, mastered_count in db.session.execute(
-            kept(("knowledge map",), _pages_known), {"user_id": user_id, "now": now}
-        ).all()
-    }
-    return [
-        PageCell(page, items[page], known.get(page, (0, 0))[1], known.get(page, (0, 0))[0])
-        for page in range(FIRST_PAGE, LAST_PAGE + 1)
-    ]

@@ -12,7 +12,7 @@ from quizapp.bank.types import get_type
 from quizapp.classes.services import owned_class
 from quizapp.downloads import download, download_filename
 from quizapp.models import utcnow
-from quizapp.progress import bp, charts, items, services
+from quizapp.progress import bp, charts, items, knowledge, services
 from quizapp.progress import classroom as classroom_services
 from quizapp.progress.memory import MASTERY_MEANING
 from quizapp.progress.readiness import class_exams
@@ -37,7 +37,7 @@ def dashboard():
     return render_template(
         "progress/dashboard.html",
         board=board,
-        pages=services.knowledge_map(current_user.id, now),
+        pages=board.pages,
         today=services.local_day(now, current_user.timezone),
         timedelta=timedelta,
     )
@@ -46,7 +46,7 @@ def dashboard():
 @bp.get("/progress/map")
 @signed_in
 def knowledge_map():
-    return render_template("progress/map.html", pages=services.knowledge_map(current_user.id, utcnow()))
+    return render_template("progress/map.html", pages=knowledge.knowledge_map(current_user.id, utcnow()))
 
 
 @bp.get("/teach/classes/<int:class_id>/progress")

@@ -16,13 +16,13 @@ def expected(email: str) -> dict:
     from quizapp import create_app
     from quizapp.auth.services import user_by_email
     from quizapp.models import utcnow
-    from quizapp.progress import services
+    from quizapp.progress import knowledge, services
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=SERVER_ENV["DATABASE_URL"], SECRET_KEY="x")
     with app.app_context():
         user = user_by_email(email)
         board = services.dashboard(user.id, utcnow(), user.timezone)
-        pages = {cell.page: cell.percent for cell in services.knowledge_map(user.id, utcnow())}
+        pages = {cell.page: cell.percent for cell in knowledge.knowledge_map(user.id, utcnow())}
         from quizapp.extensions import db
 
         db.engine.dispose()
