@@ -251,6 +251,18 @@ def make_card(user_id: int, question=None, rating: int = 3, when=None):
     return rated.card
 
 
+def insert_reviews(card, question, reviews) -> None:
+    """Review logs of one card written straight to the table (no scheduling): each review a dict of
+    rating and reviewed_at, and optionally before and undone_at (a review of a learnt card by default)."""
+    import sqlalchemy as sa
+
+    from quizapp.review.models import ReviewLog
+
+    base = {"user_id": card.user_id, "card_id": card.id, "question_id": question.id, "origin": "review", "after": {}}
+    base["version_id"] = question.current_version_id
+    db.session.execute(sa.insert(ReviewLog), [base | {"before": {"state": 2}} | review for review in reviews])
+
+
 def build_targets(owner_id: int, owner_role: str, classmate: bool = False) -> dict[str, int]:
     """The objects the access matrix probes, owned by `owner_id`; committed.
 

@@ -13,7 +13,7 @@ from quizapp.models import utcnow
 from quizapp.progress import knowledge, services
 from quizapp.progress.memory import recall
 from quizapp.review.models import Card, ReviewLog
-from tests.factories import DEFAULT_PASSWORD, make_question, make_topic, make_user
+from tests.factories import DEFAULT_PASSWORD, insert_reviews, make_question, make_topic, make_user
 
 
 def test_recall_is_fsrs_forgetting_curve_and_point_nine_at_the_stability():
@@ -172,22 +172,10 @@ def test_the_dashboard_stays_within_the_same_bound(app, client, auth, queries, l
         )
         db.session.add(card)
         db.session.flush()
-        db.session.execute(
-            sa.insert(ReviewLog),
-            [
-                {
-                    "user_id": user,
-                    "card_id": card.id,
-                    "question_id": question.id,
-                    "version_id": question.current_version_id,
-                    "rating": 1 + n % 4,
-                    "reviewed_at": now - timedelta(minutes=25 * n),
-                    "origin": "review",
-                    "before": {"state": 2},
-                    "after": {},
-                }
-                for n in range(logs)
-            ],
+        insert_reviews(
+            card,
+            question,
+            ({"rating": 1 + n % 4, "reviewed_at": now - timedelta(minutes=25 * n)} for n in range(logs)),
         )
         db.session.commit()
     with queries() as statements:

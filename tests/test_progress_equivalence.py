@@ -3,7 +3,7 @@ definitions gave on data where they could part: ties in recall and in time, card
 learnt or relearnt, cards without a stability, retired items, undone reviews, nested topics and
 items without a page. The earlier definitions are kept here, as the statements they were."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 
 import pytest
@@ -15,7 +15,7 @@ from quizapp.models import utcnow
 from quizapp.progress import knowledge, services
 from quizapp.progress.memory import REVIEW_STATE, days_since, mastered, recall, recall_sql
 from quizapp.review.models import Card, ReviewLog
-from tests.factories import make_question, make_topic, make_user
+from tests.factories import insert_reviews, make_question, make_topic, make_user
 
 
 def _old_weakest(user_id, now, limit):
@@ -167,3 +167,114 @@ def test_the_class_views_memory_by_topic_adds_up_to_the_earlier_figures(app, his
                     earlier = old.get((user, slug), (0, 0.0))[1] / total
                     assert predicted[user][slug] == pytest.approx(earlier, rel=1e-12)
                     assert round(100 * predicted[user][slug]) == round(100 * earlier)  # as the page shows it
+
+
+def _old_reviews_by_day(user_id, now, zone):
+    day = services._day_column(ReviewLog.reviewed_at)
+    rows = db.session.execute(
+        sa.select(day, sa.func.count())
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.undone_at.is_(None),
+            ReviewLog.reviewed_at >= now - timedelta(days=372),
+        )
+        .group_by(day),
+        {"day_shift": services._shift_value(services._day_shift(zone, now))},
+    ).all()
+    return {date.fromisoformat(str(day)): n for day, n in rows}
+
+
+def _old_retention_by_week(user_id, now, zone):
+    day = services._day_column(ReviewLog.reviewed_at)
+    rows = db.session.execute(
+        sa.select(day, sa.func.count().filter(ReviewLog.rating > 1), sa.func.count())
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.undone_at.is_(None),
+            ReviewLog.before.is_not(None),
+            ReviewLog.reviewed_at >= now - timedelta(weeks=12),
+        )
+        .group_by(day),
+        {"day_shift": services._shift_value(services._day_shift(zone, now))},
+    ).all()
+    weeks = {}
+    for value, ok, total in rows:
+        start = date.fromisoformat(str(value))
+        start -= timedelta(days=start.weekday())
+        counts = weeks.setdefault(start, [0, 0])
+        counts[0], counts[1] = counts[0] + ok, counts[1] + total
+    return [(start, ok, total) for start, (ok, total) in sorted(weeks.items())]
+
+
+ZONES = ["UTC", "Asia/Kathmandu", "America/St_Johns", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Paris"]
+
+
+@pytest.fixture
+def reviews(app):
+    """A learner's 1,500 reviews over 400 days, some undone, some of new cards, and many on the edges:
+    at a learning day's first moment and a millisecond before it, at the first moment counted and just
+    before. In whole milliseconds: SQLite's date() rounds to the millisecond (see the test below)."""
+    now = utcnow().replace(microsecond=0)
+    rng = Random(372)
+    with app.app_context():
+        card, question = _reviewer(now)
+        moments = [now - timedelta(milliseconds=rng.randrange(400 * 86_400_000)) for _ in range(1500)]
+        for zone in ZONES:
+            for back in rng.sample(range(0, 371), 20):
+                start = _day_start(zone, now, back)
+                moments += [start, start - timedelta(milliseconds=1)]
+        for edge in (now - timedelta(days=372), now - timedelta(weeks=12)):
+            moments += [edge, edge - timedelta(milliseconds=1), edge + timedelta(milliseconds=1)]
+        insert_reviews(card, question, (_review(moment, rng, now) for moment in moments))
+        db.session.commit()
+        return {"user": card.user_id, "now": now}
+
+
+def _day_start(zone, now, back):
+    """The first moment of the learning day `back` days before today's, as the dashboard counts days."""
+    shift = services._day_shift(zone, now)
+    return (datetime.combine((now + shift).date() - timedelta(days=back), time()) - shift).replace(tzinfo=UTC)
+
+
+def _reviewer(now):
+    """A new learner with one learnt card, whose reviews the tests write."""
+    question = make_question(make_topic("war"), "true_false")
+    card = Card(user_id=make_user().id, question_id=question.id, state=2, stability=5.0, difficulty=5.0, reps=3)
+    card.due, card.last_review = now, now - timedelta(days=1)
+    db.session.add(card)
+    db.session.flush()
+    return card, question
+
+
+def _review(moment, rng, undone_at):
+    return {
+        "rating": rng.randint(1, 4),
+        "reviewed_at": moment,
+        "before": None if rng.random() < 0.1 else {"state": 2},
+        "undone_at": undone_at if rng.random() < 0.1 else None,
+    }
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_reviews_by_day_and_retention_by_week_are_the_earlier_figures(app, reviews, zone):
+    with app.app_context():
+        for later in (timedelta(0), timedelta(hours=5), timedelta(days=3, hours=13)):
+            now = reviews["now"] + later
+            board = services.dashboard(reviews["user"], now, zone)
+            assert board.reviews_by_day == _old_reviews_by_day(reviews["user"], now, zone)
+            assert board.retention_by_week == _old_retention_by_week(reviews["user"], now, zone)
+
+
+def test_a_learning_day_starts_on_its_first_microsecond_on_both_databases(app):
+    """PostgreSQL always counted so; SQLite's date() rounded 03:59:59.9996 up to the next day."""
+    now = utcnow()
+    with app.app_context():
+        card, question = _reviewer(now)
+        start = _day_start("UTC", now, 2)
+        insert_reviews(
+            card, question, ({"rating": 3, "reviewed_at": at} for at in (start - timedelta(microseconds=400), start))
+        )
+        db.session.commit()
+        days = services.dashboard(card.user_id, now, "UTC").reviews_by_day
+    day = services.local_day(start, "UTC")
+    assert days == {day - timedelta(days=1): 1, day: 1}

@@ -1,7 +1,7 @@
 """The learner's dashboard and knowledge map: every figure aggregated in SQL, a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -52,27 +52,58 @@ def _due_by_day():
     )
 
 
+def _boundary(n):
+    """SQL: the moment `n` periods of `days` days after the bind parameter `first`, on both databases
+    (periods of 24 hours: the learning day keeps the zone's current offset all year, as `_day_shift`)."""
+    first = sa.bindparam("first", type_=sa.DateTime(timezone=True))
+    days = n * sa.bindparam("days", type_=sa.Integer)
+    if db.engine.dialect.name == "postgresql":
+        return first + sa.func.make_interval(0, 0, 0, 0, 0, 0, days * 86400)
+    return sa.func.datetime(first, sa.func.printf("%+d days", days))  # text that sorts as the stored times do
+
+
+def _periods():
+    """The periods 0 to the bind parameter `last` as a recursive CTE of (n, start, stop); the first
+    starts at the bind parameter `since`, each of the others where the one before it stops."""
+    first = sa.select(sa.literal_column("0").label("n"), SINCE.label("start"), _boundary(1).label("stop"))
+    period = first.cte("period", recursive=True)
+    following = sa.select(period.c.n + 1, period.c.stop, _boundary(period.c.n + 2))
+    return period.union_all(following.where(period.c.n < sa.bindparam("last", type_=sa.Integer)))
+
+
+def _in_period(period):
+    return sa.and_(ReviewLog.reviewed_at >= period.c.start, ReviewLog.reviewed_at < period.c.stop)
+
+
 def _reviews_by_day():
-    day = _day_column(ReviewLog.reviewed_at)
+    """The learner's reviews counted day by day: an index range per day, so a long history costs one
+    step per review and no function or sort per review."""
+    day = _periods()
+    reviews = (
+        sa.select(sa.func.count())
+        .where(ReviewLog.user_id == USER, ReviewLog.undone_at.is_(None), _in_period(day))
+        .scalar_subquery()
+    )
+    return sa.select(day.c.n, reviews)
+
+
+def _passed_by_week():
+    week = _periods()
     return (
-        sa.select(day, sa.func.count())
-        .where(ReviewLog.user_id == USER, ReviewLog.undone_at.is_(None), ReviewLog.reviewed_at >= SINCE)
-        .group_by(day)
+        sa.select(week.c.n, sa.func.count().filter(ReviewLog.rating > 1), sa.func.count())
+        .join(ReviewLog, _in_period(week))
+        .where(ReviewLog.user_id == USER, ReviewLog.undone_at.is_(None), ReviewLog.before.is_not(None))
+        .group_by(week.c.n)
     )
 
 
-def _passed_by_day():
-    day = _day_column(ReviewLog.reviewed_at)
-    return (
-        sa.select(day, sa.func.count().filter(ReviewLog.rating > 1), sa.func.count())
-        .where(
-            ReviewLog.user_id == USER,
-            ReviewLog.undone_at.is_(None),
-            ReviewLog.before.is_not(None),
-            ReviewLog.reviewed_at >= SINCE,
-        )
-        .group_by(day)
-    )
+def _periods_from(since: datetime, now: datetime, shift: timedelta, days: int) -> tuple[date, dict]:
+    """The first learning day of the periods of `days` days (a Monday for weeks) that cover `since` to
+    `now`, and the bind parameters of `_boundary` and `_periods` for them."""
+    first = (since + shift).date()
+    first -= timedelta(days=first.weekday() if days == 7 else 0)
+    start = datetime.combine(first, time(), tzinfo=UTC) - shift
+    return first, {"first": start, "days": days, "last": ((now + shift).date() - first).days // days}
 
 
 def _recent_quizzes():
@@ -107,7 +138,8 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
     size of their history."""
     board = Dashboard()
     today = local_day(now, zone)
-    shift = _shift_value(_day_shift(zone, now))
+    offset = _day_shift(zone, now)
+    shift = _shift_value(offset)
     due = dict(
         db.session.execute(
             kept(("due by day",), _due_by_day),
@@ -121,9 +153,12 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
         (today + timedelta(days=n), overdue if n == 0 else _lookup(due, today + timedelta(days=n))) for n in range(30)
     ]
 
-    since = {"user_id": user_id, "day_shift": shift, "since": now - timedelta(days=372)}
-    daily = db.session.execute(kept(("reviews by day",), _reviews_by_day), since).all()
-    board.reviews_by_day = {date.fromisoformat(str(day)): n for day, n in daily}
+    since = now - timedelta(days=372)
+    first, periods = _periods_from(since, now, offset, 1)
+    daily = db.session.execute(
+        kept(("reviews by day",), _reviews_by_day), {"user_id": user_id, "since": since, **periods}
+    ).all()
+    board.reviews_by_day = {first + timedelta(days=n): count for n, count in daily if count}
     day, streak = today, 0
     if day not in board.reviews_by_day:
         day -= timedelta(days=1)  # today not studied yet: the streak still counts up to yesterday
@@ -131,15 +166,12 @@ def dashboard(user_id: int, now: datetime, zone: str) -> Dashboard:
         streak, day = streak + 1, day - timedelta(days=1)
     board.streak = streak
 
-    since["since"] = now - timedelta(weeks=12)
-    weekly = db.session.execute(kept(("passed by day",), _passed_by_day), since).all()
-    weeks: dict[date, list[int]] = {}
-    for day_value, ok, total in weekly:
-        start = date.fromisoformat(str(day_value))
-        start -= timedelta(days=start.weekday())
-        counts = weeks.setdefault(start, [0, 0])
-        counts[0], counts[1] = counts[0] + ok, counts[1] + total
-    board.retention_by_week = [(start, ok, total) for start, (ok, total) in sorted(weeks.items())]
+    since = now - timedelta(weeks=12)
+    first, periods = _periods_from(since, now, offset, 7)
+    weekly = db.session.execute(
+        kept(("passed by week",), _passed_by_week), {"user_id": user_id, "since": since, **periods}
+    ).all()
+    board.retention_by_week = [(first + timedelta(weeks=n), ok, total) for n, ok, total in sorted(weekly) if total]
 
     groups = studied(user_id, now)
     board.mastery = topic_mastery(groups)
