@@ -278,3 +278,70 @@ def test_a_learning_day_starts_on_its_first_microsecond_on_both_databases(app):
         days = services.dashboard(card.user_id, now, "UTC").reviews_by_day
     day = services.local_day(start, "UTC")
     assert days == {day - timedelta(days=1): 1, day: 1}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kathmandu", "America/St_Johns"])
+@pytest.mark.parametrize("few_items", [200, 0])  # cards looked up by item, or read per student
+def test_class_readiness_for_an_exam_is_what_py_fsrs_predicted_card_by_card(app, monkeypatch, zone, few_items):
+    """The earlier definition: `scheduling.retrievability` of each card, summed per student in Python.
+    Cards last reviewed a whole number of days before the exam morning, a microsecond either side,
+    half a millisecond before; cards without a stability; students without cards."""
+    from quizapp.authoring.models import QuestionSet, SetItem
+    from quizapp.classes import services as classes
+    from quizapp.progress import readiness
+    from quizapp.review import scheduling
+    from quizapp.review.exam import exam_morning
+
+    now = utcnow()
+    rng = Random(9)
+    with app.app_context():
+        teacher = make_user(role="teacher")
+        topic = make_topic("war")
+        questions = [make_question(topic, "true_false") for _ in range(6)]
+        question_set = QuestionSet(owner_id=teacher.id, name="Exam set", created_at=now, updated_at=now)
+        db.session.add(question_set)
+        db.session.flush()
+        db.session.add_all(
+            SetItem(set_id=question_set.id, question_id=q.id, position=n) for n, q in enumerate(questions[:5])
+        )
+        classroom = classes.create_class(teacher.id, "Exam class", now)
+        assignment = classes.assign(classroom, question_set, "review", None, None, now)
+        assignment.exam_on = (now + timedelta(days=9)).date()
+        moment = exam_morning(assignment.exam_on, zone)
+        students = [make_user().id for _ in range(8)]
+        for student in students[:-1]:
+            for question in questions:
+                days = rng.randint(0, 40)
+                last = (
+                    moment
+                    - timedelta(days=days)
+                    + rng.choice(
+                        (
+                            timedelta(0),
+                            timedelta(microseconds=1),
+                            -timedelta(microseconds=1),
+                            -timedelta(microseconds=500),
+                        )
+                    )
+                )
+                card = Card(user_id=student, question_id=question.id, state=rng.choice((1, 2, 3)), difficulty=5.0)
+                card.stability = None if rng.random() < 0.1 else rng.choice((0.5, 3.0, 12.0, 70.0))
+                card.due, card.last_review, card.reps = now, min(last, now), 0 if rng.random() < 0.1 else 4
+                db.session.add(card)
+        db.session.commit()
+
+        monkeypatch.setattr(readiness, "FEW_ITEMS", few_items)
+        [ready] = readiness.class_exams([(assignment, question_set)], students, now.date(), zone)
+        earlier = dict.fromkeys(students, 0.0)
+        cards = db.session.scalars(
+            sa.select(Card).where(
+                Card.user_id.in_(students), Card.reps > 0, Card.question_id.in_([q.id for q in questions[:5]])
+            )
+        )
+        for card in cards:
+            earlier[card.user_id] += scheduling.retrievability(card.memory, moment)
+    assert ready.items == 5 and set(ready.per_student) == set(students)
+    for student in students:
+        assert ready.per_student[student] == pytest.approx(earlier[student] / 5, rel=1e-12, abs=1e-15)
+        assert round(100 * ready.per_student[student]) == round(100 * earlier[student] / 5)
+    assert ready.ready == sum(1 for total in earlier.values() if total / 5 >= ready.mark)

@@ -24,6 +24,22 @@ def days_since(column, now):
     return sa.func.julianday(sa.func.datetime(moment)) - sa.func.julianday(column)
 
 
+def whole_days_since(column, moment):
+    """SQL: the whole days from a timestamp column to `moment` (a bind parameter), at least 0, as py-fsrs
+    counts them (`timedelta.days`) to the microsecond: on SQLite a day count from julianday() is
+    corrected by comparing the stored text moved by whole days, which keeps its microseconds."""
+    if db.engine.dialect.name == "postgresql":
+        days = sa.cast(sa.func.floor(sa.extract("epoch", moment - column) / 86400), sa.Integer)
+        return sa.func.greatest(days, 0)
+
+    def moved(days):
+        return sa.func.date(column, sa.func.printf("%+d days", days)).op("||")(sa.func.substr(column, 11))
+
+    near = sa.cast(sa.func.julianday(moment) - sa.func.julianday(column), sa.Integer)
+    days = near - sa.case((moved(near) > moment, 1), else_=0) + sa.case((moved(near + 1) <= moment, 1), else_=0)
+    return sa.func.max(days, 0)
+
+
 REVIEW_STATE = 2  # py-fsrs State.Review: learnt, not (re)learning
 MASTERY_RECALL, MASTERY_DAYS = 0.9, 7
 MASTERY_MEANING = (
