@@ -28,6 +28,13 @@ def bin_of(fraction: float | None) -> int | None:
     return max(n for n, (low, *_) in enumerate(BINS) if fraction >= low - 1e-9)
 
 
+def bin_class(fraction: float | None) -> str:
+    """The CSS class of a share's bin on the scale ("bin-none" for nothing studied): a function, not a
+    template macro, because the class view calls it for every cell of its tables."""
+    n = bin_of(fraction)
+    return "bin-none" if n is None else f"bin-{n}"
+
+
 def shade(fraction: float | None) -> str:
     """The fill of a share on the scale (grey for nothing studied)."""
     n = bin_of(fraction)
