@@ -345,3 +345,12 @@ def test_class_readiness_for_an_exam_is_what_py_fsrs_predicted_card_by_card(app,
         assert ready.per_student[student] == pytest.approx(earlier[student] / 5, rel=1e-12, abs=1e-15)
         assert round(100 * ready.per_student[student]) == round(100 * earlier[student] / 5)
     assert ready.ready == sum(1 for total in earlier.values() if total / 5 >= ready.mark)
+
+
+def test_a_share_falls_in_the_bin_it_fell_in():
+    from quizapp.progress.charts import BINS, bin_of
+
+    edges = [low + d for low, *_ in BINS for d in (-2e-9, -1e-9, -5e-10, 0.0, 5e-10, 1e-9) if low + d >= -1e-9]
+    for fraction in [n / 997 for n in range(998)] + edges + [1.0, 1.5]:
+        assert bin_of(fraction) == max(n for n, (low, *_) in enumerate(BINS) if fraction >= low - 1e-9)
+    assert bin_of(None) is None

@@ -21,11 +21,14 @@ BINS = (
 UNSTUDIED = ("#eceef1", "#1b1f24", "not studied yet")
 
 
+LOWEST = tuple(enumerate(low - 1e-9 for low, *_ in BINS))[::-1]  # (bin, its lowest share), the top bin first
+
+
 def bin_of(fraction: float | None) -> int | None:
     """The scale's bin (0-4) of a share, or None for nothing studied."""
     if fraction is None:
         return None
-    return max(n for n, (low, *_) in enumerate(BINS) if fraction >= low - 1e-9)
+    return next(n for n, low in LOWEST if fraction >= low)
 
 
 def bin_class(fraction: float | None) -> str:
@@ -57,3 +60,10 @@ def heatmap_cells(days: dict[date, int], today: date) -> Markup:
             f'fill="{fill}"><title>{day.isoformat()}: {n} review{"" if n == 1 else "s"}</title></rect>'
         )
     return Markup("\n".join(cells))  # noqa: S704 - numbers, colours and dates only
+
+
+def day_rows(days: dict[date, int]) -> Markup:
+    """The table under the heatmap: a row per day with reviews, the latest first (a long history has a
+    row for most days of the year, too many for a template loop). Dates and numbers only."""
+    rows = (f"<tr><td>{day.isoformat()}</td><td>{n}</td></tr>" for day, n in sorted(days.items(), reverse=True))
+    return Markup("".join(rows))  # noqa: S704 - dates and numbers only

@@ -18,6 +18,7 @@ from quizapp.progress.memory import MASTERY_MEANING
 from quizapp.progress.readiness import class_exams
 
 bp.add_app_template_global(charts.heatmap_cells, "heatmap_cells")
+bp.add_app_template_global(charts.day_rows, "day_rows")
 bp.add_app_template_global(charts.bin_class, "bin_class")
 bp.add_app_template_global(charts.BINS, "mastery_bins")
 bp.add_app_template_global(charts.UNSTUDIED, "unstudied")
