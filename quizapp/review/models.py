@@ -37,7 +37,8 @@ class Card(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("user_id", "question_id", name="uq_cards_user_question"),
-        sa.Index("ix_cards_user_due", "user_id", "due"),
+        # reps too: counting a learner's studied cards by due date reads no card row (migration 0019).
+        sa.Index("ix_cards_user_due", "user_id", "due", "reps"),
         sa.CheckConstraint("state IN (1, 2, 3)", name="state_known"),
     )
 
