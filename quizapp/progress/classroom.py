@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from quizapp.auth.models import User
-from quizapp.classes.models import Classroom
-from quizapp.classes.services import class_assignments, class_progress, roster
+from quizapp.classes.models import Classroom, Enrolment
+from quizapp.classes.services import Pupil, class_assignments, class_progress, pupils
+from quizapp.database import kept
 from quizapp.extensions import db
 from quizapp.progress.knowledge import root_topics, topic_memory
 from quizapp.review.models import Card, ReviewLog
@@ -17,6 +17,7 @@ from quizapp.review.models import Card, ReviewLog
 # RETENTION_DAYS in the class's lowest quartile and below RETENTION_FLOOR (with at least MIN_REVIEWS
 # reviews of learnt cards to judge by).
 OVERDUE_LIMIT, RETENTION_FLOOR, RETENTION_DAYS, MIN_REVIEWS = 20, 0.80, 14, 10
+RETENTION_PERIOD = timedelta(days=RETENTION_DAYS)
 BEHIND_MEANING = (
     f"Falling behind: more than {OVERDUE_LIMIT} reviews overdue by a day or more, or a true retention over the last "
     f"{RETENTION_DAYS} days among the lowest quarter of the class and below {RETENTION_FLOOR:.0%}; "
@@ -26,7 +27,7 @@ BEHIND_MEANING = (
 
 @dataclass
 class Behind:
-    student: User
+    student: Pupil
     overdue: int
     retention: float | None
     reasons: list[str]
@@ -37,8 +38,8 @@ PAGE_SIZE = 50  # students per page of the class view: a class of 200 costs what
 
 @dataclass
 class ClassView:
-    students: list[User]  # the whole roster: class-wide figures count them all
-    page_students: list[User]  # the students whose rows this page shows (all of them for an export)
+    students: list[Pupil]  # the whole roster: class-wide figures count them all
+    page_students: list[Pupil]  # the students whose rows this page shows (all of them for an export)
     page: int
     pages: int
     completed: dict[int, tuple[int, int | None]]  # assignment -> (students with a finished attempt, mean best %)
@@ -54,7 +55,7 @@ class ClassView:
 def class_view(classroom: Classroom, now: datetime, exam_date: datetime, page: int | None = None) -> ClassView:
     """The class's figures; per-student rows (mastery, readiness) for one page of PAGE_SIZE students,
     or for everyone when `page` is None (the grade export). Class-wide figures always count everyone."""
-    students = roster(classroom)
+    students = pupils(classroom)
     ids = [s.id for s in students]
     pages = max(1, -(-len(students) // PAGE_SIZE))
     if page is None:
@@ -71,38 +72,41 @@ def class_view(classroom: Classroom, now: datetime, exam_date: datetime, page: i
     for assignment, _ in assignments:
         bests = [stat[1] for sid in ids if (stat := progress.get((assignment.id, sid))) and stat[1] is not None]
         completed[assignment.id] = (len(bests), round(sum(bests) / len(bests)) if bests else None)
-    overdue = (
-        dict(
-            db.session.execute(
-                sa.select(Card.user_id, sa.func.count())
-                .where(Card.user_id.in_(ids), Card.reps > 0, Card.due < now - timedelta(days=1))
-                .group_by(Card.user_id)
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    retention = (
-        {
-            user: (ok, total)
-            for user, ok, total in db.session.execute(
-                sa.select(ReviewLog.user_id, sa.func.count().filter(ReviewLog.rating > 1), sa.func.count())
-                .where(
-                    ReviewLog.user_id.in_(ids),
-                    ReviewLog.before.is_not(None),
-                    ReviewLog.undone_at.is_(None),
-                    ReviewLog.reviewed_at >= now - timedelta(days=RETENTION_DAYS),
-                )
-                .group_by(ReviewLog.user_id)
-            )
-        }
-        if ids
-        else {}
-    )
+    figures = {"class_id": classroom.id, "overdue_by": now - timedelta(days=1), "since": now - RETENTION_PERIOD}
+    overdue = dict(db.session.execute(kept(("overdue by student",), _overdue), figures).all())
+    retention = {user: (ok, total) for user, ok, total in db.session.execute(kept(("retention",), _retention), figures)}
     behind = falling_behind(students, overdue, retention)
     topics = [(slug, title) for slug, title, _ in roots]
     return ClassView(
         students, shown, page, pages, completed, mastery, assignments, progress, behind, exam_date, predicted, topics
+    )
+
+
+def _members():
+    return sa.select(Enrolment.user_id).where(Enrolment.class_id == sa.bindparam("class_id", type_=sa.Integer))
+
+
+def _overdue():
+    """Each student's cards overdue by a day or more."""
+    late = Card.due < sa.bindparam("overdue_by", type_=sa.DateTime(timezone=True))
+    return (
+        sa.select(Card.user_id, sa.func.count())
+        .where(Card.user_id.in_(_members()), Card.reps > 0, late)
+        .group_by(Card.user_id)
+    )
+
+
+def _retention():
+    """Each student's reviews of learnt cards since the bind parameter `since`, and how many passed."""
+    return (
+        sa.select(ReviewLog.user_id, sa.func.count().filter(ReviewLog.rating > 1), sa.func.count())
+        .where(
+            ReviewLog.user_id.in_(_members()),
+            ReviewLog.before.is_not(None),
+            ReviewLog.undone_at.is_(None),
+            ReviewLog.reviewed_at >= sa.bindparam("since", type_=sa.DateTime(timezone=True)),
+        )
+        .group_by(ReviewLog.user_id)
     )
 
 
@@ -116,7 +120,7 @@ def lowest_quartile(values: list[float]) -> float | None:
 
 
 def falling_behind(
-    students: list[User], overdue: dict[int, int], retention: dict[int, tuple[int, int]]
+    students: list[Pupil], overdue: dict[int, int], retention: dict[int, tuple[int, int]]
 ) -> list[Behind]:
     """The students to act on, most overdue first (BEHIND_MEANING says the rule)."""
     shares = {user: ok / total for user, (ok, total) in retention.items() if total >= MIN_REVIEWS}
