@@ -1,4 +1,5 @@
-"""The learner's dashboard and knowledge map: every figure aggregated in SQL, a fixed number of queries."""
+"""The learner's dashboard: every figure aggregated in SQL, a fixed number of queries (the knowledge
+map and mastery by topic come from progress/knowledge.py)."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -88,6 +89,7 @@ def _reviews_by_day():
 
 
 def _passed_by_week():
+    """The learner's reviews of learnt cards week by week, and how many passed."""
     week = _periods()
     return (
         sa.select(week.c.n, sa.func.count().filter(ReviewLog.rating > 1), sa.func.count())
