@@ -198,6 +198,14 @@ def test_the_heatmap_has_a_cell_for_every_day_of_the_year_up_to_today():
     assert "<title>2026-11-27: 4 reviews</title>" in svg and "<title>2026-11-26: 1 review</title>" in svg
     assert svg.count(f'fill="{BINS[-1][1]}"') == 1  # the busiest day in the darkest green
     assert svg.count(f'fill="{UNSTUDIED[0]}"') == svg.count("<rect") - 3  # days without reviews
+    # The empty year is kept per day for everyone: the next learner's heatmap holds none of the above.
+    other = str(heatmap_cells({today - timedelta(days=2): 3, today + timedelta(days=1): 5}, today))
+    assert (
+        other.count("<rect") == svg.count("<rect") and other.count(f'fill="{UNSTUDIED[0]}"') == other.count("<rect") - 1
+    )
+    assert "<title>2026-11-25: 3 reviews</title>" in other and ": 4 reviews" not in other and "2026-11-28" not in other
+    tomorrow = str(heatmap_cells({}, today + timedelta(days=1)))  # a new day starts a new week's column
+    assert tomorrow.count("<rect") == 364 + (today + timedelta(days=1)).weekday() + 1
 
 
 @pytest.fixture

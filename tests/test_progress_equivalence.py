@@ -255,8 +255,16 @@ def _review(moment, rng, undone_at):
     }
 
 
+@pytest.fixture(params=["grouped", "ranges"])
+def history(request, monkeypatch):
+    """Both ways of counting reviews per day: grouped by day (a short history) and by index ranges."""
+    if request.param == "ranges":
+        monkeypatch.setattr(services, "SHORT_HISTORY_ITEMS", -1)
+    return request.param
+
+
 @pytest.mark.parametrize("zone", ZONES)
-def test_reviews_by_day_and_retention_by_week_are_the_earlier_figures(app, reviews, zone):
+def test_reviews_by_day_and_retention_by_week_are_the_earlier_figures(app, reviews, zone, history):
     with app.app_context():
         for later in (timedelta(0), timedelta(hours=5), timedelta(days=3, hours=13)):
             now = reviews["now"] + later
@@ -265,7 +273,7 @@ def test_reviews_by_day_and_retention_by_week_are_the_earlier_figures(app, revie
             assert board.retention_by_week == _old_retention_by_week(reviews["user"], now, zone)
 
 
-def test_a_learning_day_starts_on_its_first_microsecond_on_both_databases(app):
+def test_a_learning_day_starts_on_its_first_microsecond_on_both_databases(app, history):
     """PostgreSQL always counted so; SQLite's date() rounded 03:59:59.9996 up to the next day."""
     now = utcnow()
     with app.app_context():

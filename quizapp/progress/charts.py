@@ -44,21 +44,38 @@ def shade(fraction: float | None) -> str:
     return UNSTUDIED[0] if n is None else BINS[n][1]
 
 
+def _cell(first: date, offset: int, n: int, fill: str) -> str:
+    day, (week, weekday) = first + timedelta(days=offset), divmod(offset, 7)
+    return (
+        f'<rect x="{LEFT + week * GAP}" y="{TOP + weekday * GAP}" width="{CELL}" height="{CELL}" rx="2" '
+        f'fill="{fill}"><title>{day.isoformat()}: {n} review{"" if n == 1 else "s"}</title></rect>'
+    )
+
+
+_EMPTY_YEAR: dict[date, tuple[date, tuple[str, ...]]] = {}
+
+
+def _empty_year(today: date) -> tuple[date, tuple[str, ...]]:
+    """The first day shown and every cell of the year up to `today` with no review: the same for
+    every learner that day, so each process writes them once a day."""
+    if today not in _EMPTY_YEAR:
+        first = today - timedelta(days=364 + today.weekday())
+        _EMPTY_YEAR.clear()
+        _EMPTY_YEAR[today] = first, tuple(_cell(first, n, 0, UNSTUDIED[0]) for n in range((today - first).days + 1))
+    return _EMPTY_YEAR[today]
+
+
 def heatmap_cells(days: dict[date, int], today: date) -> Markup:
-    """One <rect> (with its <title>) per day of the last year up to today, a column per week.
+    """One <rect> (with its <title>) per day of the last year up to today, a column per week: the
+    day's empty cells, with the learner's days of reviews written over them.
     Labels hold only a date and a number, so nothing needs escaping."""
-    first = today - timedelta(days=364 + today.weekday())
+    first, empty = _empty_year(today)
     peak = max(max(days.values(), default=0), 1)
-    cells = []
-    for offset in range((today - first).days + 1):
-        day = first + timedelta(days=offset)
-        week, weekday = divmod(offset, 7)
-        n = days.get(day, 0)
-        fill = UNSTUDIED[0] if n == 0 else shade(n / peak)
-        cells.append(
-            f'<rect x="{LEFT + week * GAP}" y="{TOP + weekday * GAP}" width="{CELL}" height="{CELL}" rx="2" '
-            f'fill="{fill}"><title>{day.isoformat()}: {n} review{"" if n == 1 else "s"}</title></rect>'
-        )
+    cells = list(empty)
+    for day, n in days.items():
+        offset = (day - first).days
+        if n and 0 <= offset < len(cells):
+            cells[offset] = _cell(first, offset, n, shade(n / peak))
     return Markup("\n".join(cells))  # noqa: S704 - numbers, colours and dates only
 
 

@@ -8,10 +8,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from quizapp import database
 from quizapp.bank import summary
 from quizapp.bank.models import Question, QuestionStatus
 from quizapp.database import kept
-from quizapp.extensions import db
 from quizapp.progress.memory import days_since, mastered, recall_sql
 from quizapp.review.models import Card
 
@@ -72,7 +72,7 @@ def _studied():
 def studied(user_id: int, now: datetime) -> list[Studied]:
     """The learner's studied items counted by topic and page in one pass over their cards: the
     dashboard's mastery by topic and its knowledge map both add these up."""
-    rows = db.session.execute(kept(("studied",), _studied), {"user_id": user_id, "now": now}).all()
+    rows = database.rows(kept(("studied",), _studied), {"user_id": user_id, "now": now}).all()
     return [Studied(*row) for row in rows]
 
 
@@ -120,7 +120,7 @@ def topic_memory(
         return {user: [] for user in user_ids}, {user: {} for user in user_ids}
     totals = summary.per_root([(slug, path) for slug, _, path in roots])
     root_of = _root_of_topics(roots)
-    rows = db.session.execute(
+    rows = database.rows(
         kept(("memory by topic",), _memory_by_topic), {"user_ids": list(user_ids), "now": now, "on": on or now}
     ).all()
     known: dict[tuple[int, str], int] = defaultdict(int)
