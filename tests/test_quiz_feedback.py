@@ -146,7 +146,7 @@ def test_history_rows_name_the_topics_each_quiz_drew_from(app, client, student):
 
 def test_an_ordering_refused_for_a_missing_position_keeps_the_others(app, client, student):
     attempt_id = start(client, "ordering")
-    page = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
+    page = first = client.get(f"/quiz/{attempt_id}/1").get_data(as_text=True)
     tokens = positions(page)
     form = {
         f"pos-{tokens['PRC founded']}": "1",
@@ -156,6 +156,8 @@ def test_an_ordering_refused_for_a_missing_position_keeps_the_others(app, client
     refused = client.post(f"/quiz/{attempt_id}/1", data=form | {"key": key_of(page)})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "Give every item a position." in page
+    head = re.search(r'<p class="muted">(Practice|Test) · ([^<]+)</p>', page)
+    assert head and head.group(2) == re.search(r'<p class="muted">(?:Practice|Test) · ([^<]+)</p>', first).group(1)
     shown = selected_positions(page)
     assert shown[tokens["PRC founded"]] == "1" and shown[tokens["Armistice"]] == "4"
     assert shown[tokens["Kim in Moscow"]] == "" and shown[tokens["Inch'on landing"]] == ""

@@ -230,46 +230,60 @@ def _item_at():
     return (
         sa.select(AttemptItem)
         .where(AttemptItem.attempt_id == sa.bindparam("attempt_id"), AttemptItem.position == sa.bindparam("position"))
-        .options(joinedload(AttemptItem.version), joinedload(AttemptItem.question).joinedload(Question.topic))
+        .options(joinedload(AttemptItem.version))
     )
 
 
 def item_at(attempt: QuizAttempt, position: int) -> AttemptItem | None:
-    """The item at a position, with its version, question and topic: one query."""
+    """The item at a position, with its version: one query."""
     return db.session.scalar(kept(("item at",), _item_at), {"attempt_id": attempt.id, "position": position})
 
 
 def _attempt_and_item():
     item = sa.orm.aliased(AttemptItem)
     return (
-        sa.select(QuizAttempt, item)
+        sa.select(QuizAttempt, item, Topic.title)
         .outerjoin(item, sa.and_(item.attempt_id == QuizAttempt.id, item.position == sa.bindparam("position")))
+        .outerjoin(Question, Question.id == item.question_id)
+        .outerjoin(Topic, Topic.id == Question.topic_id)
         .where(QuizAttempt.id == sa.bindparam("attempt_id"), QuizAttempt.user_id == _USER)
-        .options(joinedload(item.version), joinedload(item.question).joinedload(Question.topic))
+        .options(joinedload(item.version))
     )
 
 
-def attempt_and_item(user_id: int, attempt_id: int, position: int) -> tuple[QuizAttempt | None, AttemptItem | None]:
-    """The learner's attempt (None when it is not theirs) and its item at a position, with the item's
-    version, question and topic: one query."""
+def attempt_and_item(
+    user_id: int, attempt_id: int, position: int
+) -> tuple[QuizAttempt | None, AttemptItem | None, str | None]:
+    """The learner's attempt (None when it is not theirs), its item at a position with the item's
+    version, and the title of the item's topic: one query."""
     found = db.session.execute(
         kept(("attempt and item",), _attempt_and_item),
         {"attempt_id": attempt_id, "user_id": user_id, "position": position},
     ).first()
-    return (found[0], found[1]) if found else (None, None)
+    return (found[0], found[1], found[2]) if found else (None, None, None)
+
+
+def topic_title_of(question_id: int) -> str:
+    """The title of a question's topic (a question page shown again after a refused answer)."""
+    return db.session.scalar(
+        sa.select(Topic.title).join(Question, Question.topic_id == Topic.id).where(Question.id == question_id)
+    )
 
 
 def _responses():
+    shown = (Response.answer, Response.score, Response.regraded_at, Response.score_before_regrade)
     return (
-        sa.select(AttemptItem.position, Response)
+        sa.select(AttemptItem.position, *shown)
         .join(Response, Response.attempt_item_id == AttemptItem.id)
         .where(AttemptItem.attempt_id == sa.bindparam("attempt_id"))
     )
 
 
-def responses_by_position(attempt: QuizAttempt) -> dict[int, Response]:
-    rows = db.session.execute(kept(("responses",), _responses), {"attempt_id": attempt.id})
-    return {position: response for position, response in rows}
+def responses_by_position(attempt: QuizAttempt) -> dict[int, sa.Row]:
+    """Position -> what the pages show of its response (answer, score, regraded_at,
+    score_before_regrade), read as plain rows: one query."""
+    rows = database.rows(kept(("responses",), _responses), {"attempt_id": attempt.id})
+    return {row.position: row for row in rows}
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,11 @@ def resume(attempt_id: int):
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
 
 
-def _render_question(attempt, item, position: int, error: str | None = None, status: int = 200, draft=None):
-    """The question page; `draft` is a refused form, shown again so nothing chosen or typed is lost."""
+def _render_question(
+    attempt, item, position: int, error: str | None = None, status: int = 200, draft=None, topic_title=None
+):
+    """The question page; `draft` is a refused form, shown again so nothing chosen or typed is lost.
+    The item's topic is read from its question unless its title is given."""
     responses = services.responses_by_position(attempt)
     now = utcnow()
     return render_template(
@@ -84,6 +87,7 @@ def _render_question(attempt, item, position: int, error: str | None = None, sta
         attempt=attempt,
         item=item,
         version=item.version,
+        topic_title=topic_title or services.topic_title_of(item.question_id),
         qtype=get_type(item.version.type),
         response=responses.get(position),
         answered=set(responses),
@@ -103,12 +107,12 @@ def _render_question(attempt, item, position: int, error: str | None = None, sta
 @bp.get("/<int:attempt_id>/<int:position>")
 @signed_in
 def question(attempt_id: int, position: int):
-    attempt, item = services.attempt_and_item(current_user.id, attempt_id, position)
+    attempt, item, topic_title = services.attempt_and_item(current_user.id, attempt_id, position)
     if attempt is None:
         abort(404)
     if attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
-    return _render_question(attempt, item or abort(404), position)
+    return _render_question(attempt, item or abort(404), position, topic_title=topic_title)
 
 
 @bp.post("/<int:attempt_id>/<int:position>")
