@@ -1,5 +1,6 @@
 """The review queue and ratings: what is due, what is new, rating once, undoing, settings."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.expression import ClauseElement
 
 from quizapp import database
 from quizapp.authoring.sets import set_questions
@@ -127,8 +129,9 @@ class Deck:
 
 
 def _given(value) -> bool:
-    """A value a statement is built with: a bind parameter (a cached statement's slot) or a literal."""
-    return isinstance(value, sa.BindParameter) or bool(value)
+    """A value a statement is built with: a bind parameter or a list's subquery (a cached statement's
+    slot), or a literal."""
+    return isinstance(value, ClauseElement) or bool(value)
 
 
 def _like_prefix(path: str) -> str:
@@ -257,32 +260,48 @@ def _inputs(user_id: int, deck: Deck, now: datetime, state: QueueState) -> _Inpu
     if deck.path:
         params["deck_like"] = _like_prefix(deck.path)
     if buried:
-        params |= {"seen": sorted(state.today.seen_questions), "buried": sorted(state.today.buried_facts)}
-    return _Inputs(*_BOUND[(bool(deck.path), deck.kind, buried)], params)
+        seen, facts = sorted(state.today.seen_questions), sorted(state.today.buried_facts)
+        postgres = db.engine.dialect.name == "postgresql"
+        params |= (
+            {"seen": seen, "buried": facts} if postgres else {"seen": json.dumps(seen), "buried": json.dumps(facts)}
+        )
+    shape = (db.engine.dialect.name, bool(deck.path), deck.kind, buried)
+    if shape not in _BOUND:
+        _BOUND[shape] = _bound(*shape)
+    return _Inputs(*_BOUND[shape], params)
 
 
-def _bound(path: bool, kind: str, buried: bool) -> tuple:
-    """The bind parameters a cached statement is built with, for one deck shape."""
+def _listed(dialect: str, name: str, type_) -> sa.Select:
+    """The values of a list bound as one parameter (JSON text on SQLite, an array on PostgreSQL), as
+    a subquery: unlike an expanding IN list, whose SQL is rewritten for each length on every run, the
+    statement stays as compiled."""
+    if dialect == "postgresql":
+        return sa.select(sa.func.unnest(sa.bindparam(name, type_=postgresql.ARRAY(type_))))
+    return sa.select(sa.column("value", type_)).select_from(sa.func.json_each(sa.bindparam(name, type_=sa.String)))
+
+
+def _bound(dialect: str, path: bool, kind: str, buried: bool) -> tuple:
+    """The bind parameters a cached statement is built with, for one database and deck shape."""
     user = sa.bindparam("user_id", type_=sa.Integer)
-    expanding = (sa.bindparam("seen", expanding=True), sa.bindparam("buried", expanding=True))
+    listed = (_listed(dialect, "seen", sa.Integer), _listed(dialect, "buried", sa.String))
     return (
         user,
         _NOW,
         Deck(sa.bindparam("deck_like", type_=sa.String) if path else None, kind),
-        Today(0, 0, *expanding) if buried else Today(0, 0, set(), set()),
+        Today(0, 0, *listed) if buried else Today(0, 0, set(), set()),
         studyable_by(user, _NOW),
         sa.bindparam("until", type_=sa.DateTime(timezone=True)),
     )
 
 
-_BOUND = {(p, k, b): _bound(p, k, b) for p in (False, True) for k in KINDS for b in (False, True)}
+_BOUND: dict[tuple, tuple] = {}  # per database and deck shape, made when first needed
 
 
 def _statement(name: str, i: _Inputs, build):
     """`build(i)`, kept per deck shape when `i` holds bind parameters."""
     if not i.params.get("user_id"):
         return build(i)
-    key = (name, i.deck.path is not None, i.deck.kind, "buried" in i.params)
+    key = (db.engine.dialect.name, name, i.deck.path is not None, i.deck.kind, "buried" in i.params)
     if key not in _STATEMENTS:
         _STATEMENTS[key] = build(i)
     return _STATEMENTS[key]
