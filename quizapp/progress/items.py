@@ -228,7 +228,15 @@ def stats_for(versions: Collection[QuestionVersion]) -> dict[int, ItemStats]:
     }
     lapses = db.session.execute(
         sa.select(ReviewLog.version_id, sa.func.count().filter(ReviewLog.rating == 1), sa.func.count())
-        .where(ReviewLog.version_id.in_(wanted), ReviewLog.before.is_not(None), ReviewLog.undone_at.is_(None))
+        .where(
+            ReviewLog.version_id.in_(wanted),
+            ReviewLog.before.is_not(None),
+            ReviewLog.undone_at.is_(None),
+            # Every rating is 1-4: said here, SQLite sees that the partial index (version, rating) holds
+            # all it reads; without it, the bench dataset's statistics led it to the plain version
+            # index and 154,000 reads of the table (230 ms against 11 ms).
+            ReviewLog.rating.between(1, 4),
+        )
         .group_by(ReviewLog.version_id)
     ).all()
     for version_id, again, total in lapses:
