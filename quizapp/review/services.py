@@ -200,13 +200,16 @@ def _cards_in_deck(user_id: int, deck: Deck, today: Today, scope):
 def _new_questions(user_id: int, deck: Deck, today: Today, scope):
     """Questions the learner has never studied. A teacher's own questions are new to a learner only
     in the deck of a set that holds them (once studied, their cards are in every deck)."""
-    studied = sa.select(Card.id).where(Card.user_id == user_id, Card.question_id == Question.id, Card.reps > 0)
+    # The learner's studied items as a set (NOT IN: read once, then looked up), not a NOT EXISTS per
+    # question: PostgreSQL answered that with a merge anti-join over every learner's cards in question
+    # order (75 ms for the learner with 20,000 reviews at 100,000 items, against 1 ms).
+    studied = sa.select(Card.question_id).where(Card.user_id == user_id, Card.reps > 0)
     curated = Question.owner_id.is_(None) if deck.set_id is None else sa.true()
     return (
         sa.select(Question)
         .join(Topic, Topic.id == Question.topic_id)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(~studied.exists(), curated, _in_deck(deck, today, scope))
+        .where(Question.id.not_in(studied), curated, _in_deck(deck, today, scope))
     )
 
 
