@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from quizapp.auth.models import SiteSetting
@@ -279,11 +278,7 @@ def export_items(
 
 def topics_in_tree_order() -> tuple[summary.TopicRow, ...]:
     """Every topic, each parent followed by its children in position order (kept with the bank's revision)."""
-    topics = summary.topics()
-    cache = current_app.extensions.setdefault("bank_summary", {})
-    if cache.get("tree_of") is not topics:  # the process's topics changed with the bank's revision
-        cache["tree"], cache["tree_of"] = _tree_order(topics), topics
-    return cache["tree"]
+    return summary.per_revision("topics in tree order", lambda: _tree_order(summary.topics()))
 
 
 def _tree_order(topics: tuple[summary.TopicRow, ...]) -> tuple[summary.TopicRow, ...]:

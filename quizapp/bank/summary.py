@@ -11,7 +11,9 @@ when another worker, or this one, has changed the bank since.
 
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -22,6 +24,8 @@ from quizapp.auth.models import SiteSetting
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.database import kept, value
 from quizapp.extensions import db
+
+T = TypeVar("T")
 
 REVISION = "bank_revision"
 _BANK_TABLES = {Question.__table__, QuestionVersion.__table__, Topic.__table__}  # a tag change marks its question
@@ -55,6 +59,17 @@ def revision() -> str | None:
     return g.bank_revision
 
 
+def per_revision(name: str, build: Callable[[], T]) -> T:
+    """`build()`, kept by this process while the bank's revision stays the same: for what every
+    request of a revision shares (counts, the topic tree, HTML rendered from them), never per learner."""
+    cache = current_app.extensions.setdefault("bank_summary", {})
+    token = revision()
+    kept_for = cache.get(name)
+    if kept_for is None or kept_for[0] != token:
+        kept_for = cache[name] = (token, build())
+    return kept_for[1]
+
+
 @dataclass(frozen=True)
 class Count:
     topic_id: int
@@ -68,25 +83,24 @@ class Count:
 def counts() -> list[Count]:
     """Active items by topic, page, curated or a teacher's own, flashcard or question: one
     query when the bank has changed since this process last counted, none otherwise."""
-    cache = current_app.extensions.setdefault("bank_summary", {})
-    token = revision()
-    if "counts" not in cache or cache["revision"] != token:
-        groups = (
-            Question.topic_id,
-            Topic.path,
-            Question.source_page,
-            Question.owner_id.is_(None),
-            Question.type == "flashcard",
-        )
-        rows = db.session.execute(
-            sa.select(*groups, sa.func.count())
-            .join(Topic, Topic.id == Question.topic_id)
-            .where(Question.status == QuestionStatus.ACTIVE)
-            .group_by(*groups)
-        ).all()
-        cache["counts"] = [Count(*row) for row in rows]
-        cache["revision"] = token
-    return cache["counts"]
+    return per_revision("counts", _count)
+
+
+def _count() -> list[Count]:
+    groups = (
+        Question.topic_id,
+        Topic.path,
+        Question.source_page,
+        Question.owner_id.is_(None),
+        Question.type == "flashcard",
+    )
+    rows = db.session.execute(
+        sa.select(*groups, sa.func.count())
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Question.status == QuestionStatus.ACTIVE)
+        .group_by(*groups)
+    ).all()
+    return [Count(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -113,14 +127,13 @@ class TopicRow:
 
 def topics() -> tuple[TopicRow, ...]:
     """Every topic in position order: no query while the bank is unchanged."""
-    cache = current_app.extensions.setdefault("bank_summary", {})
-    token = revision()
-    if "topics" not in cache or cache["topics_revision"] != token:
-        columns = (Topic.id, Topic.slug, Topic.title, Topic.description, Topic.parent_id, Topic.position, Topic.path)
-        rows = db.session.execute(sa.select(*columns).order_by(Topic.position, Topic.id)).all()
-        cache["topics"] = tuple(TopicRow(*row) for row in rows)
-        cache["topics_revision"] = token
-    return cache["topics"]
+    return per_revision("topics", _read_topics)
+
+
+def _read_topics() -> tuple[TopicRow, ...]:
+    columns = (Topic.id, Topic.slug, Topic.title, Topic.description, Topic.parent_id, Topic.position, Topic.path)
+    rows = db.session.execute(sa.select(*columns).order_by(Topic.position, Topic.id)).all()
+    return tuple(TopicRow(*row) for row in rows)
 
 
 def per_root(roots: list[tuple[str, str]]) -> dict[str, int]:

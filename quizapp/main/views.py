@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, session
+from flask import render_template, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -18,14 +18,13 @@ from quizapp.review.services import DAY_STARTS_AT
 
 def _topics_html() -> Markup:
     """The topic tree with its counts, the same for everyone: rendered once per bank revision."""
-    cache = current_app.extensions.setdefault("home_topics", {})
-    token = summary.revision()
-    if cache.get("revision") != token or "html" not in cache:
-        topics = topic_overview()
-        page = render_template("main/_topics.html", topics=topics)  # autoescaped like any page
-        cache["html"] = Markup(page) if topics else Markup()  # noqa: S704
-        cache["revision"] = token
-    return cache["html"]
+    return summary.per_revision("home topics html", _render_topics)
+
+
+def _render_topics() -> Markup:
+    topics = topic_overview()
+    page = render_template("main/_topics.html", topics=topics)  # autoescaped like any page
+    return Markup(page) if topics else Markup()  # noqa: S704
 
 
 @bp.get("/")

@@ -30,10 +30,11 @@ def _day_shift(zone: str, now: datetime) -> timedelta:
 
 
 def _day_column(column):
-    """The learning day of a timestamp column, shifted by the bind parameter `day_shift` (`_shift_value`)."""
+    """The learning day of a timestamp column, shifted by the bind parameter `day_shift` (`_shift_value`).
+    On SQLite the time is cut to whole seconds first: date() would round 03:59:59.9996 up to 04:00."""
     if db.engine.dialect.name == "postgresql":
         return sa.func.date(column + sa.bindparam("day_shift", type_=sa.Interval))
-    return sa.func.date(column, sa.bindparam("day_shift", type_=sa.String))
+    return sa.func.date(sa.func.substr(column, 1, 19), sa.bindparam("day_shift", type_=sa.String))
 
 
 def _shift_value(shift: timedelta):
@@ -91,14 +92,8 @@ def _reviews_by_day():
 
 def _reviews_grouped_by_day():
     """The same counts for a short history: its reviews grouped by learning day (a date computed per
-    review, which a few thousand reviews cost less than an index range for each of 372 days). On
-    SQLite the time is cut to whole seconds first: date() would round 03:59:59.9996 up to 04:00."""
-    reviewed = ReviewLog.reviewed_at
-    if db.engine.dialect.name != "postgresql":
-        reviewed = sa.func.substr(reviewed, 1, 19)
-    day = sa.func.date(reviewed, sa.bindparam("day_shift", type_=sa.String))
-    if db.engine.dialect.name == "postgresql":
-        day = sa.func.date(reviewed + sa.bindparam("day_shift", type_=sa.Interval))
+    review, which a few thousand reviews cost less than an index range for each of 372 days)."""
+    day = _day_column(ReviewLog.reviewed_at)
     return (
         sa.select(day, sa.func.count())
         .where(

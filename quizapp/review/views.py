@@ -3,12 +3,13 @@
 import secrets
 from random import SystemRandom
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from quizapp import params
 from quizapp.auth.access import signed_in
+from quizapp.bank import summary
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion
 from quizapp.bank.services import topics_in_tree_order
 from quizapp.bank.types import InvalidAnswer, get_type
@@ -44,12 +45,9 @@ def _deck() -> services.Deck:
 
 def _deck_options(chosen: str | None) -> Markup:
     """The deck chooser's topic options with the chosen one selected: rendered once per bank revision."""
-    topics = topics_in_tree_order()
-    cache = current_app.extensions.setdefault("review_deck_options", {})
-    if cache.get("topics") is not topics:  # the process's topics changed with the bank's revision
-        cache["html"] = render_template("review/_deck_options.html", topics=topics)  # autoescaped
-        cache["topics"] = topics
-    html = cache["html"]
+    html = summary.per_revision(  # autoescaped
+        "deck options", lambda: render_template("review/_deck_options.html", topics=topics_in_tree_order())
+    )
     if chosen:
         option = f'<option value="{escape(chosen)}">'
         html = html.replace(option, option[:-1] + " selected>", 1)
