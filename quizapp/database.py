@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 
 from quizapp.extensions import db
 
@@ -156,13 +157,20 @@ def read_once() -> dict | None:
     return memo
 
 
-def rows(statement: sa.Executable, params=None) -> sa.CursorResult:
+def rows(statement: sa.Executable, params=None) -> sa.Result:
     """Run a statement that selects columns, not entities, on the session's connection: the same
     transaction and the same flushed state as `db.session.execute`, without the ORM's per-call work
-    of making a result that could hold entities (about 25 µs of a hot page's statement on SQLite)."""
-    session = db.session
+    of making a result that could hold entities (about 25 µs of a hot page's statement on SQLite).
+    A kept SELECT on SQLite goes straight to the driver (see `_Driven`)."""
+    session = db.session()  # the request's session itself, looked up once
     session.flush()  # what the session's autoflush would do before a query
-    return session.connection().execute(statement, params)
+    connection = session.connection()
+    driven = _DRIVEN.get(id(statement), _NOT_DRIVEN)
+    if driven is _UNCOMPILED:
+        driven = _DRIVEN[id(statement)] = _Driven.of(statement, connection.dialect)
+    if driven is _NOT_DRIVEN:
+        return connection.execute(statement, params)
+    return driven.run(connection, params or {})
 
 
 def value(statement: sa.Executable, params=None):
@@ -178,5 +186,64 @@ def kept(key: tuple, build) -> sa.Executable:
     key = (db.engine.dialect.name, *key)
     statement = _KEPT.get(key)
     if statement is None:
-        statement = _KEPT[key] = build()
+        statement = _KEPT[key] = keep(build())
     return statement
+
+
+def keep(statement: sa.Executable) -> sa.Executable:
+    """Mark a statement that lives as long as the process (it is held in a module's dict), so that
+    `rows` may run it through the driver: its SQL is compiled once, not looked up per run."""
+    _DRIVEN.setdefault(id(statement), _UNCOMPILED)
+    return statement
+
+
+class _Driven:
+    """A kept SELECT's SQLite form: its SQL, its parameters in order with their type conversions,
+    and its columns' conversions, compiled once. Run on the session's own driver connection (in
+    its transaction), a statement costs about 3 µs of Python instead of SQLAlchemy's 18 µs of
+    cache lookup, execution context and result set-up; the rows are the same (tests compare them).
+    Listeners on the engine (the tests' statement counts) still see every statement."""
+
+    __slots__ = ("sql", "names", "fixed", "converters", "meta")
+
+    def __init__(self, sql: str, names: tuple, fixed: dict, converters: tuple, meta: SimpleResultMetaData):
+        self.sql, self.names, self.fixed, self.converters, self.meta = sql, names, fixed, converters, meta
+
+    @classmethod
+    def of(cls, statement, dialect) -> "_Driven":
+        if dialect.name != "sqlite" or not getattr(statement, "is_select", False):
+            return _NOT_DRIVEN
+        compiled = statement.compile(dialect=dialect)
+        if compiled.literal_execute_params or compiled.post_compile_params or not compiled.positiontup:
+            return _NOT_DRIVEN  # parameters expanded per run: left to SQLAlchemy
+        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        fixed = {name: bind.effective_value for name, bind in binds.items() if not bind.required}
+        processors = compiled._bind_processors
+        names = tuple(compiled.positiontup)
+        converters = tuple(processors.get(name) for name in names)
+        columns = compiled._result_columns
+        results = [column.type._cached_result_processor(dialect, None) for column in columns]
+        meta = SimpleResultMetaData([column.keyname for column in columns], _processors=results)
+        return cls(compiled.string, names, fixed, converters, meta)
+
+    def run(self, connection: sa.Connection, params: dict) -> sa.Result:
+        fixed = self.fixed
+        values = [params[name] if name in params else fixed[name] for name in self.names]
+        args = tuple(v if c is None else c(v) for v, c in zip(values, self.converters, strict=True))
+        cursor = connection.connection.driver_connection.cursor()
+        dispatch = connection.dispatch
+        if dispatch.before_cursor_execute or dispatch.after_cursor_execute:  # someone listens (a test counting)
+            for listener in dispatch.before_cursor_execute:
+                listener(connection, cursor, self.sql, args, None, False)
+            found = cursor.execute(self.sql, args).fetchall()
+            for listener in dispatch.after_cursor_execute:
+                listener(connection, cursor, self.sql, args, None, False)
+        else:
+            found = cursor.execute(self.sql, args).fetchall()
+        cursor.close()
+        return IteratorResult(self.meta, iter(found))
+
+
+_UNCOMPILED, _NOT_DRIVEN = object(), object()
+# id(kept statement) -> its _Driven form, _UNCOMPILED until its first run, _NOT_DRIVEN when it has none.
+_DRIVEN: dict[int, object] = {}

@@ -126,3 +126,58 @@ def test_a_post_that_reads_first_leaves_the_write_lock_to_others_while_it_reads(
         db.session.execute(sa.text("SELECT count(*) FROM users"))
         assert not another_worker_writes()  # the write that follows takes it again
         db.session.rollback()
+
+
+def test_kept_selects_give_the_same_rows_through_the_driver_as_through_sqlalchemy(app, queries):
+    """`database.rows` runs a kept SELECT on SQLite straight through the driver: its rows must be
+    the ones SQLAlchemy gives (aware times, JSON, booleans, NULLs, labels, fixed values), and a
+    statement counter must still see it."""
+    from quizapp import database
+    from quizapp.review.models import ReviewSettings
+    from tests.factories import make_user
+
+    fitted = datetime(2026, 11, 30, 4, 5, 6, 789000, tzinfo=UTC)
+    with app.app_context():
+        first, second = make_user(email="a@example.org").id, make_user(email="b@example.org").id
+        db.session.add(ReviewSettings(user_id=first, desired_retention=0.85, new_per_day=7, reviews_per_day=70,
+                                      parameters=[0.4, 1.5], fitted_at=fitted, shortcuts=False))  # fmt: skip
+        db.session.add(ReviewSettings(user_id=second, desired_retention=0.9, new_per_day=20, reviews_per_day=200))
+        db.session.commit()
+    statement = database.keep(
+        sa.select(
+            ReviewSettings.user_id,
+            ReviewSettings.parameters,
+            ReviewSettings.fitted_at.label("when"),
+            ReviewSettings.shortcuts,
+            (ReviewSettings.new_per_day * 2).label("twice"),
+            sa.literal("fixed").label("constant"),
+        )
+        .where(ReviewSettings.user_id >= sa.bindparam("from_id", type_=sa.Integer))
+        .order_by(ReviewSettings.user_id)
+    )
+    with app.test_request_context("/"):
+        expected = db.session.execute(statement, {"from_id": first}).all()
+        with queries() as statements:
+            found = database.rows(statement, {"from_id": first}).all()
+            again = database.rows(statement, {"from_id": second}).one()
+    assert found == expected and [row._fields for row in found] == [row._fields for row in expected]
+    assert found[0].when == fitted and found[0].when.tzinfo is not None
+    assert found[0].parameters == [0.4, 1.5] and found[0].shortcuts is False and found[1].parameters is None
+    assert (found[0].twice, found[0].constant) == (14, "fixed")
+    assert again.user_id == second
+    assert len(statements) == 2
+
+
+def test_a_kept_select_with_an_expanding_list_is_left_to_sqlalchemy(app):
+    from quizapp import database
+    from tests.factories import make_user
+
+    with app.app_context():
+        ids = [make_user(email=f"{n}@example.org").id for n in range(3)]
+        db.session.commit()
+    from quizapp.auth.models import User
+
+    statement = database.keep(sa.select(User.id).where(User.id.in_(sa.bindparam("ids", expanding=True))))
+    with app.test_request_context("/"):
+        assert sorted(database.rows(statement, {"ids": ids[:2]}).scalars()) == ids[:2]
+        assert sorted(database.rows(statement, {"ids": ids}).scalars()) == ids

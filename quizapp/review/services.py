@@ -306,7 +306,7 @@ def _statement(name: str, i: _Inputs, build):
         return build(i)
     key = (db.engine.dialect.name, name, i.deck.path is not None, i.deck.kind, "buried" in i.params)
     if key not in _STATEMENTS:
-        _STATEMENTS[key] = build(i)
+        _STATEMENTS[key] = database.keep(build(i))
     return _STATEMENTS[key]
 
 
