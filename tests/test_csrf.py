@@ -86,3 +86,35 @@ def test_a_token_fetched_before_sign_in_is_refused_after_it(csrf_app):
     assert fresh != before
     answer = client.post("/classes/join", data={"code": "ABCD-EFGH", "csrf_token": fresh})
     assert answer.status_code == 400 and "No class has that code" in answer.get_data(as_text=True)
+
+
+def _signed_in(app, email: str, role: str = "student"):
+    with app.app_context():
+        make_user(email=email, role=role)
+    client = app.test_client()
+    token = token_from(client.get("/auth/signin").get_data(as_text=True))
+    data = {"email": email, "password": DEFAULT_PASSWORD, "csrf_token": token}
+    assert client.post("/auth/signin", data=data).status_code == 302
+    return client
+
+
+def test_each_session_gets_its_own_token_in_the_header_and_signing_out_with_it_works(csrf_app):
+    """The header is rendered once per role and its sign-out token put in per request; the signed
+    token is kept per session's token: a second learner must never be shown the first one's."""
+    first, second = _signed_in(csrf_app, "one@example.org"), _signed_in(csrf_app, "two@example.org")
+    first_tokens = {token_from(first.get(path).get_data(as_text=True)) for path in ("/", "/auth/account", "/")}
+    second_token = token_from(second.get("/").get_data(as_text=True))
+    assert len(first_tokens) == 1  # signed once, the same on every page
+    assert second_token not in first_tokens
+    assert second.post("/auth/signout", data={"csrf_token": next(iter(first_tokens))}).status_code == 400
+    assert second.post("/auth/signout", data={"csrf_token": second_token}).status_code == 302
+    assert second.get("/progress").status_code == 302  # signed out: sent to sign in
+    assert first.get("/progress").status_code == 200
+
+
+def test_with_a_time_limit_the_header_token_is_signed_by_flask_wtf_and_accepted(make_app):
+    """Only a token without a time limit is reused; with one, Flask-WTF signs it (with its time)."""
+    app = make_app(WTF_CSRF_ENABLED=True, WTF_CSRF_TIME_LIMIT=3600)
+    client = _signed_in(app, "three@example.org")
+    page = client.get("/").get_data(as_text=True)
+    assert client.post("/auth/signout", data={"csrf_token": token_from(page)}).status_code == 302

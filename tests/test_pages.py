@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from quizapp.auth.models import User
 from quizapp.extensions import db
+from tests.conftest import AuthActions
 from tests.factories import make_user
 
 CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -157,3 +158,23 @@ def test_navigation_links_follow_the_site_root_of_each_request(app, client, auth
     assert 'href="/review/"' in plain and 'href="/school/review/"' not in plain
     assert 'href="/school/review/"' in mounted and 'href="/review/"' not in mounted
     assert 'href="/school/static/css/app.css' in mounted
+
+
+def test_the_header_follows_each_requests_role_whoever_came_first(make_app):
+    """The site header is rendered once per role and site root: each role still gets its own links,
+    in whatever order the roles arrive, and the signed-out header has no sign-out form."""
+    app = make_app()
+    clients = {}
+    for role in ("student", "teacher", "admin"):
+        client = app.test_client()
+        AuthActions(app, client).login(role=role, email=f"{role}@example.org")
+        clients[role] = client
+    anonymous = app.test_client().get("/").get_data(as_text=True)
+    pages = {role: client.get("/").get_data(as_text=True) for role, client in clients.items()}
+    header = {role: page.split("</header>")[0] for role, page in pages.items()}
+    assert "Join a class" in header["student"] and 'href="/teach/' not in header["student"]
+    assert "Classes</a>" in header["teacher"] and "Join a class" not in header["teacher"]
+    assert "Users</a>" in header["admin"] and "Users</a>" not in header["teacher"]
+    assert "Sign out" not in anonymous.split("</header>")[0] and "Sign in</a>" in anonymous
+    assert all("Sign out" in part for part in header.values())
+    assert "\x00" not in "".join(pages.values())  # the token's slot is always filled
