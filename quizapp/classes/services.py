@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from anyascii import anyascii
 from sqlalchemy.dialects import postgresql, sqlite
 
-from quizapp import csvsafe
+from quizapp import csvsafe, database
 from quizapp.auth.codes import code_hash, normalise_code, random_code
 from quizapp.auth.models import OneTimeCode, Role, User
 from quizapp.auth.services import normalise_email, unusable_password_hash
@@ -283,9 +283,12 @@ def assign(
 
 @dataclass
 class StudentAssignment:
-    assignment: Assignment
-    classroom: Classroom
-    question_set: QuestionSet
+    """One of a learner's assignments as their home page lists it."""
+
+    assignment: sa.Row  # the Assignment's columns shown: id, kind, due_at, exam_on, attempts_allowed
+    class_name: str
+    set_id: int
+    set_name: str
     attempts: int = 0
     best: int | None = None  # percent of the best finished attempt
     studyable: bool = False  # open for study in Review (classes/access.py)
@@ -298,8 +301,16 @@ class StudentAssignment:
 
 def _assignments_of_learner():
     user_id = sa.bindparam("user_id", type_=sa.Integer)
+    shown = (Assignment.id, Assignment.kind, Assignment.due_at, Assignment.exam_on, Assignment.attempts_allowed)
     return (
-        sa.select(Assignment, Classroom, QuestionSet, AssignmentResult.attempts, AssignmentResult.best_percent)
+        sa.select(
+            *shown,
+            Classroom.name.label("class_name"),
+            QuestionSet.id.label("set_id"),
+            QuestionSet.name.label("set_name"),
+            AssignmentResult.attempts,
+            AssignmentResult.best_percent,
+        )
         .join(Classroom, Classroom.id == Assignment.class_id)
         .join(Enrolment, sa.and_(Enrolment.class_id == Classroom.id, Enrolment.user_id == user_id))
         .join(QuestionSet, QuestionSet.id == Assignment.set_id)
@@ -313,11 +324,11 @@ def _assignments_of_learner():
 
 def assignments_for(user_id: int, now: datetime) -> list[StudentAssignment]:
     """The learner's assignments with their attempts, best scores and whether they are open for
-    study: two queries (one when there are none)."""
-    rows = db.session.execute(kept(("assignments of learner",), _assignments_of_learner), {"user_id": user_id}).all()
+    study: two queries of columns (one when there are none)."""
+    rows = database.rows(kept(("assignments of learner",), _assignments_of_learner), {"user_id": user_id}).all()
     found = [
-        StudentAssignment(assignment, classroom, question_set, attempts or 0, _percent(best))
-        for assignment, classroom, question_set, attempts, best in rows
+        StudentAssignment(row, row.class_name, row.set_id, row.set_name, row.attempts or 0, _percent(row.best_percent))
+        for row in rows
     ]
     opened = opened_assignment_ids(user_id, [f.assignment.id for f in found], now)
     for entry in found:

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from quizapp import database
 from quizapp.database import kept
-from quizapp.extensions import db
 from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
 from quizapp.review import exam, exam_plan, services
 from quizapp.review.models import ExamPlan
@@ -31,7 +31,7 @@ class TodayPlan:
 
 @dataclass
 class Unfinished:
-    attempt: QuizAttempt
+    attempt: sa.Row  # the columns of a QuizAttempt the page shows
     answered: int
 
 
@@ -50,14 +50,15 @@ def _latest_open():
         .scalar_subquery()
     )
     test_first = QuizAttempt.mode.desc()
-    return sa.select(QuizAttempt, answered).where(QuizAttempt.id.in_(latest)).order_by(test_first)
+    shown = (QuizAttempt.id, QuizAttempt.mode, QuizAttempt.started_at, QuizAttempt.question_count, QuizAttempt.deadline)
+    return sa.select(*shown, answered.label("answered")).where(QuizAttempt.id.in_(latest)).order_by(test_first)
 
 
 def unfinished_attempts(user_id: int, now: datetime) -> list[Unfinished]:
     """The learner's latest open test, then latest open quiz (begun, not finished, time not up),
-    with how many questions each has answered: one query."""
-    rows = db.session.execute(kept(("latest open attempts",), _latest_open), {"user_id": user_id, "now": now})
-    return [Unfinished(attempt, answered) for attempt, answered in rows]
+    with how many questions each has answered: one query, of the columns shown."""
+    rows = database.rows(kept(("latest open attempts",), _latest_open), {"user_id": user_id, "now": now})
+    return [Unfinished(row, row.answered) for row in rows]
 
 
 def today_plan(user_id: int, zone: str, now: datetime) -> TodayPlan:

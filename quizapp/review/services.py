@@ -33,30 +33,45 @@ def _settings_of():
 
 
 def _settings_and_plan():
-    """The learner's settings and exam plan rows (either may be missing): one row per learner."""
+    """The learner's settings and exam plan columns (either may be missing): one row per learner."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
     learner = sa.select(sa.literal(1).label("one")).subquery()
+    columns = [column.label(f"s_{key}") for key, column in _attributes(ReviewSettings)]
+    columns += [column.label(f"p_{key}") for key, column in _attributes(ExamPlan)]
     return (
-        sa.select(ReviewSettings, ExamPlan)
+        sa.select(*columns)
         .select_from(learner)
         .outerjoin(ReviewSettings, ReviewSettings.user_id == user_id)
         .outerjoin(ExamPlan, ExamPlan.user_id == user_id)
     )
 
 
+def _attributes(model) -> list[tuple[str, sa.ColumnElement]]:
+    return [(attribute.key, getattr(model, attribute.key)) for attribute in sa.inspect(model).column_attrs]
+
+
+def _unsaved(model, row: sa.Row, prefix: str):
+    """A model object, not in the session, from its columns in `row` (None when the row has none):
+    what a page that only reads needs, without the ORM's loading (about 40 µs a statement)."""
+    values = row._mapping
+    if values[f"{prefix}{sa.inspect(model).primary_key[0].key}"] is None:
+        return None
+    return model(**{key: values[f"{prefix}{key}"] for key, _ in _attributes(model)})
+
+
 def settings_for(user_id: int) -> ReviewSettings:
     """The learner's settings row, or unsaved defaults. In a read-only request the exam plan is read
-    in the same statement and kept for `exam.plan_of`, since the pages that need one need both."""
+    in the same statement and kept for `exam.plan_of`, since the pages that need one need both;
+    both are then unsaved copies (nothing is written in such a request)."""
     memo = database.read_once()
     if memo is None:
         found = db.session.scalar(kept(("review settings",), _settings_of), {"user_id": user_id})
     elif ("settings", user_id) in memo:
         found = memo["settings", user_id]
     else:
-        found, memo["exam plan", user_id] = db.session.execute(
-            kept(("settings and plan",), _settings_and_plan), {"user_id": user_id}
-        ).one()
-        memo["settings", user_id] = found
+        row = database.rows(kept(("settings and plan",), _settings_and_plan), {"user_id": user_id}).one()
+        found = memo["settings", user_id] = _unsaved(ReviewSettings, row, "s_")
+        memo["exam plan", user_id] = _unsaved(ExamPlan, row, "p_")
     return found or ReviewSettings(
         user_id=user_id,
         desired_retention=scheduling.DEFAULT_RETENTION,
