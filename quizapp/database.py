@@ -157,6 +157,28 @@ def read_once() -> dict | None:
     return memo
 
 
+_WITH_USER: dict[str, Callable[[], sa.ScalarSelect]] = {}
+
+
+def read_with_user(name: str, build: Callable[[], sa.ScalarSelect]) -> None:
+    """Have a read-only request (GET) read one more value in the statement that loads the signed-in
+    user, for `read_once()[name]`: a value most pages need (the bank's revision) without a
+    statement of its own. Register at import, before the first request."""
+    _WITH_USER[name] = build
+
+
+def with_user_columns() -> list:
+    return [build().label(name) for name, build in _WITH_USER.items()]
+
+
+def note_read_with_user(row: sa.Row) -> None:
+    """Keep, in a read-only request, the values read with the signed-in user."""
+    memo = read_once()
+    if memo is not None:
+        found = row._mapping
+        memo.update((name, found[name]) for name in _WITH_USER if name in found)
+
+
 def rows(statement: sa.Executable, params=None) -> sa.Result:
     """Run a statement that selects columns, not entities, on the session's connection: the same
     transaction and the same flushed state as `db.session.execute`, without the ORM's per-call work

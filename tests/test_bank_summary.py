@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from quizapp.bank.models import Question, QuestionStatus, Topic
 from quizapp.bank.services import topic_overview, topics_in_tree_order
 from quizapp.extensions import db
-from tests.conftest import empty_tables
+from tests.conftest import AuthActions, empty_tables
 from tests.factories import make_bank, make_large_bank
 
 
@@ -69,3 +69,25 @@ def test_a_rolled_back_change_leaves_the_counts_right(app):
         assert sum(node.questions for node in topic_overview()) == before - 1  # counted in its own transaction
         db.session.rollback()
     assert curated_questions(app) == before
+
+
+def test_a_signed_in_page_reads_the_revision_with_the_user_and_still_sees_another_process_change(make_app, queries):
+    """A signed-in GET reads the bank's revision in the statement that loads the user: no statement
+    of its own, and a change made by another worker still shows on the next page."""
+    first, second = make_app(), make_app()
+    empty_tables(first)
+    with first.app_context():
+        made = make_bank(per_type=1)
+        war = [q.id for q in made["war"] if q.type != "flashcard"]
+    client = first.test_client()
+    AuthActions(first, client).login()
+    before = client.get("/").get_data(as_text=True)
+    with queries(first) as statements:
+        assert client.get("/").get_data(as_text=True) == before
+    assert not [s for s in statements if s.lstrip().startswith("SELECT site_settings")], statements
+    assert "site_settings" in statements[0]  # read with the user
+    with second.app_context():
+        for question_id in war:
+            db.session.get(Question, question_id).status = QuestionStatus.RETIRED.value
+        db.session.commit()
+    assert client.get("/").get_data(as_text=True) != before

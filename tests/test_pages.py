@@ -145,9 +145,9 @@ def test_the_signed_in_home_page_reads_a_fixed_number_of_statements_whatever_the
     client.get("/")  # this process's copies of the topic tree and the bank's counts are made
     with queries() as statements:
         assert "What the bank covers" in client.get("/").get_data(as_text=True)
-    # the user, the bank's revision, unfinished quizzes with their answers counted, review settings
-    # with the exam plan, today's reviews, the queue's counts (two), assignments
-    assert 0 < len(statements) <= 8, "\n".join(statements)
+    # the user with the bank's revision, unfinished quizzes with their answers counted, review
+    # settings with the exam plan, today's reviews, the queue's counts (two), assignments
+    assert 0 < len(statements) <= 7, "\n".join(statements)
 
 
 def test_navigation_links_follow_the_site_root_of_each_request(app, client, auth):

@@ -9,8 +9,11 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp import database
 from quizapp.auth import throttle
 from quizapp.auth.codes import code_hash
 from quizapp.auth.models import Role, SiteSetting, User, new_session_token
@@ -173,16 +176,32 @@ def set_active(user: User, active: bool) -> None:
 
 
 def _user_by_id():
-    return sa.select(User).where(User.id == sa.bindparam("user_id", type_=sa.Integer))
+    columns = [getattr(User, column.key) for column in sa.inspect(User).column_attrs]
+    return sa.select(*columns, *database.with_user_columns()).where(
+        User.id == sa.bindparam("user_id", type_=sa.Integer)
+    )
 
 
 def load_user_from_session(session_id: str) -> User | None:
-    """Flask-Login's user loader: the id and the user's current session token must both match."""
+    """Flask-Login's user loader: the id and the user's current session token must both match.
+
+    The row is read as columns and made the session's User as a query would (`make_transient_to_detached`
+    marks it loaded and unchanged): the ORM's loading cost every signed-in page about 40 µs. A GET
+    reads in the same statement what features asked for with `database.read_with_user`."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalar(kept(("user by id",), _user_by_id), {"user_id": int(user_id)})
-    if user is None or not user.active or user.session_token != token:
+    session = db.session()
+    user = session.identity_map.get(identity_key(User, int(user_id)))
+    if user is None:
+        row = database.rows(kept(("user by id",), _user_by_id), {"user_id": int(user_id)}).first()
+        if row is None or not row.active or row.session_token != token:
+            return None
+        database.note_read_with_user(row)
+        user = User(**{column.key: getattr(row, column.key) for column in sa.inspect(User).column_attrs})
+        make_transient_to_detached(user)
+        session.add(user)
+    if not user.active or user.session_token != token:
         return None
     return user
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.auth.models import SiteSetting
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
-from quizapp.database import kept, value
+from quizapp.database import kept, read_once, read_with_user, value
 from quizapp.extensions import db
 
 T = TypeVar("T")
@@ -53,10 +53,18 @@ def _revision():
 
 
 def revision() -> str | None:
-    """The bank's revision as this request's transaction sees it (read once per request)."""
+    """The bank's revision as this request's transaction sees it (read once per request; a signed-in
+    GET has read it with the user)."""
     if "bank_revision" not in g:
-        g.bank_revision = value(kept(("bank revision",), _revision))
+        memo = read_once()
+        if memo is not None and REVISION in memo:
+            g.bank_revision = memo[REVISION]
+        else:
+            g.bank_revision = value(kept(("bank revision",), _revision))
     return g.bank_revision
+
+
+read_with_user(REVISION, lambda: _revision().scalar_subquery())
 
 
 def per_revision(name: str, build: Callable[[], T]) -> T:
