@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -50,13 +51,21 @@ def _attributes(model) -> list[tuple[str, sa.ColumnElement]]:
     return [(attribute.key, getattr(model, attribute.key)) for attribute in sa.inspect(model).column_attrs]
 
 
+@cache
+def _labels(model, prefix: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The label of the model's key column, and each attribute with its label, as `_settings_and_plan` has them."""
+    key = f"{prefix}{sa.inspect(model).primary_key[0].key}"
+    return key, tuple((name, f"{prefix}{name}") for name, _ in _attributes(model))
+
+
 def _unsaved(model, row: sa.Row, prefix: str):
     """A model object, not in the session, from its columns in `row` (None when the row has none):
     what a page that only reads needs, without the ORM's loading (about 40 µs a statement)."""
     values = row._mapping
-    if values[f"{prefix}{sa.inspect(model).primary_key[0].key}"] is None:
+    key, labels = _labels(model, prefix)
+    if values[key] is None:
         return None
-    return model(**{key: values[f"{prefix}{key}"] for key, _ in _attributes(model)})
+    return model(**{name: values[label] for name, label in labels})
 
 
 def settings_for(user_id: int) -> ReviewSettings:
