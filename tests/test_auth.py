@@ -267,3 +267,26 @@ def test_create_user_refuses_a_time_zone_it_does_not_know(app):
         assert services.create_user("zed@example.org", "Zed", "a long passphrase", timezone="Asia/Seoul").timezone == (
             "Asia/Seoul"
         )
+
+
+def test_the_loaded_user_is_the_sessions_own_unchanged_and_its_changes_are_saved(app):
+    """The user loader reads columns and makes the session's User from them: it must behave as one
+    loaded by a query (in the session, nothing pending, a change saved by commit), and a stale
+    session token or a deactivated account must still be refused."""
+    with app.app_context():
+        user = make_user(email="loader@example.org")
+        user_id, token = user.id, user.session_token
+    with app.test_request_context("/"):
+        loaded = services.load_user_from_session(f"{user_id}:{token}")
+        assert loaded in db.session and not db.session.is_modified(loaded) and not db.session.new
+        assert services.load_user_from_session(f"{user_id}:{token}") is loaded  # one per session
+        assert (loaded.email, loaded.timezone) == ("loader@example.org", "UTC")
+        loaded.timezone = "Asia/Seoul"
+        db.session.commit()
+    with app.test_request_context("/"):
+        assert db.session.get(User, user_id).timezone == "Asia/Seoul"
+        assert services.load_user_from_session(f"{user_id}:not-the-token") is None
+        db.session.get(User, user_id).active = False
+        db.session.commit()
+    with app.test_request_context("/"):
+        assert services.load_user_from_session(f"{user_id}:{token}") is None
