@@ -31,7 +31,7 @@ class Config:
     ENVIRONMENT = "development"
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("quizapp.sqlite")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # PostgreSQL's pool and its pre-ping: quizapp.database.engine_options
     # PostgreSQL only (quizapp.database.engine_options): connections kept open per worker process,
     # and how many more it may open at a peak; and after how many runs on one connection psycopg
     # prepares a statement on the server ("none" turns that off, for PgBouncer before 1.21).

@@ -63,6 +63,8 @@ def sane_date(form, field) -> None:
 def refuse_nul() -> None:
     """Before each request: a NUL character in a query string or form is never meant (PostgreSQL
     refuses it in text, so it would otherwise surface as a 500 deep in a query)."""
+    if request.method != "POST" and not request.query_string:
+        return  # nothing to look at (the common page view): not even an empty dict to build
     for values in [request.args, *([request.form] if request.method == "POST" else [])]:
         if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             abort(400, "The request held a NUL character.")

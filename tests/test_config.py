@@ -136,11 +136,13 @@ def test_pool_and_prepared_statements_follow_the_environment(monkeypatch):
     assert "'connect_args': {'prepare_threshold': None}" in printed  # off, for PgBouncer in transaction mode
 
 
-def test_sqlite_gets_no_postgresql_options():
+def test_sqlite_gets_no_postgresql_options_and_no_ping():
+    """SQLite's connections are files open in the worker: nothing can drop them, so none is pinged
+    (the ping was a statement on every request)."""
     from config import Config
     from quizapp.database import engine_options
 
-    assert engine_options({**vars(Config), "SQLALCHEMY_DATABASE_URI": "sqlite:///x.sqlite"}) == {"pool_pre_ping": True}
+    assert engine_options({**vars(Config), "SQLALCHEMY_DATABASE_URI": "sqlite:///x.sqlite"}) == {}
 
 
 def test_a_statement_run_twice_on_postgresql_is_prepared_on_the_server(make_app):
