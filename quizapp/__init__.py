@@ -21,6 +21,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 # Not a secret: where the site header's cached HTML takes this session's token.
@@ -56,14 +57,19 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     register_error_handlers(app)
 
+    secure = app.config["ENVIRONMENT"] == "production" and app.config["SESSION_COOKIE_SECURE"]
+    always = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if secure else {})}
+    always_lower = [(name.lower(), name, value) for name, value in always.items()]
+
     @app.after_request
     def security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if current_user and current_user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
-        if app.config["ENVIRONMENT"] == "production" and app.config["SESSION_COOKIE_SECURE"]:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        """The security headers on every response, unless the response set one itself (one pass over
+        its headers: six `setdefault`s cost a page about 15 µs), and no-store for signed-in pages."""
+        headers = response.headers
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend([(name, value) for lower, name, value in always_lower if lower not in present])
+        if "cache-control" not in present and current_user and current_user.is_authenticated:
+            headers["Cache-Control"] = "no-store"
         return response
 
     return app

@@ -68,6 +68,21 @@ def test_due_learning_cards_come_before_new_ones_and_show_in_the_counts(app, wor
         assert later.counts.learning == 1 and later.card.question_id == questions[0]
 
 
+def test_a_learning_card_due_later_today_waits_while_new_items_are_shown(app, world, queries):
+    """The counts say how many learning cards are due already: with none due yet the queue goes to
+    new items without looking for one (a statement fewer), and the card still comes once due."""
+    user, questions = world["user"], world["questions"]
+    with app.app_context():
+        rate(user, questions[0], 1, NOW)  # Again: in learning, due in a minute
+        with queries() as statements:
+            soon = queue(user, now=NOW + timedelta(seconds=10))
+        assert soon.counts.learning == 1 and soon.counts.learning_now == 0
+        assert soon.card is None and soon.new_question is not None
+        assert not [s for s in statements if "ORDER BY cards.due" in s], statements
+        due = queue(user, now=NOW + timedelta(minutes=2))
+        assert due.counts.learning_now == 1 and due.card.question_id == questions[0]
+
+
 def test_reviews_least_likely_recalled_first(app, world):
     user, (a, b, *_) = world["user"], world["questions"]
     with app.app_context():

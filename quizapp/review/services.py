@@ -198,6 +198,7 @@ class Counts:
     new: int
     learning: int
     review: int
+    learning_now: int = 0  # of the learning cards, those due already (the rest come later today)
 
     @property
     def total(self) -> int:
@@ -339,6 +340,7 @@ def _waiting_counts(i: _Inputs):
     return sa.select(
         sa.func.count().filter(waiting.c.state != scheduling.REVIEW),
         sa.func.count().filter(waiting.c.state == scheduling.REVIEW, waiting.c.due <= i.now),
+        sa.func.count().filter(waiting.c.state != scheduling.REVIEW, waiting.c.due <= i.now),
     ).select_from(waiting)
 
 
@@ -399,12 +401,13 @@ def _counts(i: _Inputs, user_id: int, now: datetime, settings: ReviewSettings, s
     today = state.today
     new_left = max(0, exam.new_limit(state.plan, user_id, now, settings, today.new_done) - today.new_done)
     params = i.params | {"until": max(state.day_end, now + LEARN_AHEAD), "new_left": new_left}
-    learning, reviews = database.rows(_statement("waiting", i, _waiting_counts), params).one()
+    learning, reviews, learning_now = database.rows(_statement("waiting", i, _waiting_counts), params).one()
     new_available = database.value(_statement("new count", i, _new_count), params)
     return Counts(
         new=new_available,
         learning=learning,
         review=max(0, min(reviews, settings.reviews_per_day - today.reviews_done)),
+        learning_now=learning_now,
     )
 
 
@@ -420,7 +423,7 @@ def build_queue(
     studied_today = state.today.new_done + state.today.reviews_done
     want_new = counts.new > 0 and (counts.review == 0 or studied_today % NEW_EVERY == NEW_EVERY - 1)
     learning = _statement("learning card", i, _learning_card)
-    card = db.session.scalar(learning, i.params | {"due_by": now}) if counts.learning else None
+    card = db.session.scalar(learning, i.params | {"due_by": now}) if counts.learning_now else None
     question = next_due = None
     if card is None and counts.review and not want_new:
         card = db.session.scalar(_statement("weakest card", i, _weakest_card), i.params)
