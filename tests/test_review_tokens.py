@@ -197,7 +197,10 @@ def test_the_rating_form_names_no_grade(app, client, cards):
     assert re.search(r'name="token" value="[A-Za-z0-9_-]{32}"', outcome)  # a showing's token, not a signed grade
 
 
-def test_a_rating_clears_the_learners_expired_showings_and_no_one_elses(app, client, cards):
+def test_a_rating_clears_the_learners_expired_showings_and_no_one_elses(app, client, cards, monkeypatch):
+    from quizapp.review import showings
+
+    monkeypatch.setattr(showings.secrets, "randbelow", lambda n: 0)  # this rating is the one in SWEEP_EVERY
     with app.app_context():
         old = issue_showing(cards["user"], cards["flashcard"])
         others_old = issue_showing(make_user().id, cards["flashcard"])
@@ -211,3 +214,30 @@ def test_a_rating_clears_the_learners_expired_showings_and_no_one_elses(app, cli
     with app.app_context():
         left = set(db.session.scalars(sa.select(ReviewShowing.token)))
     assert old not in left and others_old in left and fresh in left
+
+
+@pytest.mark.parametrize("sweeps", [True, False])
+def test_expired_showings_are_refused_and_cleared_away_by_one_rating_in_so_many(
+    app, client, cards, monkeypatch, sweeps
+):
+    """Clearing a learner's expired showings is housekeeping done by one showing, and one rating, in
+    SWEEP_EVERY: whether or not this rating does it, an expired showing is refused."""
+    from quizapp.models import utcnow
+    from quizapp.review import showings
+
+    with app.app_context():
+        expired = issue_showing(cards["user"], cards["choice"])
+        fresh = issue_showing(cards["user"], cards["flashcard"])
+        db.session.execute(
+            sa.update(ReviewShowing)
+            .where(ReviewShowing.token == expired)
+            .values(created_at=utcnow() - showings.SHOWING_AGE - timedelta(minutes=1))
+        )
+        db.session.commit()
+    monkeypatch.setattr(showings.secrets, "randbelow", lambda n: 0 if sweeps else 1)
+    stale = client.post("/review/rate", data=rating(cards, expired, "e" * 32, question="choice"))
+    assert stale.status_code == 400
+    assert client.post("/review/rate", data=rating(cards, fresh, "f" * 32, question="flashcard")).status_code == 302
+    with app.app_context():
+        left = db.session.scalars(sa.select(ReviewShowing.token).where(ReviewShowing.token == expired)).all()
+    assert left == ([] if sweeps else [expired])

@@ -503,12 +503,12 @@ def rate(
     """Apply one rating to the learner's card and log it, once per submission key (or quiz response)."""
     if rating not in scheduling.RATINGS:
         raise ReviewError("Rate with Again, Hard, Good or Easy.")
-    if (earlier := _earlier_rating(key, response_id)) is not None:
-        return Rated(earlier, None, duplicate=True)
     settings = settings or settings_for(user_id)
     card = _card_for_update(user_id, question_id, now)
-    # Looked for again under the card's lock: the same submission from another tab may have
-    # committed while this one waited for the lock (PostgreSQL reads committed rows anew).
+    # Looked for under the card's lock: the same submission from another tab may have committed
+    # while this one waited for the lock (PostgreSQL reads committed rows anew), and only a check
+    # made under it can tell. (The card a replay finds is the first submission's, so the insert
+    # that makes a missing card never makes a second.)
     if (earlier := _earlier_rating(key, response_id)) is not None:
         return Rated(earlier, None, duplicate=True)
     before = card.memory if card.reps else None

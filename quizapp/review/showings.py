@@ -26,7 +26,7 @@ class ShowingSpent(Exception):
     """The showing was already answered or rated under another submission; the message is for the learner."""
 
 
-SWEEP_EVERY = 32  # one showing in this many also clears the learner's expired ones away
+SWEEP_EVERY = 32  # one showing (and one rating) in this many also clears the learner's expired ones away
 
 
 def _insert():
@@ -52,8 +52,7 @@ def show(
     user_id: int, question_id: int, version_id: int, reps: int, layout: dict[str, Any], now: datetime, token: str = ""
 ) -> str:
     """Issue a showing of a card (with `token`, or a new one) and return its token: one INSERT.
-    Expired showings are cleared when one is used for a rating, and by one showing in SWEEP_EVERY
-    (a learner who only ever looks)."""
+    Expired showings are cleared by one showing, and one rating, in SWEEP_EVERY."""
     if secrets.randbelow(SWEEP_EVERY) == 0:
         clear_expired(user_id, now)
     token = token or new_token()
@@ -118,9 +117,9 @@ def record_answer(showing: ReviewShowing, answer: Answer, score: float, key: str
 
 
 def use(showing: ReviewShowing, key: str, now: datetime) -> bool:
-    """Use the showing up for one rating: True for the first submission, False for its replay
-    (and clear the learner's expired showings away)."""
+    """Use the showing up for one rating: True for the first submission, False for its replay (and,
+    one time in SWEEP_EVERY, clear the learner's expired showings away: they are refused anyway)."""
     first = _claim(showing, {"used_at": now, "used_key": key}, key, "used_key")
-    if first:
+    if first and secrets.randbelow(SWEEP_EVERY) == 0:
         clear_expired(showing.user_id, now)
     return first
