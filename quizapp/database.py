@@ -187,7 +187,7 @@ def rows(statement: sa.Executable, params=None) -> "sa.Result | _Rows":
     """Run a statement that selects columns, not entities, on the session's connection: the same
     transaction and the same flushed state as `db.session.execute`, without the ORM's per-call work
     of making a result that could hold entities (about 25 µs of a hot page's statement on SQLite).
-    A kept SELECT on SQLite goes straight to the driver (see `_Driven`)."""
+    A kept statement runs as compiled once (see `_Driven`)."""
     session = db.session()  # the request's session itself, looked up once
     session.flush()  # what the session's autoflush would do before a query
     connection = session.connection()
@@ -274,51 +274,81 @@ class _Rows(list):
         return [row[0] for row in self]
 
 
+class _Done:
+    """What a driven INSERT, UPDATE or DELETE tells: how many rows it touched."""
+
+    __slots__ = ("rowcount",)
+
+    def __init__(self, rowcount: int):
+        self.rowcount = rowcount
+
+
 class _Driven:
-    """A kept SELECT's SQLite form: its SQL, its parameters in order with their type conversions,
-    and its columns' conversions, compiled once. Run on the session's own driver connection (in
-    its transaction), a statement costs a few µs of Python instead of SQLAlchemy's 18 µs of cache
-    lookup, execution context and result set-up; its values are converted by SQLAlchemy's own
-    result processors, so the rows are the same (tests compare them). Listeners on the engine
-    (the tests' statement counts) still see every statement."""
+    """A kept statement compiled once: its SQL, its parameters with their type conversions and, for
+    a SELECT, its columns' conversions. On SQLite a SELECT, INSERT, UPDATE or DELETE runs on the
+    session's own driver connection (in its transaction): a few µs of Python instead of
+    SQLAlchemy's 18 µs of cache lookup, execution context and result set-up, with values converted
+    by SQLAlchemy's own processors, so the rows are the same (tests compare them). On PostgreSQL an
+    INSERT, UPDATE or DELETE runs as the compiled SQL: the dialects' INSERT ... ON CONFLICT cannot
+    be cached by SQLAlchemy, which compiled it anew on every rating. Listeners on the engine (the
+    tests' statement counts) still see every statement."""
 
-    __slots__ = ("sql", "names", "fixed", "converters", "row", "results")
+    __slots__ = ("sql", "names", "fixed", "converters", "row", "results", "mode")
 
-    def __init__(self, sql: str, names: tuple, fixed: dict, converters: tuple, row: type, results: tuple):
+    def __init__(self, sql: str, names: tuple, fixed: dict, converters: tuple, row, results: tuple, mode: str):
         self.sql, self.names, self.fixed, self.converters = sql, names, fixed, converters
-        self.row, self.results = row, results
+        self.row, self.results, self.mode = row, results, mode
 
     @classmethod
     def of(cls, statement, dialect) -> "_Driven":
-        if dialect.name != "sqlite" or not getattr(statement, "is_select", False):
+        select = getattr(statement, "is_select", False)
+        dml = getattr(statement, "is_dml", False) and not getattr(statement, "_returning", ())
+        if not (dml or (select and dialect.name == "sqlite")) or dialect.name not in ("sqlite", "postgresql"):
             return _NOT_DRIVEN
+        if dml and not isinstance(statement, sa.Delete) and not statement._values:
+            return _NOT_DRIVEN  # its columns are those of each run's parameters
         compiled = statement.compile(dialect=dialect)
-        if compiled.literal_execute_params or compiled.post_compile_params or not compiled.positiontup:
-            return _NOT_DRIVEN  # parameters expanded per run: left to SQLAlchemy
+        if compiled.literal_execute_params or compiled.post_compile_params or compiled.escaped_bind_names:
+            return _NOT_DRIVEN  # parameters expanded or renamed per run: left to SQLAlchemy
+        if dml and (compiled.insert_prefetch or compiled.update_prefetch):
+            return _NOT_DRIVEN  # Python-side defaults, computed per run by SQLAlchemy
         binds = {name: bind for bind, name in compiled.bind_names.items()}
         fixed = {name: bind.effective_value for name, bind in binds.items() if not bind.required}
         processors = compiled._bind_processors
-        names = tuple(compiled.positiontup)
+        names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
         converters = tuple(processors.get(name) for name in names)
+        if not select:
+            return cls(compiled.string, names, fixed, converters, None, (), f"{dialect.name} dml")
         columns = compiled._result_columns
         results = [(i, column.type._cached_result_processor(dialect, None)) for i, column in enumerate(columns)]
         row = _row_class([column.keyname for column in columns])
-        return cls(compiled.string, names, fixed, converters, row, tuple((i, p) for i, p in results if p))
+        return cls(compiled.string, names, fixed, converters, row, tuple((i, p) for i, p in results if p), "select")
 
-    def run(self, connection: sa.Connection, params: dict) -> _Rows:
+    def _values(self, params: dict) -> list:
         fixed = self.fixed
         values = [params[name] if name in params else fixed[name] for name in self.names]
-        args = tuple(v if c is None else c(v) for v, c in zip(values, self.converters, strict=True))
+        return [v if c is None else c(v) for v, c in zip(values, self.converters, strict=True)]
+
+    def run(self, connection: sa.Connection, params: dict):
+        if self.mode == "postgresql dml":
+            values = dict(zip(self.names, self._values(params), strict=True))
+            return connection.exec_driver_sql(self.sql, values, execution_options=_COUNTED)
+        args = tuple(self._values(params))
         cursor = connection.connection.driver_connection.cursor()
         dispatch = connection.dispatch
         if dispatch.before_cursor_execute or dispatch.after_cursor_execute:  # someone listens (a test counting)
             for listener in dispatch.before_cursor_execute:
                 listener(connection, cursor, self.sql, args, None, False)
-            found = cursor.execute(self.sql, args).fetchall()
+            cursor.execute(self.sql, args)
             for listener in dispatch.after_cursor_execute:
                 listener(connection, cursor, self.sql, args, None, False)
         else:
-            found = cursor.execute(self.sql, args).fetchall()
+            cursor.execute(self.sql, args)
+        if self.mode == "sqlite dml":
+            done = _Done(cursor.rowcount)
+            cursor.close()
+            return done
+        found = cursor.fetchall()
         cursor.close()
         make, results = self.row, self.results
         if not results:
@@ -332,6 +362,7 @@ class _Driven:
         return rows
 
 
+_COUNTED = {"preserve_rowcount": True}  # SQL run as text keeps its rowcount only when asked
 _UNCOMPILED, _NOT_DRIVEN = object(), object()
 # id(kept statement) -> its _Driven form, _UNCOMPILED until its first run, _NOT_DRIVEN when it has none.
 _DRIVEN: dict[int, object] = {}

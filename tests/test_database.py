@@ -181,3 +181,39 @@ def test_a_kept_select_with_an_expanding_list_is_left_to_sqlalchemy(app):
     with app.test_request_context("/"):
         assert sorted(database.rows(statement, {"ids": ids[:2]}).scalars()) == ids[:2]
         assert sorted(database.rows(statement, {"ids": ids}).scalars()) == ids
+
+
+def test_kept_writes_run_as_compiled_once_and_tell_how_many_rows_they_touched(app, queries):
+    """A kept INSERT ... ON CONFLICT, UPDATE and DELETE run from their SQL compiled once (SQLAlchemy
+    cannot cache the dialects' INSERT ... ON CONFLICT, and compiled the rating's anew each time): the
+    rows written and the counts must be right on both databases, and counters still see each one."""
+    from quizapp import database
+    from quizapp.models import utcnow
+    from quizapp.review import services
+    from quizapp.review.models import Card
+    from tests.factories import make_question, make_topic, make_user
+
+    with app.app_context():
+        user_id = make_user(email="w@example.org").id
+        question_id = make_question(make_topic("war"), "flashcard").id
+        db.session.commit()
+        insert = database.kept(("new card",), services._new_card)  # the rating's own statement
+    update = database.keep(
+        sa.update(Card)
+        .where(Card.user_id == sa.bindparam("user_id", type_=sa.Integer))
+        .values(reps=sa.bindparam("reps", type_=sa.Integer), due=sa.bindparam("due", type_=Card.due.type))
+    )
+    delete = database.keep(sa.delete(Card).where(Card.user_id == sa.bindparam("user_id", type_=sa.Integer)))
+    now = utcnow()
+    values = {"user_id": user_id, "question_id": question_id, "now": now}
+    with app.test_request_context("/", method="POST"):
+        with queries() as statements:
+            made = [database.rows(insert, values).rowcount for _ in range(2)]
+            changed = database.rows(update, {"user_id": user_id, "reps": 4, "due": now}).rowcount
+        assert id(insert) in database._DRIVEN and database._DRIVEN[id(insert)] is not database._NOT_DRIVEN
+        card = db.session.scalars(sa.select(Card).where(Card.user_id == user_id)).one()
+        assert (card.question_id, card.reps, card.due, card.created_at) == (question_id, 4, now, now)
+        assert made == [1, 0] and changed == 1 and len(statements) == 3
+        db.session.expunge_all()
+        assert database.rows(delete, {"user_id": user_id}).rowcount == 1
+        assert db.session.scalars(sa.select(Card).where(Card.user_id == user_id)).all() == []
