@@ -217,8 +217,10 @@ def kept(key: tuple, build) -> sa.Executable:
 
 
 def keep(statement: sa.Executable) -> sa.Executable:
-    """Mark a statement that lives as long as the process (it is held in a module's dict), so that
-    `rows` may run it through the driver: its SQL is compiled once, not looked up per run."""
+    """Mark a statement that lives as long as the process, so that `rows` may run it as compiled
+    once (see `_Driven`) rather than have SQLAlchemy look its compiled form up on every run. The
+    statement is held here too: its id, the key of its compiled form, can never be another's."""
+    _HELD[id(statement)] = statement
     _DRIVEN.setdefault(id(statement), _UNCOMPILED)
     return statement
 
@@ -270,8 +272,8 @@ class _Rows(list):
     def scalar(self):
         return self[0][0] if self else None
 
-    def scalars(self) -> list:
-        return [row[0] for row in self]
+    def scalars(self) -> "_Rows":
+        return _Rows(row[0] for row in self)
 
 
 class _Done:
@@ -362,6 +364,7 @@ class _Driven:
         return rows
 
 
+_HELD: dict[int, sa.Executable] = {}  # every kept statement, by id
 _COUNTED = {"preserve_rowcount": True}  # SQL run as text keeps its rowcount only when asked
 _UNCOMPILED, _NOT_DRIVEN = object(), object()
 # id(kept statement) -> its _Driven form, _UNCOMPILED until its first run, _NOT_DRIVEN when it has none.

@@ -166,6 +166,14 @@ def test_kept_selects_give_the_same_rows_through_the_driver_as_through_sqlalchem
     assert (found[0].twice, found[0].constant) == (14, "fixed")
     assert again.user_id == second
     assert len(statements) == 2
+    with app.test_request_context("/"):
+        assert database.rows(statement, {"from_id": first}).scalars().all() == [first, second]
+        assert database.rows(statement, {"from_id": second + 1}).first() is None
+        assert database.value(statement, {"from_id": second + 1}) is None
+        with pytest.raises(sa.exc.MultipleResultsFound):
+            database.rows(statement, {"from_id": first}).one()
+        with pytest.raises(sa.exc.NoResultFound):
+            database.rows(statement, {"from_id": second + 1}).one()
 
 
 def test_a_kept_select_with_an_expanding_list_is_left_to_sqlalchemy(app):
