@@ -71,7 +71,7 @@ def _unsaved(model, row: sa.Row, prefix: str):
 def settings_for(user_id: int) -> ReviewSettings:
     """The learner's settings row, or unsaved defaults. In a read-only request the exam plan is read
     in the same statement and kept for `exam.plan_of`, since the pages that need one need both;
-    both are then unsaved copies (nothing is written in such a request)."""
+    both are then unsaved copies (such a request never changes them)."""
     memo = database.read_once()
     if memo is None:
         found = db.session.scalar(kept(("review settings",), _settings_of), {"user_id": user_id})
