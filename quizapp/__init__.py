@@ -24,6 +24,7 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+REMEMBERED = 512  # links and headers kept per process, at most (see _register_template_helpers)
 # Not a secret: where the site header's cached HTML takes this session's token.
 _TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105
 
@@ -157,7 +158,11 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(entry_html, "entry")  # {{ text|entry(version.data) }}: an html item's entries
     app.add_template_filter(entry_plain, "entry_plain")
 
+    # Per site root: a proxy that passes X-Forwarded-Prefix on lets a client pick one, so each of
+    # these per-process copies is emptied once it holds REMEMBERED entries rather than grow.
     links: dict[tuple, str] = {}
+    headers: dict[tuple, str] = {}
+    app.extensions["quizapp remembered"] = (links, headers)
 
     @app.template_global("url_for")
     def remembered_url_for(endpoint: str, **values) -> str:
@@ -167,11 +172,11 @@ def _register_template_helpers(app: Flask) -> None:
             key = (request.script_root, endpoint, values.get("filename"))
             link = links.get(key)
             if link is None:
+                if len(links) >= REMEMBERED:
+                    links.clear()
                 link = links[key] = app.url_for(endpoint, **values)
             return link
         return app.url_for(endpoint, **values)
-
-    headers: dict[tuple, str] = {}
 
     @app.template_global()
     def site_header() -> Markup:
@@ -182,6 +187,8 @@ def _register_template_helpers(app: Flask) -> None:
         key = (request.script_root, role)
         html = headers.get(key)
         if html is None:
+            if len(headers) >= REMEMBERED:
+                headers.clear()
             html = headers[key] = render_template("_site_header.html", role=role, token=_TOKEN_SLOT)
         return Markup(html.replace(_TOKEN_SLOT, str(escape(csrf_token()))) if role else html)  # noqa: S704
 

@@ -178,3 +178,18 @@ def test_the_header_follows_each_requests_role_whoever_came_first(make_app):
     assert "Sign out" not in anonymous.split("</header>")[0] and "Sign in</a>" in anonymous
     assert all("Sign out" in part for part in header.values())
     assert "\x00" not in "".join(pages.values())  # the token's slot is always filled
+
+
+def test_site_roots_chosen_by_clients_cannot_grow_the_remembered_links_without_end(make_app):
+    """Behind a proxy that passes X-Forwarded-Prefix on, each request may name its own site root:
+    the links and headers remembered per root are bounded, and each page still gets its own."""
+    from quizapp import REMEMBERED
+
+    app = make_app(TRUSTED_PROXIES=1)
+    client = app.test_client()
+    AuthActions(app, client).login()
+    for n in range(REMEMBERED + 40):
+        page = client.get("/", headers={"X-Forwarded-Prefix": f"/p{n}"}).get_data(as_text=True)
+        assert f'href="/p{n}/review/"' in page
+    links, headers = app.extensions["quizapp remembered"]
+    assert len(links) <= REMEMBERED and len(headers) <= REMEMBERED
