@@ -366,3 +366,22 @@ def test_exam_mode_pages_issue_the_same_number_of_queries_whatever_the_bank(app,
     # the review queue's bounds (test_review_queries) plus the plan and its unseen items; a rating's cap
     # may add the scope check and the topic's path
     assert counts["study"] <= 12 and counts["rate"] <= 14 and counts["plan"] <= 9 and counts["home"] <= 20, counts
+
+
+def test_a_plan_changed_in_a_get_is_the_sessions_own_even_after_the_settings_were_read(app, learner):
+    """A GET reads the settings and the plan as unsaved copies for its pages; the plan a GET ends
+    (its exam day has passed) must be the session's own row, or the change would not be saved."""
+    user = learner
+    with app.app_context():
+        exam.set_plan(user, "UTC", NOW.date() + timedelta(days=3), 0.9, exam.Scope(), NOW)
+        db.session.commit()
+    later = NOW + timedelta(days=10)
+    with app.test_request_context("/review/exam"):
+        services.settings_for(user)  # the copies a page reads
+        copy = exam.plan_of(user)
+        stored = exam.plan_of(user, stored=True)
+        assert copy not in db.session and stored in db.session
+        exam.end_if_passed(stored, later)
+        db.session.commit()
+    with app.app_context():
+        assert exam.plan_of(user).ended_at is not None

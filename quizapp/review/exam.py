@@ -60,9 +60,12 @@ def _plan_of():
     return sa.select(ExamPlan).where(ExamPlan.user_id == sa.bindparam("user_id", type_=sa.Integer))
 
 
-def plan_of(user_id: int) -> ExamPlan | None:
+def plan_of(user_id: int, *, stored: bool = False) -> ExamPlan | None:
+    """The learner's plan. In a GET it may be the unsaved copy read beside the settings
+    (`settings_for`), which is for reading; `stored=True` gives the session's own row, whose changes
+    a commit saves."""
     memo = read_once()
-    if memo is not None and ("exam plan", user_id) in memo:  # read beside the settings (settings_for)
+    if not stored and memo is not None and ("exam plan", user_id) in memo:
         return memo["exam plan", user_id]
     return db.session.scalar(kept(("exam plan",), _plan_of), {"user_id": user_id})
 
@@ -267,7 +270,7 @@ def check_scope(user_id: int, scope: Scope, now: datetime) -> Scope:
 
 def set_plan(user_id: int, zone: str, exam_day: date, target: float, scope: Scope, now: datetime) -> ExamPlan:
     """Start the learner's exam plan. One exam at a time; the date must be a day still to come."""
-    plan = plan_of(user_id)
+    plan = plan_of(user_id, stored=True)
     end_if_passed(plan, now)
     if is_running(plan, now):
         raise ExamError("You already have an exam planned. End that plan before setting another.")
@@ -289,8 +292,8 @@ def set_plan(user_id: int, zone: str, exam_day: date, target: float, scope: Scop
 
 
 def end_plan(user_id: int, now: datetime) -> ExamPlan:
-    plan = running_plan(user_id, now)
-    if plan is None:
+    plan = plan_of(user_id, stored=True)
+    if not is_running(plan, now):
         raise ExamError("You have no exam plan to end.")
     plan.ended_at = now
     return plan

@@ -43,7 +43,7 @@ def _adopted(form: ExamForm) -> str | None:
 
 def _page(form: ExamForm, status: int = 200, error: str | None = None, note: str | None = None):
     now = utcnow()
-    plan = exam.plan_of(current_user.id)
+    plan = exam.plan_of(current_user.id, stored=True)  # ended below if its day has passed, and saved
     exam.end_if_passed(plan, now)
     running = plan if exam.is_running(plan, now) else None
     settings = services.settings_for(current_user.id)
