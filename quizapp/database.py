@@ -5,7 +5,7 @@ import operator
 import sqlite3
 from collections.abc import Callable
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
 
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
@@ -214,6 +214,29 @@ def kept(key: tuple, build) -> sa.Executable:
     if statement is None:
         statement = _KEPT[key] = keep(build())
     return statement
+
+
+def columns_of(model, prefix: str = "") -> list:
+    """A model's columns to select as columns, each labelled `prefix` + its attribute's name."""
+    return [getattr(model, name).label(label) for name, label in _labelled(model, prefix)[1]]
+
+
+def values_of(model, row, prefix: str = "") -> dict | None:
+    """The model's attribute values in a row of `columns_of(model, prefix)`, or None when its key
+    column is NULL (an outer join found no such row)."""
+    found = row._mapping
+    key, labels = _labelled(model, prefix)
+    if found[key] is None:
+        return None
+    return {name: found[label] for name, label in labels}
+
+
+@cache
+def _labelled(model, prefix: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The label of the model's key column, and each column attribute's name with its label."""
+    mapper = sa.inspect(model)
+    names = [attribute.key for attribute in mapper.column_attrs]
+    return f"{prefix}{mapper.primary_key[0].key}", tuple((name, f"{prefix}{name}") for name in names)
 
 
 def keep(statement: sa.Executable) -> sa.Executable:

@@ -175,15 +175,9 @@ def set_active(user: User, active: bool) -> None:
         end_sessions(user)
 
 
-@cache
-def _user_keys() -> tuple[str, ...]:
-    return tuple(column.key for column in sa.inspect(User).column_attrs)
-
-
 def _user_by_id():
-    columns = [getattr(User, key) for key in _user_keys()]
     user_id = sa.bindparam("user_id", type_=sa.Integer)
-    return sa.select(*columns, *database.with_user_columns()).where(User.id == user_id)
+    return sa.select(*database.columns_of(User), *database.with_user_columns()).where(User.id == user_id)
 
 
 def load_user_from_session(session_id: str) -> User | None:
@@ -204,8 +198,7 @@ def load_user_from_session(session_id: str) -> User | None:
             return None
         database.note_read_with_user(row)
         user = sa.inspect(User).class_manager.new_instance()
-        found = row._mapping
-        user.__dict__.update({key: found[key] for key in _user_keys()})  # as the ORM's loading sets them
+        user.__dict__.update(database.values_of(User, row))  # as the ORM's loading sets them
         make_transient_to_detached(user)
         session.add(user)
     if not user.active or user.session_token != token:

@@ -3,7 +3,6 @@
 import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -37,35 +36,19 @@ def _settings_and_plan():
     """The learner's settings and exam plan columns (either may be missing): one row per learner."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
     learner = sa.select(sa.literal(1).label("one")).subquery()
-    columns = [column.label(f"s_{key}") for key, column in _attributes(ReviewSettings)]
-    columns += [column.label(f"p_{key}") for key, column in _attributes(ExamPlan)]
     return (
-        sa.select(*columns)
+        sa.select(*database.columns_of(ReviewSettings, "s_"), *database.columns_of(ExamPlan, "p_"))
         .select_from(learner)
         .outerjoin(ReviewSettings, ReviewSettings.user_id == user_id)
         .outerjoin(ExamPlan, ExamPlan.user_id == user_id)
     )
 
 
-def _attributes(model) -> list[tuple[str, sa.ColumnElement]]:
-    return [(attribute.key, getattr(model, attribute.key)) for attribute in sa.inspect(model).column_attrs]
-
-
-@cache
-def _labels(model, prefix: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The label of the model's key column, and each attribute with its label, as `_settings_and_plan` has them."""
-    key = f"{prefix}{sa.inspect(model).primary_key[0].key}"
-    return key, tuple((name, f"{prefix}{name}") for name, _ in _attributes(model))
-
-
 def _unsaved(model, row: sa.Row, prefix: str):
     """A model object, not in the session, from its columns in `row` (None when the row has none):
     what a page that only reads needs, without the ORM's loading (about 40 µs a statement)."""
-    values = row._mapping
-    key, labels = _labels(model, prefix)
-    if values[key] is None:
-        return None
-    return model(**{name: values[label] for name, label in labels})
+    values = database.values_of(model, row, prefix)
+    return None if values is None else model(**values)
 
 
 def settings_for(user_id: int) -> ReviewSettings:
@@ -287,13 +270,11 @@ def _inputs(user_id: int, deck: Deck, now: datetime, state: QueueState) -> _Inpu
     params = {"user_id": user_id, "now": now, "until": until}
     if deck.path:
         params["deck_like"] = _like_prefix(deck.path)
+    dialect = db.engine.dialect.name
     if buried:
-        seen, facts = sorted(state.today.seen_questions), sorted(state.today.buried_facts)
-        postgres = db.engine.dialect.name == "postgresql"
-        params |= (
-            {"seen": seen, "buried": facts} if postgres else {"seen": json.dumps(seen), "buried": json.dumps(facts)}
-        )
-    shape = (db.engine.dialect.name, bool(deck.path), deck.kind, buried)
+        seen, facts = state.today.seen_questions, state.today.buried_facts
+        params |= {"seen": _list_value(dialect, seen), "buried": _list_value(dialect, facts)}
+    shape = (dialect, bool(deck.path), deck.kind, buried)
     if shape not in _BOUND:
         _BOUND[shape] = _bound(*shape)
     return _Inputs(*_BOUND[shape], params)
@@ -306,6 +287,12 @@ def _listed(dialect: str, name: str, type_) -> sa.Select:
     if dialect == "postgresql":
         return sa.select(sa.func.unnest(sa.bindparam(name, type_=postgresql.ARRAY(type_))))
     return sa.select(sa.column("value", type_)).select_from(sa.func.json_each(sa.bindparam(name, type_=sa.String)))
+
+
+def _list_value(dialect: str, values) -> list | str:
+    """A list's one parameter as `_listed` reads it."""
+    values = sorted(values)
+    return values if dialect == "postgresql" else json.dumps(values)
 
 
 def _bound(dialect: str, path: bool, kind: str, buried: bool) -> tuple:
