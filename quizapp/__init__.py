@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BuildError
 
 from config import CONFIGS, INSTANCE_DIR, Config
 
@@ -150,6 +151,21 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(users_cli)
 
 
+_MARK = 73_950_281_640_372_915  # a number no link holds otherwise: where a link's own number goes
+
+
+def _around(endpoint: str, name: str) -> tuple[str, str] | tuple[()]:
+    """The text of the endpoint's link before and after its number, found by building it with a mark
+    for the number; () when the mark cannot be built or is not there exactly once (the link is then
+    built each time)."""
+    try:
+        link = current_app.url_for(endpoint, **{name: _MARK})
+    except BuildError:
+        return ()
+    head, mark, tail = link.partition(str(_MARK))
+    return (head, tail) if mark and str(_MARK) not in tail else ()
+
+
 def _register_template_helpers(app: Flask) -> None:
     from quizapp.markdown import entry_html, entry_plain, render_markdown, render_text
 
@@ -160,15 +176,19 @@ def _register_template_helpers(app: Flask) -> None:
 
     # Per site root: a proxy that passes X-Forwarded-Prefix on lets a client pick one, so each of
     # these per-process copies is emptied once it holds REMEMBERED entries rather than grow.
-    links: dict[tuple, str] = {}
+    links: dict[tuple, str | tuple] = {}
     headers: dict[tuple, str] = {}
     app.extensions["quizapp remembered"] = (links, headers)
 
     @app.template_global("url_for")
     def remembered_url_for(endpoint: str, **values) -> str:
         """Flask's url_for, remembering the links that take no values (the navigation, static files,
-        each the same on every page of the same site): building one costs as much as a short query."""
-        if has_request_context() and (not values or values.keys() == {"filename"}):
+        each the same on every page of the same site): building one costs as much as a short query.
+        A link that takes one whole number (a question's, a class's: a table of a hundred rows has a
+        hundred) is remembered as its text around that number."""
+        if not has_request_context():
+            return app.url_for(endpoint, **values)
+        if not values or values.keys() == {"filename"}:
             key = (request.script_root, endpoint, values.get("filename"))
             link = links.get(key)
             if link is None:
@@ -176,6 +196,17 @@ def _register_template_helpers(app: Flask) -> None:
                     links.clear()
                 link = links[key] = app.url_for(endpoint, **values)
             return link
+        if len(values) == 1:
+            ((name, number),) = values.items()
+            if type(number) is int and number >= 0 and not name.startswith("_"):
+                key = (request.script_root, endpoint, name)
+                around = links.get(key)
+                if around is None:
+                    if len(links) >= REMEMBERED:
+                        links.clear()
+                    around = links[key] = _around(endpoint, name)
+                if around:
+                    return f"{around[0]}{number}{around[1]}"
         return app.url_for(endpoint, **values)
 
     @app.template_global()

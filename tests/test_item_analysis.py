@@ -8,6 +8,7 @@ from random import Random
 import pytest
 import sqlalchemy as sa
 
+from quizapp.auth.models import User
 from quizapp.bank.models import QuestionVersion
 from quizapp.bank.types import REGISTRY, get_type
 from quizapp.extensions import db
@@ -16,7 +17,9 @@ from quizapp.progress.items import MIN_ATTEMPTS, PICKING, ItemStats, stats_for
 from quizapp.quiz import services as quiz
 from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
 from quizapp.quiz.regrade import apply_new_scores
-from tests.factories import SAMPLE_DATA, make_question, make_topic, make_user
+from quizapp.review import services as review
+from quizapp.review.models import Card, ReviewLog, ReviewTally
+from tests.factories import SAMPLE_DATA, insert_reviews, make_question, make_topic, make_user
 
 # --- the definition: the figures as the page computed them in Python before they moved into SQL ---------
 
@@ -354,3 +357,62 @@ def test_a_versions_statistics_take_three_queries(app, queries):
         with queries() as fewer:
             stats |= stats_for([other])
     assert len(statements) == 3 and len(fewer) == 2 and stats[choice.id].attempts == stats[other.id].attempts == 4
+
+
+# --- lapse rates: tallied by the database as reviews arrive (migration 0020) ---------------------------
+
+
+def lapses_in_the_log() -> dict[int, tuple[int, int]]:
+    """Per version, (rated Again, reviews) of learnt cards not undone, counted in the review log."""
+    rows = db.session.execute(
+        sa.select(ReviewLog.version_id, sa.func.count().filter(ReviewLog.rating == 1), sa.func.count())
+        .where(ReviewLog.before.is_not(None), ReviewLog.undone_at.is_(None))
+        .group_by(ReviewLog.version_id)
+    )
+    return {version: (again, total) for version, again, total in rows}
+
+
+def tallied() -> dict[int, tuple[int, int]]:
+    rows = db.session.execute(sa.select(ReviewTally.version_id, ReviewTally.again, ReviewTally.reviews))
+    return {version: (again, total) for version, again, total in rows if total}
+
+
+def test_lapse_rates_follow_every_rating_undo_and_deletion(app):
+    """The page's lapse rate is what the review log says, after ratings (the first of a new card does
+    not count), an undo, a quiz answer counted as a review, a log row written straight to the table,
+    and a learner deleted with their log (a cascade)."""
+    with app.app_context():
+        topic = make_topic("war")
+        questions = [make_question(topic) for _ in range(3)]
+        learners = [make_user() for _ in range(3)]
+        start = utcnow() - timedelta(days=60)
+        for number, learner in enumerate(learners):
+            for day, rating in enumerate([3, 1 if number == 0 else 3, 3, 1]):
+                for question in questions:
+                    review.rate(
+                        learner.id, question.id, question.current_version_id, rating, start + timedelta(days=10 * day)
+                    )
+        db.session.commit()
+        first = questions[0].current_version_id
+        assert tallied() == lapses_in_the_log()
+        assert tallied()[first] == (4, 9)  # learner 0: two Again of three counted; the others one of three
+        versions = db.session.scalars(sa.select(QuestionVersion)).all()
+        assert stats_for(versions)[first].lapse_percent == 44
+
+        undone = review.undo_last(learners[1].id, utcnow())  # learner 1's last Again, on one question
+        db.session.commit()
+        assert tallied()[undone.version_id] == (3, 8)
+        assert tallied() == lapses_in_the_log()
+
+        card = db.session.scalar(
+            sa.select(Card).where(Card.user_id == learners[2].id, Card.question_id == questions[1].id)
+        )
+        insert_reviews(card, questions[1], [{"rating": 1, "reviewed_at": utcnow()}])
+        db.session.commit()
+        assert tallied()[questions[1].current_version_id] == (5, 10)
+
+        db.session.execute(sa.delete(User).where(User.id == learners[0].id))
+        db.session.commit()
+        assert tallied() == lapses_in_the_log()
+        assert tallied()[first] == (2, 6)
+        assert stats_for(versions)[first].lapse_percent == 33

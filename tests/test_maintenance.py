@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from quizapp.bank.models import Question
 from quizapp.extensions import db
 from quizapp.quiz.models import QuizAttempt
-from quizapp.review.models import Card
+from quizapp.review.models import Card, ReviewTally
 from tests.factories import build_targets, make_attempt, make_card, make_user
 
 
@@ -61,6 +61,8 @@ def test_db_check_reports_each_planted_problem(app, runner):
         )
         db.session.execute(sa.update(Card).where(Card.id == card.id).values(reps=5, lapses=7))
         db.session.execute(sa.update(Question).where(Question.id == card.question_id).values(source_page=250))
+        version = db.session.scalar(sa.select(Question.current_version_id).where(Question.id == card.question_id))
+        db.session.add(ReviewTally(version_id=version, reviews=2, again=1))  # a first rating is not counted
         db.session.commit()
         orphan = "INSERT INTO enrolments (class_id, user_id, joined_at) VALUES (987654, %s, '2026-01-01 00:00:00')"
         raw = db.engine.raw_connection()  # an orphan, written past the foreign keys
@@ -82,6 +84,7 @@ def test_db_check_reports_each_planted_problem(app, runner):
     assert "counts disagree: 1 cards whose review count differs from their log" in result.output
     assert "counts disagree: 1 finished attempts whose score is not the sum of their answers" in result.output
     assert "counts disagree: 1 questions whose page differs from their current version's" in result.output
+    assert "counts disagree: 1 question versions whose lapse tally differs from their review log" in result.output
 
 
 def test_db_analyze_gives_the_planner_statistics(app, runner):

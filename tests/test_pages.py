@@ -193,3 +193,27 @@ def test_site_roots_chosen_by_clients_cannot_grow_the_remembered_links_without_e
         assert f'href="/p{n}/review/"' in page
     links, headers = app.extensions["quizapp remembered"]
     assert len(links) <= REMEMBERED and len(headers) <= REMEMBERED
+
+
+def test_links_with_a_number_are_those_flask_builds_for_every_number_and_site_root(app):
+    """A link taking one whole number is remembered as its text around the number: it is the link
+    Flask builds, for any number and under any site root; anything else is built each time."""
+    from flask import render_template_string, url_for
+
+    template = "{{ url_for(endpoint, **values) }}"
+    cases = [
+        ("authoring.question", {"question_id": 7}),
+        ("authoring.question", {"question_id": 123456}),
+        ("classes.show", {"class_id": 0}),
+        ("authoring.question", {"question_id": -1}),  # built by Flask each time
+        ("authoring.question", {"question_id": 7, "_anchor": "stats"}),
+        ("static", {"filename": "css/app.css"}),
+    ]
+    for root in ("", "/school"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}"):
+            for endpoint, values in cases:
+                for _ in range(2):  # built, then remembered
+                    assert render_template_string(template, endpoint=endpoint, values=values) == url_for(
+                        endpoint, **values
+                    )
+            assert url_for("authoring.question", question_id=7).startswith(f"{root}/")

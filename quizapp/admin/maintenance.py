@@ -149,6 +149,7 @@ def integrity_findings() -> list[Finding]:
     )
     if count := db.session.scalar(sa.select(sa.func.count()).select_from(Card).where(Card.reps != logged)):
         findings.append(Finding("counts disagree", count, "cards whose review count differs from their log"))
+    findings += _tallies_disagree()
     from quizapp.bank.models import Question, QuestionVersion
 
     if count := db.session.scalar(
@@ -173,3 +174,31 @@ def integrity_findings() -> list[Finding]:
             Finding("counts disagree", count, "finished attempts whose score is not the sum of their answers")
         )
     return findings
+
+
+def _tallies_disagree() -> list[Finding]:
+    """Versions whose lapse tally (kept by the database's triggers) is not what their review log counts."""
+    from quizapp.review.models import ReviewLog, ReviewTally
+
+    log = (
+        sa.select(
+            ReviewLog.version_id,
+            sa.func.count().label("reviews"),
+            sa.func.count().filter(ReviewLog.rating == 1).label("again"),
+        )
+        .where(ReviewLog.before.is_not(None), ReviewLog.undone_at.is_(None))
+        .group_by(ReviewLog.version_id)
+        .subquery()
+    )
+    tally = sa.select(ReviewTally).subquery()
+    differs = sa.or_(
+        sa.func.coalesce(tally.c.reviews, 0) != sa.func.coalesce(log.c.reviews, 0),
+        sa.func.coalesce(tally.c.again, 0) != sa.func.coalesce(log.c.again, 0),
+    )
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(tally.join(log, tally.c.version_id == log.c.version_id, full=True))
+        .where(differs)
+    )
+    detail = "question versions whose lapse tally differs from their review log"
+    return [Finding("counts disagree", count, detail)] if count else []

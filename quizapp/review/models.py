@@ -99,12 +99,28 @@ class ReviewLog(db.Model):
             sqlite_where=COUNTED,
             postgresql_where=COUNTED,
         ),
-        sa.Index(
-            "ix_review_logs_version_counted", "version_id", "rating", sqlite_where=COUNTED, postgresql_where=COUNTED
-        ),
         sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating_range"),
         sa.CheckConstraint("origin IN ('review', 'quiz')", name="origin_known"),
     )
+
+
+class ReviewTally(db.Model):
+    """Per question version, the reviews of learnt cards not undone and how many of them were rated
+    Again: item analysis's lapse rate, read without counting the review log.
+
+    Kept by the database itself, by triggers on review_logs (migration 0020) that count every insert,
+    undo and delete, whatever makes it (a rating, a quiz answer, an account's deletion); the code
+    never writes it. A migration that rebuilds review_logs (Alembic's batch mode on SQLite) drops
+    those triggers and must make them again.
+    """
+
+    __tablename__ = "review_tallies"
+
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question_versions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    reviews: Mapped[int] = mapped_column(default=0)
+    again: Mapped[int] = mapped_column(default=0)
 
 
 class ReviewSettings(db.Model):
