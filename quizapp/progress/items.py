@@ -34,6 +34,11 @@ MIN_ATTEMPTS = 10  # before an item may be called broken
 LOW_FACILITY, HIGH_FACILITY = 0.2, 0.95
 
 
+def _figure(value: float | None) -> str:
+    """A facility or discrimination as the pages print it: two decimals, or "—"."""
+    return "—" if value is None else f"{value:.2f}"
+
+
 def _short(text: str, length: int = 24, leeway: int = 5) -> str:
     """Jinja's truncate(length) with its default leeway: whole words, "..." after a cut."""
     if len(text) <= length + leeway:
@@ -207,6 +212,27 @@ class Analysis:
     stats: dict[int, ItemStats]
     reports: list[tuple[QuestionReport, QuestionVersion]]
 
+    def table(self) -> list[tuple]:
+        """The table of every version, as text: (question id, prompt, version number, attempts, facility,
+        discrimination, options chosen, lapse rate), each figure as the page prints it ("—" for none)."""
+        rows = []
+        for version in self.versions:
+            s = self.stats.get(version.id)
+            choices = version.data.get("choices") if s and s.attempts else None
+            rows.append(
+                (
+                    version.question_id,
+                    _short(version.prompt, 70),
+                    version.number,
+                    s.attempts if s else 0,
+                    _figure(s and s.facility),
+                    _figure(s and s.discrimination),
+                    s.options_line(choices) if choices else "—",
+                    "—" if s is None or s.lapse_percent is None else f"{s.lapse_percent}%",
+                )
+            )
+        return rows
+
     @property
     def needs_attention(self) -> list[tuple[QuestionVersion, list[str]]]:
         flagged: dict[int, tuple[QuestionVersion, list[str]]] = {}
@@ -252,6 +278,14 @@ def stats_for(versions: Collection[QuestionVersion]) -> dict[int, ItemStats]:
 
 
 # What the page shows of a version; the rest of its row (its rendered HTML, its explanation) stays unread.
+SHOWN_COLUMNS = (
+    QuestionVersion.id,
+    QuestionVersion.question_id,
+    QuestionVersion.number,
+    QuestionVersion.type,
+    QuestionVersion.prompt,
+    QuestionVersion.data,
+)
 SHOWN = load_only(
     QuestionVersion.question_id,
     QuestionVersion.number,
@@ -265,10 +299,10 @@ SHOWN = load_only(
 def analyse(user: User) -> Analysis:
     """Statistics of every version in the user's scope that has answers, and open reports: five queries."""
     scope = questions_in_scope(user)
-    versions = db.session.scalars(
-        sa.select(QuestionVersion)
+    # As rows of the columns shown, not ORM objects: a teacher's scope holds hundreds of versions.
+    versions = db.session.execute(
+        sa.select(*SHOWN_COLUMNS)
         .where(QuestionVersion.question_id.in_(scope), QuestionVersion.id.in_(sa.select(AttemptItem.version_id)))
-        .options(SHOWN)
         .order_by(QuestionVersion.question_id, QuestionVersion.number)
     ).all()
     stats = stats_for(versions)
