@@ -39,6 +39,9 @@ class Card(db.Model):
         sa.UniqueConstraint("user_id", "question_id", name="uq_cards_user_question"),
         # reps too: counting a learner's studied cards by due date reads no card row (migration 0019).
         sa.Index("ix_cards_user_due", "user_id", "due", "reps"),
+        # What the memory figures read of a learner's studied cards (mastery, predicted recall, by topic
+        # through the question): the dashboards and the class view read no card row (migration 0021).
+        sa.Index("ix_cards_user_memory", "user_id", "reps", "question_id", "state", "stability", "last_review"),
         sa.CheckConstraint("state IN (1, 2, 3)", name="state_known"),
     )
 
