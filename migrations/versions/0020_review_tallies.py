@@ -11,8 +11,8 @@ pays one upsert of a row by primary key in place of the partial index's entry, w
 make unneeded and which is dropped.
 
 A later migration that rebuilds review_logs with op.batch_alter_table (SQLite's copy-and-move)
-drops these triggers and must create them again (tests/test_item_analysis.py checks that the
-tallies follow the log after every migration).
+drops these triggers and must create them again (tests/test_item_analysis.py checks, on a database
+migrated to the head, that the tallies follow the log through ratings, undo and deletions).
 
 Revision ID: 0020_review_tallies
 Revises: 0019_progress_covering

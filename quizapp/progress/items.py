@@ -208,7 +208,7 @@ def questions_in_scope(user: User, drawn_among: Collection[int] | None = None) -
 
 @dataclass
 class Analysis:
-    versions: list[QuestionVersion]
+    versions: list  # rows of SHOWN_COLUMNS, in question order
     stats: dict[int, ItemStats]
     reports: list[tuple[QuestionReport, QuestionVersion]]
 
