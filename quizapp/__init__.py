@@ -189,25 +189,23 @@ def _register_template_helpers(app: Flask) -> None:
         if not has_request_context():
             return app.url_for(endpoint, **values)
         if not values or values.keys() == {"filename"}:
-            key = (request.script_root, endpoint, values.get("filename"))
-            link = links.get(key)
-            if link is None:
-                if len(links) >= REMEMBERED:
-                    links.clear()
-                link = links[key] = app.url_for(endpoint, **values)
-            return link
+            return remembered((request.script_root, endpoint, values.get("filename")), app.url_for, endpoint, **values)
         if len(values) == 1:
             ((name, number),) = values.items()
             if type(number) is int and number >= 0 and not name.startswith("_"):
-                key = (request.script_root, endpoint, name)
-                around = links.get(key)
-                if around is None:
-                    if len(links) >= REMEMBERED:
-                        links.clear()
-                    around = links[key] = _around(endpoint, name)
+                around = remembered((request.script_root, endpoint, name), _around, endpoint, name)
                 if around:
                     return f"{around[0]}{number}{around[1]}"
         return app.url_for(endpoint, **values)
+
+    def remembered(key: tuple, make, *args, **kwargs):
+        """links[key], made by make(*args, **kwargs) the first time (the copy emptied once it is full)."""
+        found = links.get(key)
+        if found is None:
+            if len(links) >= REMEMBERED:
+                links.clear()
+            found = links[key] = make(*args, **kwargs)
+        return found
 
     @app.template_global()
     def site_header() -> Markup:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from math import sqrt
 
 import sqlalchemy as sa
+from flask import current_app
+from jinja2.filters import do_truncate
 from sqlalchemy.orm import load_only
 
 from quizapp import signals
@@ -39,11 +41,9 @@ def _figure(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def _short(text: str, length: int = 24, leeway: int = 5) -> str:
-    """Jinja's truncate(length) with its default leeway: whole words, "..." after a cut."""
-    if len(text) <= length + leeway:
-        return text
-    return text[: length - 3].rsplit(" ", 1)[0] + "..."
+def _short(text: str, length: int = 24) -> str:
+    """Jinja's own truncate(length), as the templates shortened these texts: whole words, "..." after a cut."""
+    return do_truncate(current_app.jinja_env, text, length)
 
 
 @dataclass
