@@ -5,6 +5,8 @@ refused submission is answered while another worker holds SQLite's write lock; t
 re-reads the card under the lock, so two ratings of one card at once both count, in order.
 """
 
+import fcntl
+import os
 import sqlite3
 import threading
 import time
@@ -130,3 +132,76 @@ def test_a_rating_waits_for_the_lock_and_then_counts(app, client, auth, hold_wri
     assert client.post("/review/rate", data=data).status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(Card.reps)) == 1
+
+
+@pytest.fixture
+def writers_queue(app):
+    """The SQLite test database's writers' queue: hold_queue() takes it as another worker would."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the queue of SQLite's writers")
+    path = DATABASE_URL.removeprefix("sqlite:///") + "-writers"
+    opened = []
+
+    def hold_queue(hold: bool = True) -> int:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT)  # an open file of its own, as another process has
+        opened.append(fd)
+        if hold:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    yield hold_queue
+    for fd in opened:
+        os.close(fd)
+
+
+def queue_is_free(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return True
+
+
+def test_a_rating_waits_its_turn_in_the_writers_queue_and_lands_when_given_it(app, client, auth, writers_queue):
+    with app.app_context():
+        question_id = make_question(make_topic("war"), "flashcard").id
+        db.session.commit()
+    user_id, _ = auth.login()
+    with app.app_context():
+        token = issue_showing(user_id, question_id)
+    data = {"question_id": question_id, "rating": "3", "key": "q" * 32, "token": token}
+    other_worker = writers_queue()
+    with ThreadPoolExecutor(1) as pool:
+        rating = pool.submit(client.post, "/review/rate", data=data)
+        time.sleep(0.3)
+        assert not rating.done()  # SQLite's own lock is free: only the queue holds it back
+        with app.app_context():
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == 0
+        fcntl.flock(other_worker, fcntl.LOCK_UN)
+        assert rating.result(timeout=10).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Card.reps)) == 1
+    assert queue_is_free(other_worker)  # the rating gave its turn on
+
+
+def test_a_write_that_fails_gives_its_turn_in_the_queue_back(app, client, auth, writers_queue, monkeypatch):
+    with app.app_context():
+        question_id = make_question(make_topic("war"), "flashcard").id
+        db.session.commit()
+    user_id, _ = auth.login()
+    with app.app_context():
+        tokens = [issue_showing(user_id, question_id) for _ in range(2)]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr("quizapp.review.services.rate", broken)
+    first = {"question_id": question_id, "rating": "3", "key": "f" * 32, "token": tokens[0]}
+    with pytest.raises(RuntimeError):  # the test app lets the error through; a server answers 500
+        client.post("/review/rate", data=first)
+    assert queue_is_free(writers_queue(hold=False))
+    monkeypatch.undo()
+    second = {"question_id": question_id, "rating": "3", "key": "s" * 32, "token": tokens[1]}
+    assert client.post("/review/rate", data=second).status_code == 302  # the site goes on taking writes
