@@ -111,8 +111,9 @@ def study():
     return _render_study()
 
 
-def _studyable(question_id: int) -> Question:
-    question = services.question_with_version(question_id)
+def _studyable(question_id: int, read=services.question_with_version) -> Question:
+    """The question (as `read` reads it), if it is active and this learner may study it; else 404."""
+    question = read(question_id)
     if question is None or question.status != QuestionStatus.ACTIVE:
         abort(404)
     if not access.may_study(current_user, question, utcnow()):  # a teacher's item not (yet) open to this learner
@@ -205,7 +206,7 @@ def rate():
     form = RatingForm()
     if not form.validate_on_submit():
         abort(400, "Rate with Again, Hard, Good or Easy.")
-    question = _studyable(form.question_id.data)
+    question = _studyable(form.question_id.data, services.question_state)
     now = utcnow()
     showing = showings.showing_for(current_user.id, form.token.data, question.id, now)
     if showing is None:
