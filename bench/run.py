@@ -294,6 +294,10 @@ def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
         heavy = Learner(base, HEAVY)
         run("review: next card (20k reviews)", f"{base}/review/", heavy.cookie)
         run("progress: dashboard (20k reviews)", f"{base}/progress", heavy.cookie)
+        # The same kind of card for both learners: the next card above is whatever each queue holds
+        # (a flashcard, which writes nothing until turned, or a question, whose showing is written).
+        run("review: next question", f"{base}/review/?kind=questions", learner.cookie)
+        run("review: next question (20k reviews)", f"{base}/review/?kind=questions", heavy.cookie)
         for name, email in (
             ("progress: class view (30)", TEACHERS["class view"]),
             (f"progress: class view ({BIG_CLASS})", TEACHERS["big class"]),
@@ -353,6 +357,7 @@ SLOWER |= {"progress: item analysis"}
 # Data growth: (route, the route it is compared with, the largest slowdown allowed).
 GROWTH = [
     ("review: next card (20k reviews)", "review: next card", 1.2),
+    ("review: next question (20k reviews)", "review: next question", 1.2),
     ("progress: dashboard (20k reviews)", "progress: learner dashboard", 1.2),
     (f"progress: class view ({BIG_CLASS})", "progress: class view (30)", 3.0),
 ]
