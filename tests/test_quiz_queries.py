@@ -8,9 +8,10 @@ from tests.answering import answer_form
 from tests.factories import RIGHT_FORMS, make_large_bank
 
 # Generating: a count of the matching items up to the window; when the bank holds more, the
-# id range and a window per chosen topic (two statements when it wraps round; two topics here):
-# at most 9 + 1 + 1 + 2 * 2, the same for 3,000 items as for 3 million.
-BOUND = {"generate": 15, "show": 3, "submit": 6}
+# windows of every chosen topic in one statement (one more when a window wraps round to the start)
+# and, once per bank revision, the id range: at most 10 + 1 + 1 + 1, the same for 3,000 items as
+# for 3 million, and for two topics as for twenty.
+BOUND = {"generate": 13, "show": 3, "submit": 6}
 
 
 def measure(app, client, queries) -> dict[str, int]:
@@ -63,3 +64,26 @@ def test_a_bank_larger_than_the_window_is_sampled_with_every_topic_in_its_share(
         assert {c.question_id for c in other} != {c.question_id for c in pool}
         small = services.candidate_pool(["/war/"], ["true_false"], [1, 2, 3], seed=11)
         assert len(small) <= 40 and all(c.type == "true_false" for c in small)
+
+
+def test_a_window_that_starts_past_its_topics_last_item_wraps_round_to_the_start(app, monkeypatch, queries):
+    from quizapp.quiz import services
+
+    class FromTheTop:  # every window starts at the highest id: each wraps round for all its items
+        def __init__(self, seed):
+            pass
+
+        def randint(self, low, high):
+            return high
+
+    monkeypatch.setattr(services, "WINDOW", 40)
+    monkeypatch.setattr(services, "MIN_SHARE", 5)
+    monkeypatch.setattr(services, "Random", FromTheTop)
+    with app.app_context():
+        make_large_bank(400)
+        paths = services.topic_paths(["war", "split"])
+        with queries() as statements:
+            pool = services.candidate_pool(paths, list(RIGHT_FORMS), [1, 2, 3], seed=11)
+        assert len(pool) == 40 and len({c.question_id for c in pool}) == 40
+        assert sum(c.topic_path.startswith("/war/") for c in pool) == 20  # each topic its share still
+        assert len(statements) <= 4  # the count, the id range, the windows and their wrapping round

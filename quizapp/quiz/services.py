@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from quizapp import database
+from quizapp.bank import summary
 from quizapp.bank.models import Question, QuestionStatus, QuestionVersion, Topic
 from quizapp.bank.types import QUIZ_TYPES, Answer, get_type
 from quizapp.database import kept
@@ -59,7 +60,19 @@ class QuizRules:
 
 
 def topic_paths(slugs: list[str]) -> list[str]:
-    return list(db.session.scalars(sa.select(Topic.path).where(Topic.slug.in_(slugs)).order_by(Topic.path)))
+    """The paths of these topics in path order, from the topics kept with the bank's revision."""
+    wanted = set(slugs)
+    return sorted(topic.path for topic in summary.topics() if topic.slug in wanted)
+
+
+def _id_range() -> tuple[int, int]:
+    """The lowest and highest question id (one subquery each: SQLite reads them off the index)."""
+    lowest, highest = db.session.execute(
+        sa.select(
+            sa.select(sa.func.min(Question.id)).scalar_subquery(), sa.select(sa.func.max(Question.id)).scalar_subquery()
+        )
+    ).one()
+    return lowest, highest
 
 
 def active_candidates():
@@ -95,7 +108,8 @@ def candidate_pool(
 
     All of them when there are at most WINDOW (the curated bank): two queries. In a larger bank,
     a window of each chosen subtree from a seeded point in id order, so that the cost stays flat
-    whatever the bank's size and every chosen topic keeps its share: one or two queries a topic.
+    whatever the bank's size and every chosen topic keeps its share: the windows of every topic in
+    one statement, and one more when any of them wraps round to the start.
     """
     if not paths:
         return []
@@ -113,21 +127,32 @@ def candidate_pool(
     if matching <= WINDOW:
         return [Candidate(*row) for row in db.session.execute(within(paths))]
     rng = Random(seed)
-    lowest, highest = db.session.execute(  # one subquery each: SQLite reads min and max off the index
-        sa.select(
-            sa.select(sa.func.min(Question.id)).scalar_subquery(), sa.select(sa.func.max(Question.id)).scalar_subquery()
-        )
-    ).one()
+    # Kept with the bank's revision: a question added since only moves where the windows may start.
+    lowest, highest = summary.per_revision("question id range", _id_range)
     share = max(WINDOW // len(paths), MIN_SHARE)
+    pivots = [rng.randint(lowest, highest) for _ in paths]
+
+    def windows(limits: dict[int, int], after: bool) -> dict[int, list]:
+        """Each chosen subtree's window (up to its limit in id order, from its pivot on, or before it
+        when wrapping round to the start), all in one statement."""
+        parts = []
+        for n, limit in limits.items():
+            side = Question.id >= pivots[n] if after else Question.id < pivots[n]
+            window = within([paths[n]]).where(side).order_by(Question.id).limit(limit).subquery()
+            parts.append(sa.select(sa.literal(n).label("part"), *window.c))
+        found: dict[int, list] = {n: [] for n in limits}
+        for part, *row in db.session.execute(sa.union_all(*parts)):
+            found[part].append(row)
+        return found
+
+    rows = windows({n: share for n in range(len(paths))}, after=True)
+    short = {n: share - len(found) for n, found in rows.items() if len(found) < share}
+    if short:  # wrapping round to the start: one more statement
+        for n, more in windows(short, after=False).items():
+            rows[n] += more
     sampled: dict[int, Candidate] = {}  # nested subtrees may share items
-    for path in paths:  # up to `share` in id order from a random point, wrapping round to the start
-        pivot = rng.randint(lowest, highest)
-        rows = db.session.execute(within([path]).where(Question.id >= pivot).order_by(Question.id).limit(share)).all()
-        if len(rows) < share:
-            rows += db.session.execute(
-                within([path]).where(Question.id < pivot).order_by(Question.id).limit(share - len(rows))
-            ).all()
-        sampled.update((row[0], Candidate(*row)) for row in rows)
+    for n in range(len(paths)):
+        sampled.update((row[0], Candidate(*row)) for row in rows[n])
     return list(sampled.values())
 
 
