@@ -117,11 +117,6 @@ class WriteQueue:
         fcntl.flock(self._file[1], fcntl.LOCK_UN)
         self._threads.release()
 
-    @property
-    def held(self) -> bool:
-        """Whether a thread of this process holds the turn."""
-        return self._holder is not None
-
 
 _QUEUES: "weakref.WeakKeyDictionary[Engine, WriteQueue]" = weakref.WeakKeyDictionary()
 

@@ -42,6 +42,23 @@ def test_an_unfinished_test_and_quiz_come_first_each_with_a_resume_link(app, cli
     assert home.count(">Resume<") == 2  # the finished quiz and the test whose time is up are not offered
 
 
+def test_behind_a_newer_test_whose_time_is_up_and_a_newer_finished_quiz_the_older_open_ones_are_offered(
+    app, client, auth
+):
+    user_id, _ = auth.login()
+    with app.app_context():
+        test = make_attempt(user_id, mode="test", time_limit=60, seed=1).id
+        quiz = make_attempt(user_id, seed=2).id
+        timed_out = make_attempt(user_id, mode="test", time_limit=5, seed=3)
+        timed_out.started_at, timed_out.deadline = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
+        quiz_services.finish_attempt(make_attempt(user_id, seed=4), utcnow())
+        db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/quiz/{test}">Resume<span class="visually-hidden"> your test</span>' in home
+    assert f'href="/quiz/{quiz}">Resume<span class="visually-hidden"> your quiz</span>' in home
+    assert home.count(">Resume<") == 2
+
+
 def test_with_nothing_unfinished_the_home_page_starts_with_the_plan(app, client, auth):
     user_id, _ = auth.login()
     with app.app_context():

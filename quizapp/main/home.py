@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from quizapp import database
 from quizapp.database import kept
-from quizapp.quiz.models import AttemptItem, QuizAttempt, Response
+from quizapp.quiz.models import AttemptItem, Mode, QuizAttempt, Response
 from quizapp.review import exam, exam_plan, services
 from quizapp.review.models import ExamPlan
 
@@ -42,7 +42,16 @@ def _latest_open():
         QuizAttempt.finished_at.is_(None),
         sa.or_(QuizAttempt.deadline.is_(None), QuizAttempt.deadline > now),
     )
-    latest = sa.select(sa.func.max(QuizAttempt.id)).where(*still_open).group_by(QuizAttempt.mode)
+    # Per mode, the newest open attempt: down ix_quiz_attempts_user_open from the newest unfinished
+    # one to the first whose time is not up (not a scan of every attempt the learner left unfinished).
+    latest = [
+        sa.select(QuizAttempt.id)
+        .where(*still_open, QuizAttempt.mode == mode.value)
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+        .scalar_subquery()
+        for mode in Mode
+    ]
     answered = (
         sa.select(sa.func.count(Response.id))
         .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)

@@ -37,6 +37,15 @@ class QuizAttempt(db.Model):
 
     __table_args__ = (
         sa.Index("ix_quiz_attempts_user_started", "user_id", "started_at"),
+        # The home page's latest open test and quiz: the newest unfinished attempts of each mode.
+        sa.Index(
+            "ix_quiz_attempts_user_open",
+            "user_id",
+            "mode",
+            "id",
+            sqlite_where=sa.text("finished_at IS NULL"),
+            postgresql_where=sa.text("finished_at IS NULL"),
+        ),
         sa.CheckConstraint("mode IN ('practice', 'test')", name="mode_known"),
     )
 
