@@ -192,10 +192,13 @@ def writing():
 
 
 def configure_engine(app: Flask) -> None:
-    """Register the SQLite listeners on this app's engine (PostgreSQL needs none), and for a database
-    file its writers' queue."""
+    """Register the SQLite listeners on this app's engine, and for a database file its writers'
+    queue; on PostgreSQL, end read-only requests so that prepared statements are kept."""
     with app.app_context():
         engine: Engine = db.engine
+    if engine.dialect.name == "postgresql":
+        app.teardown_request(_end_reading)
+        return
     if engine.dialect.name != "sqlite":
         return
     event.listen(engine, "connect", _on_sqlite_connect)
@@ -210,6 +213,21 @@ def configure_engine(app: Flask) -> None:
     @app.teardown_request
     def leave_write_queue(_error=None) -> None:
         queue.leave()  # whatever became of the connection, the request is over
+
+
+def _end_reading(error: BaseException | None = None) -> None:
+    """End a read-only request's transaction with COMMIT rather than the ROLLBACK that closing the
+    session would send. psycopg forgets every statement it has prepared on a connection when it sees
+    a ROLLBACK (an object a rolled-back transaction made could be gone), so with each GET ending in
+    one, the hot pages' statements were parsed and planned anew on every request and never reached
+    DATABASE_PREPARE_THRESHOLD's second run. A GET writes nothing (state changes by POST, and the
+    writes a page makes, such as a review showing, commit in `writing()`), so COMMIT ends it the same
+    way. Left alone: a request that failed, or one whose session holds unflushed changes."""
+    if error is not None or not has_request_context() or request.method not in READ_ONLY_METHODS:
+        return
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
 
 
 def refresh_statistics() -> None:

@@ -225,3 +225,20 @@ def test_kept_writes_run_as_compiled_once_and_tell_how_many_rows_they_touched(ap
         db.session.expunge_all()
         assert database.rows(delete, {"user_id": user_id}).rowcount == 1
         assert db.session.scalars(sa.select(Card).where(Card.user_id == user_id)).all() == []
+
+
+def test_postgresql_keeps_a_page_s_prepared_statements_from_one_request_to_the_next(app, client, auth):
+    """A read-only request ends with COMMIT: the ROLLBACK that closing its session would send makes
+    psycopg forget every statement prepared on the connection, so none would ever be reused."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("psycopg's server-side prepared statements")
+        pool = db.engine.pool
+    auth.login()
+    for _ in range(3):  # DATABASE_PREPARE_THRESHOLD (2) runs, then one that uses the prepared form
+        assert client.get("/review/").status_code == 200
+    assert pool.checkedout() == 0  # every request gave its connection back
+    with app.app_context():
+        prepared = db.session.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
+        db.session.rollback()
+    assert prepared >= 3  # the page's statements, still prepared on the connection it used
