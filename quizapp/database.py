@@ -55,8 +55,8 @@ def _on_sqlite_begin(conn) -> None:
     if reading and not g.get("writing"):
         driver.execute("BEGIN")
         return
-    queue = _QUEUES.get(conn.engine)
-    if queue is not None and has_request_context():
+    queue = _QUEUES.get(conn.engine) if has_request_context() else None
+    if queue is not None:
         queue.join(conn.connection.dbapi_connection)
     driver.execute("BEGIN IMMEDIATE")
 
@@ -107,11 +107,8 @@ class WriteQueue:
     def leave(self, dbapi_connection=None) -> None:
         """Give the turn to the next writer: when `dbapi_connection` (or, with None, this thread)
         holds it."""
-        if self._holder is None:
-            return
-        if dbapi_connection is None and self._owner != threading.get_ident():
-            return
-        if dbapi_connection is not None and dbapi_connection is not self._holder:
+        mine = self._owner == threading.get_ident() if dbapi_connection is None else dbapi_connection is self._holder
+        if self._holder is None or not mine:
             return
         self._owner = self._holder = None
         fcntl.flock(self._file[1], fcntl.LOCK_UN)

@@ -31,6 +31,20 @@ def one_question_in_two_practice_attempts(app, auth) -> tuple[int, list[int]]:
     return user_id, attempts
 
 
+def rating_forms(app, auth, keys: str) -> list[dict]:
+    """A signed-in learner's flashcard with one showing per key: the rating form of each (key * 32)."""
+    with app.app_context():
+        question_id = make_question(make_topic("war"), "flashcard").id
+        db.session.commit()
+    user_id, _ = auth.login()
+    with app.app_context():
+        tokens = [issue_showing(user_id, question_id) for _ in keys]
+    return [
+        {"question_id": question_id, "rating": "3", "key": key * 32, "token": token}
+        for key, token in zip(keys, tokens, strict=True)
+    ]
+
+
 def test_two_answers_rating_one_card_at_once_both_count_in_order(app, client, auth):
     _, attempts = one_question_in_two_practice_attempts(app, auth)
     cookie = client.get_cookie("session").value
@@ -121,13 +135,7 @@ def test_an_unreadable_quiz_answer_is_answered_while_another_worker_writes(app, 
 
 
 def test_a_rating_waits_for_the_lock_and_then_counts(app, client, auth, hold_write_lock):
-    with app.app_context():
-        question_id = make_question(make_topic("war"), "flashcard").id
-        db.session.commit()
-    user_id, _ = auth.login()
-    with app.app_context():
-        token = issue_showing(user_id, question_id)
-    data = {"question_id": question_id, "rating": "3", "key": "w" * 32, "token": token}
+    (data,) = rating_forms(app, auth, "w")
     hold_write_lock().release_after(0.5)  # the rating's write waits for it (busy timeout), then lands
     assert client.post("/review/rate", data=data).status_code == 302
     with app.app_context():
@@ -165,13 +173,7 @@ def queue_is_free(fd: int) -> bool:
 
 
 def test_a_rating_waits_its_turn_in_the_writers_queue_and_lands_when_given_it(app, client, auth, writers_queue):
-    with app.app_context():
-        question_id = make_question(make_topic("war"), "flashcard").id
-        db.session.commit()
-    user_id, _ = auth.login()
-    with app.app_context():
-        token = issue_showing(user_id, question_id)
-    data = {"question_id": question_id, "rating": "3", "key": "q" * 32, "token": token}
+    (data,) = rating_forms(app, auth, "q")
     other_worker = writers_queue()
     with ThreadPoolExecutor(1) as pool:
         rating = pool.submit(client.post, "/review/rate", data=data)
@@ -187,21 +189,14 @@ def test_a_rating_waits_its_turn_in_the_writers_queue_and_lands_when_given_it(ap
 
 
 def test_a_write_that_fails_gives_its_turn_in_the_queue_back(app, client, auth, writers_queue, monkeypatch):
-    with app.app_context():
-        question_id = make_question(make_topic("war"), "flashcard").id
-        db.session.commit()
-    user_id, _ = auth.login()
-    with app.app_context():
-        tokens = [issue_showing(user_id, question_id) for _ in range(2)]
+    first, second = rating_forms(app, auth, "fs")
 
     def broken(*args, **kwargs):
         raise RuntimeError("the disk went away")
 
     monkeypatch.setattr("quizapp.review.services.rate", broken)
-    first = {"question_id": question_id, "rating": "3", "key": "f" * 32, "token": tokens[0]}
     with pytest.raises(RuntimeError):  # the test app lets the error through; a server answers 500
         client.post("/review/rate", data=first)
     assert queue_is_free(writers_queue(hold=False))
     monkeypatch.undo()
-    second = {"question_id": question_id, "rating": "3", "key": "s" * 32, "token": tokens[1]}
     assert client.post("/review/rate", data=second).status_code == 302  # the site goes on taking writes

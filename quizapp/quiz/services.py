@@ -67,12 +67,9 @@ def topic_paths(slugs: list[str]) -> list[str]:
 
 def _id_range() -> tuple[int, int]:
     """The lowest and highest question id (one subquery each: SQLite reads them off the index)."""
-    lowest, highest = db.session.execute(
-        sa.select(
-            sa.select(sa.func.min(Question.id)).scalar_subquery(), sa.select(sa.func.max(Question.id)).scalar_subquery()
-        )
-    ).one()
-    return lowest, highest
+    lowest = sa.select(sa.func.min(Question.id)).scalar_subquery()
+    highest = sa.select(sa.func.max(Question.id)).scalar_subquery()
+    return tuple(db.session.execute(sa.select(lowest, highest)).one())
 
 
 def active_candidates():
@@ -151,8 +148,8 @@ def candidate_pool(
         for n, more in windows(short, after=False).items():
             rows[n] += more
     sampled: dict[int, Candidate] = {}  # nested subtrees may share items
-    for n in range(len(paths)):
-        sampled.update((row[0], Candidate(*row)) for row in rows[n])
+    for found in rows.values():  # in the order of the paths
+        sampled.update((row[0], Candidate(*row)) for row in found)
     return list(sampled.values())
 
 
