@@ -14,6 +14,7 @@ import pytest
 
 from quizapp.bank import importing, limits
 from quizapp.bank.content import validate_item
+from quizapp.bank.formats.gift import _blocks as gift_blocks
 from quizapp.bank.formats.gift import strip_tags
 from quizapp.markdown import render_markdown
 from tests import security_summary
@@ -23,7 +24,10 @@ pytestmark = pytest.mark.sqlite_only
 
 UPLOAD = limits.UPLOAD_BYTES - 200  # room for the question around the pathological part
 FIELD = limits.LONGEST_FIELD
-IMPORT_SECONDS, RENDER_SECONDS = 2.0, 0.2
+# A file of 20 MiB read in quadratic time would take minutes; read linearly, the slowest shape here
+# (backslashes: every one a placeholder, restored again) takes 1.2 s of CPU on this machine, whose
+# speed drifts by up to 60% from one hour to the next. The growth tests below catch a blow-up.
+IMPORT_SECONDS, RENDER_SECONDS = 3.0, 0.2
 # Four times the input may cost at most this many times the time: linear work costs 4x, n log n a
 # little more (Markdown's nested link labels took 5.2x once in CI), quadratic work 16x. Halfway
 # between, on a log scale, so only a blow-up fails, not the machine's noise.
@@ -111,6 +115,31 @@ def test_tag_stripping_gives_what_the_quadratic_regex_gave():
     samples = ["", "<>", "<<a>", "a<b>c<>d>", "<p>Kim &amp; Mao</p>", "1 < 2 > 0", "<a<b>>"]
     samples += ["".join(rng.choice("<>a/ ") for _ in range(rng.randint(1, 16))) for _ in range(20_000)]
     assert [strip_tags(s) for s in samples] == [re.sub(r"<[^>]+>", "", s) for s in samples]
+
+
+def test_gift_questions_split_where_the_line_by_line_reader_split_them():
+    """The one-pass split (tests above: a line per character) against the reader it replaced: every
+    line break str.splitlines knows, lines of white space, and the line number each question starts on."""
+
+    def line_by_line(source):
+        block, start = [], 0
+        for number, line in enumerate(source.splitlines(), start=1):
+            if not line or line.isspace():
+                if block:
+                    yield start, "\n".join(block)
+                block = []
+                continue
+            start = start if block else number
+            block.append(line)
+        if block:
+            yield start, "\n".join(block)
+
+    rng = random.Random(7)
+    pieces = ["Q", "{=a ~b}", "// c", " $CATEGORY: a", " ", "\t", "", "\u00a0", "x\u3000y"]
+    breaks = ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\n\n", "\n \n"]
+    for _ in range(20_000):
+        source = "".join(rng.choice(pieces) + rng.choice(breaks) for _ in range(rng.randint(0, 10)))
+        assert list(gift_blocks(source)) == list(line_by_line(source)), repr(source)
 
 
 # Markdown shapes that cost the most per character, each as a function of the length.
