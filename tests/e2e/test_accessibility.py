@@ -92,9 +92,13 @@ def reviewed(rule: dict) -> dict:
 
 
 def axe_problems(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
+    """axe-core's serious findings on the page as it is laid out now (axe is injected unless the
+    page's context already adds it to every document, as walk() does)."""
+    from axe_playwright_python.base import AXE_SCRIPT
 
-    results = Axe().run(page, options={"resultTypes": ["violations", "incomplete"]}).response
+    if not page.evaluate("() => 'axe' in window"):
+        page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("options => axe.run(document, options)", {"resultTypes": ["violations", "incomplete"]})
     serious = [reviewed(v) for v in results["incomplete"] if v.get("impact") in SERIOUS]
     serious = [v for v in serious if v["nodes"]]
     return [f"violation {v['id']}: {v['help']} at {where(v)}" for v in results["violations"]] + [
@@ -107,21 +111,28 @@ def where(rule: dict) -> list:
 
 
 def walk(page, server, urls) -> list[str]:
+    """Each page loaded once, then checked at every width: the window is resized under it, as a
+    reader who zooms or turns a phone would (sideways_problems waits for the new layout)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    page.context.add_init_script(AXE_SCRIPT)  # in every document, rather than sent over per check
     problems = []
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 800})
-        for url in urls:
-            response = page.goto(server + url)
-            if response is None or response.status != 200:
-                problems.append(f"{width}px {url}: status {response and response.status}")
-                continue
+    for url in urls:
+        page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+        response = page.goto(server + url)
+        if response is None or response.status != 200:
+            problems.append(f"{url}: status {response and response.status}")
+            continue
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            layout = sideways_problems(page)
             found = axe_problems(page)
             problems += [
                 f"{width}px {url}: {p}"
                 for p in found
                 if not any(url.endswith(end) and f" {rule}:" in p for end, rule in ELSEWHERE)
             ]
-            problems += [f"{width}px {url}: {p}" for p in sideways_problems(page)]
+            problems += [f"{width}px {url}: {p}" for p in layout]
     return problems
 
 
