@@ -140,19 +140,27 @@ def engine_options(config) -> dict:
     """SQLALCHEMY_ENGINE_OPTIONS for the configured database: on PostgreSQL a pool of
     DATABASE_POOL_SIZE connections (+ DATABASE_MAX_OVERFLOW) per worker, each pinged as it is taken
     from the pool (a server restart or an idle timeout drops connections), and psycopg's server-side
-    prepared statements after DATABASE_PREPARE_THRESHOLD runs ("none": never). SQLite's connections
+    prepared statements after DATABASE_PREPARE_THRESHOLD runs ("none": never), each planned once for
+    any parameters unless DATABASE_PLAN_CACHE_MODE says otherwise. SQLite's connections
     are open files in the worker itself, which nothing can drop: no ping (it was a statement on every
     request)."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if sa.engine.make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
         return options
     threshold = str(config["DATABASE_PREPARE_THRESHOLD"]).strip().lower()
+    plans = str(config.get("DATABASE_PLAN_CACHE_MODE") or "auto").strip().lower()
+    if plans not in PLAN_CACHE_MODES:
+        raise ValueError(f"DATABASE_PLAN_CACHE_MODE must be one of {', '.join(PLAN_CACHE_MODES)}, not {plans!r}")
     options.setdefault("pool_pre_ping", True)
     options |= {"pool_size": int(config["DATABASE_POOL_SIZE"]), "max_overflow": int(config["DATABASE_MAX_OVERFLOW"])}
     options["connect_args"] = options.get("connect_args", {}) | {
-        "prepare_threshold": None if threshold in ("", "none") else int(threshold)
+        "prepare_threshold": None if threshold in ("", "none") else int(threshold),
+        "options": f"-c plan_cache_mode={plans}",
     }
     return options
+
+
+PLAN_CACHE_MODES = ("force_generic_plan", "auto", "force_custom_plan")
 
 
 def reads_first(view: Callable) -> Callable:

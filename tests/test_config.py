@@ -117,7 +117,17 @@ def test_postgresql_pools_per_worker_and_prepares_repeated_statements_by_default
     options = engine_options({**vars(Config), "SQLALCHEMY_DATABASE_URI": POSTGRES})
     assert options["pool_pre_ping"] is True
     assert (options["pool_size"], options["max_overflow"]) == (5, 5)
-    assert options["connect_args"] == {"prepare_threshold": 2}
+    assert options["connect_args"] == {"prepare_threshold": 2, "options": "-c plan_cache_mode=force_generic_plan"}
+
+
+def test_postgresql_plan_cache_mode_follows_the_setting_and_refuses_a_misspelt_one():
+    from config import Config
+    from quizapp.database import engine_options
+
+    config = {**vars(Config), "SQLALCHEMY_DATABASE_URI": POSTGRES, "DATABASE_PLAN_CACHE_MODE": "Auto"}
+    assert engine_options(config)["connect_args"]["options"] == "-c plan_cache_mode=auto"
+    with pytest.raises(ValueError, match="DATABASE_PLAN_CACHE_MODE must be one of force_generic_plan, auto"):
+        engine_options(config | {"DATABASE_PLAN_CACHE_MODE": "generic; DROP TABLE users"})
 
 
 def test_pool_and_prepared_statements_follow_the_environment(monkeypatch):
@@ -133,7 +143,7 @@ def test_pool_and_prepared_statements_follow_the_environment(monkeypatch):
         monkeypatch.setenv(name, value)
     printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert "'pool_size': 8, 'max_overflow': 2" in printed
-    assert "'connect_args': {'prepare_threshold': None}" in printed  # off, for PgBouncer in transaction mode
+    assert "'connect_args': {'prepare_threshold': None," in printed  # off, for PgBouncer in transaction mode
 
 
 def test_sqlite_gets_no_postgresql_options_and_no_ping():

@@ -242,3 +242,14 @@ def test_postgresql_keeps_a_page_s_prepared_statements_from_one_request_to_the_n
         prepared = db.session.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
         db.session.rollback()
     assert prepared >= 3  # the page's statements, still prepared on the connection it used
+
+
+def test_postgresql_connections_plan_a_prepared_statement_once(app):
+    """DATABASE_PLAN_CACHE_MODE reaches the server: the review queue's counts are not planned again at
+    every run (README, Performance)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL setting")
+        mode = db.session.scalar(sa.text("SHOW plan_cache_mode"))
+        db.session.rollback()
+    assert mode == "force_generic_plan"
