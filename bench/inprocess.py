@@ -15,6 +15,7 @@ ratios with the issue's targets, and writes bench/results/inprocess-<date>.json.
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench \
         .venv/bin/python bench/inprocess.py        # PostgreSQL (database <name>_inprocess)
     .venv/bin/python bench/inprocess.py --profile review   # pyinstrument's tree of one page
+    SHOW_ALL=1 .venv/bin/python bench/inprocess.py --profile home   # with Flask, Werkzeug and SQLAlchemy frames
 """
 
 import json
@@ -191,7 +192,7 @@ def _profile(pages: dict, name: str) -> int:
     with profiler:
         for _ in range(ROUNDS):
             client.get(path)
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("SHOW_ALL") == "1"))
     return 0
 
 
