@@ -15,7 +15,7 @@ ratios with the issue's targets, and writes bench/results/inprocess-<date>.json.
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench \
         .venv/bin/python bench/inprocess.py        # PostgreSQL (database <name>_inprocess)
     .venv/bin/python bench/inprocess.py --profile review   # pyinstrument's tree of one page
-    SHOW_ALL=1 .venv/bin/python bench/inprocess.py --profile home   # with Flask, Werkzeug and SQLAlchemy frames
+    SHOW_ALL=1 .venv/bin/python bench/inprocess.py --profile 'home, signed in'   # framework frames too
 """
 
 import json
