@@ -291,8 +291,8 @@ def app_routes(dataset: Dataset, seconds: int) -> list[dict]:
         rater = Learner(base, RATER)
         fields = urllib.parse.urlencode({"csrf_token": rater.token(), "rating": "3"})
         rating = fields + "&question_id={QID}&token={TOKEN}&key={KEY}"
-        # Enough tokens for 1,000 ratings a second: at 540 req/s, 400 a second ran out and the
-        # rest were refusals (bench/results/2026-11-30T142*.json; the verdict now says so).
+        # Enough tokens for 1,000 ratings a second: at 540 req/s, 400 a second ran out and the rest
+        # were refusals (the sixth session's first run, not kept; `verdict` now reports such a run).
         issue = lambda seconds: showing_tokens(dataset, RATER, 1000 * seconds)  # noqa: E731
         run("review: rate a card", f"{base}/review/rate", rater.cookie, rating, tokens=issue)
         student = Learner(base, DASHBOARD_LEARNER)

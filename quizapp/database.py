@@ -136,6 +136,9 @@ def reading_first():
         g.reading_only = False
 
 
+PLAN_CACHE_MODES = ("force_generic_plan", "auto", "force_custom_plan")  # PostgreSQL's plan_cache_mode
+
+
 def engine_options(config) -> dict:
     """SQLALCHEMY_ENGINE_OPTIONS for the configured database: on PostgreSQL a pool of
     DATABASE_POOL_SIZE connections (+ DATABASE_MAX_OVERFLOW) per worker, each pinged as it is taken
@@ -148,7 +151,7 @@ def engine_options(config) -> dict:
     if sa.engine.make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
         return options
     threshold = str(config["DATABASE_PREPARE_THRESHOLD"]).strip().lower()
-    plans = str(config.get("DATABASE_PLAN_CACHE_MODE") or "auto").strip().lower()
+    plans = str(config["DATABASE_PLAN_CACHE_MODE"]).strip().lower()
     if plans not in PLAN_CACHE_MODES:
         raise ValueError(f"DATABASE_PLAN_CACHE_MODE must be one of {', '.join(PLAN_CACHE_MODES)}, not {plans!r}")
     options.setdefault("pool_pre_ping", True)
@@ -158,9 +161,6 @@ def engine_options(config) -> dict:
         "options": f"-c plan_cache_mode={plans}",
     }
     return options
-
-
-PLAN_CACHE_MODES = ("force_generic_plan", "auto", "force_custom_plan")
 
 
 def reads_first(view: Callable) -> Callable:
