@@ -129,9 +129,9 @@ def test_a_post_that_reads_first_leaves_the_write_lock_to_others_while_it_reads(
 
 
 def test_kept_selects_give_the_same_rows_through_the_driver_as_through_sqlalchemy(app, queries):
-    """`database.rows` runs a kept SELECT on SQLite straight through the driver: its rows must be
-    the ones SQLAlchemy gives (aware times, JSON, booleans, NULLs, labels, fixed values), and a
-    statement counter must still see it."""
+    """`database.rows` runs a kept SELECT straight through the driver, on SQLite and PostgreSQL:
+    its rows must be the ones SQLAlchemy gives (aware times, JSON, booleans, NULLs, labels, fixed
+    values, a float from an integer column), and a statement counter must still see it."""
     from quizapp import database
     from quizapp.review.models import ReviewSettings
     from tests.factories import make_user
@@ -151,6 +151,8 @@ def test_kept_selects_give_the_same_rows_through_the_driver_as_through_sqlalchem
             ReviewSettings.shortcuts,
             (ReviewSettings.new_per_day * 2).label("twice"),
             sa.literal("fixed").label("constant"),
+            sa.cast(ReviewSettings.new_per_day, sa.Float).label("pace"),
+            sa.func.avg(ReviewSettings.new_per_day).over().label("mean"),
         )
         .where(ReviewSettings.user_id >= sa.bindparam("from_id", type_=sa.Integer))
         .order_by(ReviewSettings.user_id)
@@ -164,8 +166,9 @@ def test_kept_selects_give_the_same_rows_through_the_driver_as_through_sqlalchem
     assert found[0].when == fitted and found[0].when.tzinfo is not None
     assert found[0].parameters == [0.4, 1.5] and found[0].shortcuts is False and found[1].parameters is None
     assert (found[0].twice, found[0].constant) == (14, "fixed")
+    assert found[0].pace == 7.0 and isinstance(found[0].pace, float) and found[0].mean == expected[0].mean
     assert again.user_id == second
-    assert len(statements) == 2
+    assert len(statements) == 2 and database._DRIVEN[id(statement)] is not database._NOT_DRIVEN
     with app.test_request_context("/"):
         assert database.rows(statement, {"from_id": first}).scalars().all() == [first, second]
         assert database.rows(statement, {"from_id": second + 1}).first() is None
@@ -174,6 +177,20 @@ def test_kept_selects_give_the_same_rows_through_the_driver_as_through_sqlalchem
             database.rows(statement, {"from_id": first}).one()
         with pytest.raises(sa.exc.NoResultFound):
             database.rows(statement, {"from_id": second + 1}).one()
+
+
+def test_a_failing_kept_select_raises_sqlalchemy_s_error_and_the_request_goes_on(app):
+    """A statement run through the driver fails as one run by SQLAlchemy would: with SQLAlchemy's
+    exception (which the app's error handling knows), and the session can roll back and go on."""
+    from quizapp import database
+
+    missing = database.keep(sa.select(sa.table("no_such_table", sa.column("x")).c.x))
+    working = database.keep(sa.select(sa.literal(1).label("one")))
+    with app.test_request_context("/"):
+        with pytest.raises(sa.exc.DBAPIError, match="no_such_table"):
+            database.rows(missing)
+        db.session.rollback()
+        assert database.value(working) == 1
 
 
 def test_a_kept_select_with_an_expanding_list_is_left_to_sqlalchemy(app):
@@ -253,3 +270,48 @@ def test_postgresql_connections_plan_a_prepared_statement_once(app):
         mode = db.session.scalar(sa.text("SHOW plan_cache_mode"))
         db.session.rollback()
     assert mode == "force_generic_plan"
+
+
+def test_postgresql_reads_a_page_without_begin_and_commit_and_still_writes_all_or_nothing(app):
+    """A reading request's statements run outside a transaction (two round trips fewer a page); one
+    that writes or locks a row begins a transaction there, so a rollback still undoes the write,
+    and the connection goes back to the pool in the driver's own mode."""
+    from quizapp import database
+    from quizapp.auth.models import User
+    from tests.factories import make_user
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's transactions")
+        user_id = make_user(email="r@example.org", display_name="Before").id
+        db.session.commit()
+    one = database.keep(sa.select(sa.literal(1).label("one")))
+
+    def status():
+        return db.session.connection().connection.driver_connection.info.transaction_status.name
+
+    with app.test_request_context("/"):
+        assert database.value(one) == 1 and status() == "IDLE"  # read outside a transaction
+        assert db.session.get(User, user_id).display_name == "Before" and status() == "IDLE"
+        db.session.get(User, user_id).display_name = "Written in a GET"
+        db.session.flush()
+        assert status() == "INTRANS"  # the write began one
+        db.session.rollback()
+        assert db.session.get(User, user_id).display_name == "Before"  # and it was undone
+        db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+        assert status() == "INTRANS"  # a row lock lasts until the end too
+        db.session.rollback()
+    with app.test_request_context("/", method="POST"):
+        assert database.value(one) == 1 and status() == "INTRANS"  # a POST is one transaction
+        db.session.rollback()
+    with app.test_request_context("/"):
+        with database.writing():
+            database.value(one)
+            assert status() == "INTRANS"
+        database.value(one)
+        assert status() == "IDLE"
+        db.session.rollback()
+    with app.app_context(), db.engine.connect() as connection:  # whichever connection the pool hands out
+        assert connection.connection.driver_connection.autocommit is False
+    with app.test_request_context("/"):
+        database.refresh_statistics()  # VACUUM: SQLAlchemy's own AUTOCOMMIT is left alone

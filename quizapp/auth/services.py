@@ -177,7 +177,7 @@ def set_active(user: User, active: bool) -> None:
 
 def _user_by_id():
     user_id = sa.bindparam("user_id", type_=sa.Integer)
-    return sa.select(*database.columns_of(User), *database.with_user_columns()).where(User.id == user_id)
+    return database.user_statement(sa.select(*database.columns_of(User)), User.id).where(User.id == user_id)
 
 
 def load_user_from_session(session_id: str) -> User | None:
@@ -186,7 +186,8 @@ def load_user_from_session(session_id: str) -> User | None:
     The row is read as columns and made the session's User as a query's loading would make it
     (its attributes set as loaded, then `make_transient_to_detached` and `add`: persistent and
     unchanged), in half the ORM's time. A GET reads in the same statement what features asked for
-    with `database.read_with_user` (the bank's revision)."""
+    with `database.read_with_user` (the bank's revision) and `database.join_with_user` (the
+    learner's review settings and exam plan)."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None

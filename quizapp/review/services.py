@@ -44,6 +44,18 @@ def _settings_and_plan():
     )
 
 
+def _joined_to_the_user(statement: sa.Select, user_id) -> sa.Select:
+    return statement.outerjoin(ReviewSettings, ReviewSettings.user_id == user_id).outerjoin(
+        ExamPlan, ExamPlan.user_id == user_id
+    )
+
+
+# Most of a learner's pages need the settings and plan: read them with the signed-in user.
+database.join_with_user(
+    lambda: [*database.columns_of(ReviewSettings, "s_"), *database.columns_of(ExamPlan, "p_")], _joined_to_the_user
+)
+
+
 def _unsaved(model, row: sa.Row, prefix: str):
     """A model object, not in the session, from its columns in `row` (None when the row has none):
     what a page that only reads needs, without the ORM's loading (about 40 µs a statement)."""
@@ -54,14 +66,18 @@ def _unsaved(model, row: sa.Row, prefix: str):
 def settings_for(user_id: int) -> ReviewSettings:
     """The learner's settings row, or unsaved defaults. In a read-only request the exam plan is read
     in the same statement and kept for `exam.plan_of`, since the pages that need one need both;
-    both are then unsaved copies (such a request never changes them)."""
+    both are then unsaved copies (such a request never changes them). For the signed-in learner
+    both came with the user (`database.join_with_user`): no statement at all."""
     memo = database.read_once()
     if memo is None:
         found = db.session.scalar(kept(("review settings",), _settings_of), {"user_id": user_id})
     elif ("settings", user_id) in memo:
         found = memo["settings", user_id]
     else:
-        row = database.rows(kept(("settings and plan",), _settings_and_plan), {"user_id": user_id}).one()
+        row = (
+            database.row_read_with_user(user_id)
+            or database.rows(kept(("settings and plan",), _settings_and_plan), {"user_id": user_id}).one()
+        )
         found = memo["settings", user_id] = _unsaved(ReviewSettings, row, "s_")
         memo["exam plan", user_id] = _unsaved(ExamPlan, row, "p_")
     return found or ReviewSettings(
@@ -339,6 +355,12 @@ def _new_count(i: _Inputs):
     return sa.select(sa.func.count()).select_from(new.subquery())
 
 
+def _waiting_and_new_counts(i: _Inputs):
+    """On PostgreSQL, the card counts and the new count in one statement: a round trip fewer, and
+    its planner keeps each part's plan (SQLite's did not: see `_new_count`)."""
+    return _waiting_counts(i).add_columns(_new_count(i).scalar_subquery())
+
+
 def _learning_card(i: _Inputs):
     return (
         _cards_in_deck(i.user_id, i.deck, i.today, i.scope)
@@ -379,7 +401,7 @@ def _next_due(i: _Inputs):
 
 
 def queue_counts(user_id: int, deck: Deck, now: datetime, settings: ReviewSettings, state: QueueState) -> Counts:
-    """New, learning and review items waiting today: two statements. Learning counts every learning
+    """New, learning and review items waiting today: two statements (one on PostgreSQL). Learning counts every learning
     card due today, as Anki does; new items are counted no further than the day's limit."""
     return _counts(_inputs(user_id, deck, now, state), user_id, now, settings, state)
 
@@ -388,8 +410,12 @@ def _counts(i: _Inputs, user_id: int, now: datetime, settings: ReviewSettings, s
     today = state.today
     new_left = max(0, exam.new_limit(state.plan, user_id, now, settings, today.new_done) - today.new_done)
     params = i.params | {"until": max(state.day_end, now + LEARN_AHEAD), "new_left": new_left}
-    learning, reviews, learning_now = database.rows(_statement("waiting", i, _waiting_counts), params).one()
-    new_available = database.value(_statement("new count", i, _new_count), params)
+    if db.engine.dialect.name == "postgresql":
+        counted = database.rows(_statement("waiting and new", i, _waiting_and_new_counts), params).one()
+        learning, reviews, learning_now, new_available = counted
+    else:
+        learning, reviews, learning_now = database.rows(_statement("waiting", i, _waiting_counts), params).one()
+        new_available = database.value(_statement("new count", i, _new_count), params)
     return Counts(
         new=new_available,
         learning=learning,
