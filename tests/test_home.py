@@ -105,3 +105,22 @@ def test_the_home_page_reads_unfinished_work_in_a_fixed_number_of_queries(app, c
     with queries() as many:
         client.get("/")
     assert len(many) == len(few)
+
+
+def test_the_learner_s_settings_come_with_the_user_and_set_today_s_new_items(app, client, auth, queries):
+    """The review settings and exam plan are read in the statement that loads the signed-in user,
+    not by one of their own, and what the page then shows obeys them (three new items a day)."""
+    from quizapp.review.models import ReviewSettings
+    from tests.factories import make_bank
+
+    user_id, _ = auth.login()
+    with app.app_context():
+        make_bank(per_type=2)
+        db.session.add(ReviewSettings(user_id=user_id, desired_retention=0.9, new_per_day=3, reviews_per_day=50))
+        db.session.commit()
+    client.get("/")
+    with queries() as statements:
+        page = client.get("/").get_data(as_text=True)
+    assert re.search(r"Today: <strong>0</strong> reviews due and <strong>3</strong> new items", page), page
+    assert "review_settings" in statements[0] and "exam_plans" in statements[0]  # with the user
+    assert [s for s in statements[1:] if "review_settings" in s or "exam_plans" in s] == []
