@@ -42,6 +42,10 @@ class Config:
     # any parameters and kept ("force_generic_plan"), rather than a plan made again at every run for
     # its values ("auto", PostgreSQL's default, chose that for the review queue's counts: ~1 ms each).
     DATABASE_PLAN_CACHE_MODE = os.environ.get("DATABASE_PLAN_CACHE_MODE", "force_generic_plan")
+    # PostgreSQL only: a pooled connection idle this many seconds or more is pinged before use (a
+    # server restart or an idle timeout drops connections); one used more recently is trusted, which
+    # saves a round trip on a busy worker's every request. 0: ping at every use.
+    DATABASE_PING_AFTER_IDLE = os.environ.get("DATABASE_PING_AFTER_IDLE", "1")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     # A signed-in session lasts 14 days from the last day it was used: quizapp.auth.views renews the

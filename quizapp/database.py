@@ -6,6 +6,7 @@ import operator
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -143,7 +144,8 @@ PLAN_CACHE_MODES = ("force_generic_plan", "auto", "force_custom_plan")  # Postgr
 def engine_options(config) -> dict:
     """SQLALCHEMY_ENGINE_OPTIONS for the configured database: on PostgreSQL a pool of
     DATABASE_POOL_SIZE connections (+ DATABASE_MAX_OVERFLOW) per worker, each pinged as it is taken
-    from the pool (a server restart or an idle timeout drops connections), and psycopg's server-side
+    from the pool after DATABASE_PING_AFTER_IDLE seconds unused (a server restart or an idle timeout
+    drops connections; see `_ping_if_idle`), and psycopg's server-side
     prepared statements after DATABASE_PREPARE_THRESHOLD runs ("none": never), each planned once for
     any parameters unless DATABASE_PLAN_CACHE_MODE says otherwise. SQLite's connections
     are open files in the worker itself, which nothing can drop: no ping (it was a statement on every
@@ -155,13 +157,51 @@ def engine_options(config) -> dict:
     plans = str(config["DATABASE_PLAN_CACHE_MODE"]).strip().lower()
     if plans not in PLAN_CACHE_MODES:
         raise ValueError(f"DATABASE_PLAN_CACHE_MODE must be one of {', '.join(PLAN_CACHE_MODES)}, not {plans!r}")
-    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_pre_ping", ping_after_idle(config) == 0)  # else _ping_if_idle
     options |= {"pool_size": int(config["DATABASE_POOL_SIZE"]), "max_overflow": int(config["DATABASE_MAX_OVERFLOW"])}
     options["connect_args"] = options.get("connect_args", {}) | {
         "prepare_threshold": None if threshold in ("", "none") else int(threshold),
         "options": f"-c plan_cache_mode={plans}",
     }
     return options
+
+
+def ping_after_idle(config) -> float:
+    """DATABASE_PING_AFTER_IDLE in seconds; a bad value is refused at start-up."""
+    try:
+        seconds = float(config.get("DATABASE_PING_AFTER_IDLE", 0))
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds < math.inf:
+        raise ValueError(f"DATABASE_PING_AFTER_IDLE must be a number of seconds, 0 or more, not {seconds!r}")
+    return seconds
+
+
+def _ping_if_idle(engine: Engine, idle: float) -> None:
+    """Ping a pooled connection before use only when it has been idle `idle` seconds or more:
+    SQLAlchemy's pool_pre_ping pings at every use, a round trip on every request. A connection
+    the server dropped since its last use fails its ping, and the pool replaces it (SQLAlchemy's
+    DisconnectionError at checkout); one it dropped within the last `idle` seconds (the server
+    restarted under traffic) fails its request's first statement instead, and SQLAlchemy then
+    replaces every connection of the pool."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def note_use(_dbapi_connection, record) -> None:  # a new connection is as good as a used one
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get(_LAST_USED)
+        if since is not None and time.monotonic() - since < idle:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise sa.exc.DisconnectionError(f"the pooled connection failed its ping: {error}") from error
+
+
+_LAST_USED = "quizapp last used at"
 
 
 def reads_first(view: Callable) -> Callable:
@@ -199,7 +239,8 @@ def writing():
 
 def configure_engine(app: Flask) -> None:
     """Register the SQLite listeners on this app's engine, and for a database file its writers'
-    queue; on PostgreSQL, end read-only requests so that prepared statements are kept."""
+    queue; on PostgreSQL, read outside a transaction until a request writes, end read-only requests
+    so that prepared statements are kept, and ping a pooled connection only after it sat idle."""
     with app.app_context():
         engine: Engine = db.engine
     if engine.dialect.name == "postgresql":
@@ -208,6 +249,8 @@ def configure_engine(app: Flask) -> None:
         for name in ("commit", "rollback"):
             event.listen(engine, name, _on_postgresql_end)
         event.listen(engine, "before_cursor_execute", _before_postgresql_statement)
+        if not engine.pool._pre_ping and ping_after_idle(app.config) > 0:
+            _ping_if_idle(engine, ping_after_idle(app.config))
         return
     if engine.dialect.name != "sqlite":
         return

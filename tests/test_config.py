@@ -115,9 +115,21 @@ def test_postgresql_pools_per_worker_and_prepares_repeated_statements_by_default
     from quizapp.database import engine_options
 
     options = engine_options({**vars(Config), "SQLALCHEMY_DATABASE_URI": POSTGRES})
-    assert options["pool_pre_ping"] is True
+    assert options["pool_pre_ping"] is False  # pinged after a second idle instead (tests/test_database.py)
     assert (options["pool_size"], options["max_overflow"]) == (5, 5)
     assert options["connect_args"] == {"prepare_threshold": 2, "options": "-c plan_cache_mode=force_generic_plan"}
+
+
+def test_postgresql_pings_at_every_use_when_asked_and_refuses_a_bad_idle_time():
+    from config import Config
+    from quizapp.database import engine_options
+
+    config = {**vars(Config), "SQLALCHEMY_DATABASE_URI": POSTGRES}
+    assert engine_options(config | {"DATABASE_PING_AFTER_IDLE": "0"})["pool_pre_ping"] is True
+    assert engine_options(config | {"DATABASE_PING_AFTER_IDLE": "2.5"})["pool_pre_ping"] is False
+    for bad in ("soon", "-1", "inf", "nan"):
+        with pytest.raises(ValueError, match="DATABASE_PING_AFTER_IDLE must be a number of seconds"):
+            engine_options(config | {"DATABASE_PING_AFTER_IDLE": bad})
 
 
 def test_postgresql_plan_cache_mode_follows_the_setting_and_refuses_a_misspelt_one():

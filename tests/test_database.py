@@ -315,3 +315,37 @@ def test_postgresql_reads_a_page_without_begin_and_commit_and_still_writes_all_o
         assert connection.connection.driver_connection.autocommit is False
     with app.test_request_context("/"):
         database.refresh_statistics()  # VACUUM: SQLAlchemy's own AUTOCOMMIT is left alone
+
+
+def test_postgresql_pings_a_pooled_connection_after_it_sat_idle_and_replaces_one_the_server_dropped(make_app):
+    """A connection used within DATABASE_PING_AFTER_IDLE is taken without a ping (a round trip on a
+    busy worker's every request); one idle longer is pinged, and if the server dropped it meanwhile
+    the pool hands out a new one: the request never sees the dead one."""
+    import time
+
+    app = make_app(DATABASE_PING_AFTER_IDLE="0.3")
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's pooled connections")
+        pings = []
+        ping = engine.dialect.do_ping
+        engine.dialect.do_ping = lambda connection: pings.append(1) or ping(connection)
+        try:
+            with engine.connect() as connection:
+                first = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            with engine.connect() as connection:  # at once: trusted
+                assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() == first
+            assert pings == []
+            time.sleep(0.4)
+            with engine.connect() as connection:  # idle past the limit: pinged, still alive
+                assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() == first
+            assert pings == [1]
+            outside = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
+            with outside.connect() as other:  # the server drops the pooled connection
+                assert other.exec_driver_sql(f"SELECT pg_terminate_backend({first})").scalar() is True
+            time.sleep(0.4)
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != first
+        finally:
+            engine.dialect.do_ping = ping
