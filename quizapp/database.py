@@ -428,9 +428,11 @@ def kept(key: tuple, build) -> sa.Executable:
     return statement
 
 
-def columns_of(model, prefix: str = "") -> list:
-    """A model's columns to select as columns, each labelled `prefix` + its attribute's name."""
-    return [getattr(model, name).label(label) for name, label in _labelled(model, prefix)[1]]
+def columns_of(model, prefix: str = "", source=None) -> list:
+    """A model's columns to select as columns, each labelled `prefix` + its attribute's name; from
+    `source`, an alias of the model, when given."""
+    source = model if source is None else source
+    return [getattr(source, name).label(label) for name, label in _labelled(model, prefix)[1]]
 
 
 def values_of(model, row, prefix: str = "") -> dict | None:
