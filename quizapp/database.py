@@ -283,7 +283,7 @@ def _on_postgresql_begin(conn) -> None:
 def _before_postgresql_statement(conn, cursor, statement: str, *_) -> None:
     """A reading request that writes after all (or locks a row to) begins a transaction there, so
     that what it writes is committed, or rolled back, together."""
-    if conn.info.get(_READING) and (not statement.startswith("SELECT") or "FOR UPDATE" in statement):
+    if conn.info.get(_READING) and (not statement.startswith("SELECT") or any(lock in statement for lock in _LOCKS)):
         del conn.info[_READING]
         cursor.connection.autocommit = False
 
@@ -296,6 +296,7 @@ def _on_postgresql_end(conn) -> None:
         conn.connection.driver_connection.autocommit = False
 
 
+_LOCKS = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE")  # PostgreSQL's row locks
 _READING = "quizapp reads outside a transaction"  # in a connection's info: _on_postgresql_begin set autocommit
 
 

@@ -298,9 +298,10 @@ def test_postgresql_reads_a_page_without_begin_and_commit_and_still_writes_all_o
         assert status() == "INTRANS"  # the write began one
         db.session.rollback()
         assert db.session.get(User, user_id).display_name == "Before"  # and it was undone
-        db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
-        assert status() == "INTRANS"  # a row lock lasts until the end too
-        db.session.rollback()
+        for lock in ({}, {"read": True}, {"key_share": True}):
+            db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update(**lock))
+            assert status() == "INTRANS", lock  # a row lock lasts until the end too
+            db.session.rollback()
     with app.test_request_context("/", method="POST"):
         assert database.value(one) == 1 and status() == "INTRANS"  # a POST is one transaction
         db.session.rollback()
