@@ -249,8 +249,9 @@ def configure_engine(app: Flask) -> None:
         for name in ("commit", "rollback"):
             event.listen(engine, name, _on_postgresql_end)
         event.listen(engine, "before_cursor_execute", _before_postgresql_statement)
-        if not engine.pool._pre_ping and ping_after_idle(app.config) > 0:
-            _ping_if_idle(engine, ping_after_idle(app.config))
+        idle = ping_after_idle(app.config)
+        if idle > 0 and not engine.pool._pre_ping:
+            _ping_if_idle(engine, idle)
         return
     if engine.dialect.name != "sqlite":
         return
@@ -444,6 +445,13 @@ def values_of(model, row, prefix: str = "") -> dict | None:
     if found[key] is None:
         return None
     return {name: found[label] for name, label in labels}
+
+
+def unsaved(model, row, prefix: str = ""):
+    """A model object, not in the session, from its columns in `row` (None when the row has none):
+    what a page that only reads needs, without the ORM's loading (about 40 µs a statement)."""
+    values = values_of(model, row, prefix)
+    return None if values is None else model(**values)
 
 
 @cache

@@ -292,12 +292,10 @@ def attempt_and_item(
     ).first()
     if found is None:
         return None, None, None
-    attempt = QuizAttempt(**database.values_of(QuizAttempt, found, "a_"))
-    values = database.values_of(AttemptItem, found, "i_")
-    if values is None:
+    attempt, item = database.unsaved(QuizAttempt, found, "a_"), database.unsaved(AttemptItem, found, "i_")
+    if item is None:
         return attempt, None, None
-    item = AttemptItem(**values)
-    set_committed_value(item, "version", QuestionVersion(**database.values_of(QuestionVersion, found, "v_")))
+    set_committed_value(item, "version", database.unsaved(QuestionVersion, found, "v_"))
     return attempt, item, found.topic_title
 
 

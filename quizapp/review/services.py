@@ -32,35 +32,26 @@ def _settings_of():
     return sa.select(ReviewSettings).where(ReviewSettings.user_id == sa.bindparam("user_id", type_=sa.Integer))
 
 
-def _settings_and_plan():
-    """The learner's settings and exam plan columns (either may be missing): one row per learner."""
-    user_id = sa.bindparam("user_id", type_=sa.Integer)
-    learner = sa.select(sa.literal(1).label("one")).subquery()
-    return (
-        sa.select(*database.columns_of(ReviewSettings, "s_"), *database.columns_of(ExamPlan, "p_"))
-        .select_from(learner)
-        .outerjoin(ReviewSettings, ReviewSettings.user_id == user_id)
-        .outerjoin(ExamPlan, ExamPlan.user_id == user_id)
-    )
+def _settings_and_plan_columns() -> list:
+    return [*database.columns_of(ReviewSettings, "s_"), *database.columns_of(ExamPlan, "p_")]
 
 
 def _joined_to_the_user(statement: sa.Select, user_id) -> sa.Select:
+    """`statement` with the learner's settings and exam plan outer-joined (either may be missing)."""
     return statement.outerjoin(ReviewSettings, ReviewSettings.user_id == user_id).outerjoin(
         ExamPlan, ExamPlan.user_id == user_id
     )
 
 
+def _settings_and_plan():
+    """The learner's settings and exam plan columns: one row per learner."""
+    learner = sa.select(sa.literal(1).label("one")).subquery()
+    statement = sa.select(*_settings_and_plan_columns()).select_from(learner)
+    return _joined_to_the_user(statement, sa.bindparam("user_id", type_=sa.Integer))
+
+
 # Most of a learner's pages need the settings and plan: read them with the signed-in user.
-database.join_with_user(
-    lambda: [*database.columns_of(ReviewSettings, "s_"), *database.columns_of(ExamPlan, "p_")], _joined_to_the_user
-)
-
-
-def _unsaved(model, row: sa.Row, prefix: str):
-    """A model object, not in the session, from its columns in `row` (None when the row has none):
-    what a page that only reads needs, without the ORM's loading (about 40 µs a statement)."""
-    values = database.values_of(model, row, prefix)
-    return None if values is None else model(**values)
+database.join_with_user(_settings_and_plan_columns, _joined_to_the_user)
 
 
 def settings_for(user_id: int) -> ReviewSettings:
@@ -78,8 +69,8 @@ def settings_for(user_id: int) -> ReviewSettings:
             database.row_read_with_user(user_id)
             or database.rows(kept(("settings and plan",), _settings_and_plan), {"user_id": user_id}).one()
         )
-        found = memo["settings", user_id] = _unsaved(ReviewSettings, row, "s_")
-        memo["exam plan", user_id] = _unsaved(ExamPlan, row, "p_")
+        found = memo["settings", user_id] = database.unsaved(ReviewSettings, row, "s_")
+        memo["exam plan", user_id] = database.unsaved(ExamPlan, row, "p_")
     return found or ReviewSettings(
         user_id=user_id,
         desired_retention=scheduling.DEFAULT_RETENTION,
