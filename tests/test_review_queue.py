@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from quizapp import database
 from quizapp.bank.models import Question, QuestionStatus
 from quizapp.classes import services as classes
 from quizapp.classes.access import studyable_by
@@ -103,6 +104,44 @@ def test_siblings_are_buried_for_the_rest_of_the_day(app, world):
         today = queue(user)
         assert today.counts.new == 4 and questions[2] not in _new_ids(user)
         assert questions[2] in _new_ids(user, NOW + timedelta(days=1))
+
+
+def test_the_new_count_is_the_same_whichever_end_of_the_article_was_studied(app, world):
+    """The count reads the bank from its back (the last pages) and stops at the day's limit: items
+    studied at the back are passed over, not counted, and the limit still caps the figure."""
+    user, questions = world["user"], world["questions"]
+    with app.app_context():
+        for question in questions[:3]:  # pages 236, 235 and 234: the back of the article
+            rate(user, question, 3, NOW)
+        tomorrow = NOW + timedelta(days=1)
+        assert queue(user, now=tomorrow, new_per_day=2).counts.new == 2
+        assert queue(user, now=tomorrow, new_per_day=20).counts.new == 3
+        rate(user, questions[5], 3, tomorrow)  # page 231, the front
+        assert queue(user, now=tomorrow + timedelta(days=1), new_per_day=20).counts.new == 2
+
+
+def test_on_sqlite_the_new_count_probes_the_learners_cards_from_the_back_of_the_article(app, world):
+    """The count's cost follows the rows it reads, not the learner's history: SQLite reads the article
+    order's index backwards and looks each question up in the learner's cards, where a list of every
+    studied item would be built first (1,000 entries for the learner with 20,000 reviews)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's plan; PostgreSQL keeps the studied items as one hashed set")
+        user, now = world["user"], NOW
+        database.refresh_statistics()  # as `flask bank load` leaves the database
+        state = services.queue_state(user, now, "UTC")
+        inputs = services._inputs(user, EVERYTHING, now, state)
+        compiled = services._new_count(inputs).compile(db.engine)
+        params = [
+            {**inputs.params, "new_left": 20}.get(name, compiled.params.get(name)) for name in compiled.positiontup
+        ]
+        params = [value.isoformat(" ") if isinstance(value, datetime) else value for value in params]
+        plan = " / ".join(
+            row[-1] for row in db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(params))
+        )
+        assert "SCAN questions USING INDEX ix_questions_article_order" in plan
+        cards = [step for step in plan.split(" / ") if step.startswith("SEARCH cards")]
+        assert cards and all("(user_id=? AND question_id=?)" in step for step in cards), plan
 
 
 def _new_ids(user, now=NOW):

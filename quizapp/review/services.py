@@ -212,19 +212,24 @@ def _cards_in_deck(user_id: int, deck: Deck, today: Today, scope):
     )
 
 
-def _new_questions(user_id: int, deck: Deck, today: Today, scope):
+def _new_questions(user_id: int, deck: Deck, today: Today, scope, probe: bool = False):
     """Questions the learner has never studied. A teacher's own questions are new to a learner only
     in the deck of a set that holds them (once studied, their cards are in every deck)."""
     # The learner's studied items as a set (NOT IN: read once, then looked up), not a NOT EXISTS per
     # question: PostgreSQL answered that with a merge anti-join over every learner's cards in question
-    # order (75 ms for the learner with 20,000 reviews at 100,000 items, against 1 ms).
-    studied = sa.select(Card.question_id).where(Card.user_id == user_id, Card.reps > 0)
+    # order (75 ms for the learner with 20,000 reviews at 100,000 items, against 1 ms). With `probe`
+    # (SQLite's new count, which stops after a few rows), one index probe per question read instead:
+    # building the set costs a step per studied item, whether or not the count reaches them.
+    if probe:
+        studied = sa.exists().where(Card.user_id == user_id, Card.question_id == Question.id, Card.reps > 0)
+    else:
+        studied = Question.id.in_(sa.select(Card.question_id).where(Card.user_id == user_id, Card.reps > 0))
     curated = Question.owner_id.is_(None) if deck.set_id is None else sa.true()
     return (
         sa.select(Question)
         .join(Topic, Topic.id == Question.topic_id)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.id.not_in(studied), curated, _in_deck(deck, today, scope))
+        .where(~studied, curated, _in_deck(deck, today, scope))
     )
 
 
@@ -338,11 +343,24 @@ def _waiting_counts(i: _Inputs):
     ).select_from(waiting)
 
 
+# The count of new items stops at the day's limit, so the order it reads the bank in changes its cost,
+# never its result: new items are introduced in article order (`_new_question`), so a learner's studied
+# items gather at the front of that order and counting from the back meets unstudied ones first. In
+# article order, the learner with 1,000 studied items passed over all of them before counting 20 new
+# ones (0.32 ms against 0.07 ms for a learner with 160, at 100,000 items).
+_FROM_THE_BACK = (Question.source_page.desc(), Question.id.desc())
+
+
 def _new_count(i: _Inputs):
     """New items up to the day's limit. A statement of its own: inside one with the card counts,
     SQLite's planner built an automatic index over the whole bank on every run (160 ms at 100,000 items)."""
     limit = sa.bindparam("new_left", type_=sa.Integer)
-    new = _new_questions(i.user_id, i.deck, i.today, i.scope).with_only_columns(Question.id).limit(limit)
+    new = (
+        _new_questions(i.user_id, i.deck, i.today, i.scope, probe=db.engine.dialect.name == "sqlite")
+        .with_only_columns(Question.id)
+        .order_by(*_FROM_THE_BACK)
+        .limit(limit)
+    )
     return sa.select(sa.func.count()).select_from(new.subquery())
 
 
