@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import ClauseElement
 
 from quizapp import database
@@ -370,12 +371,46 @@ def _waiting_and_new_counts(i: _Inputs):
     return _waiting_counts(i).add_columns(_new_count(i).scalar_subquery())
 
 
+# The item the queue shows is read as one row of columns (its card, question and current version)
+# and shown as unsaved copies: the ORM's loading of three joined objects was a fifth of the review
+# page. The page changes none of them; a rating reads the card again under its lock.
+_CARD_COLUMNS, _QUESTION_COLUMNS = ("c_", "q_", "v_"), ("q_", "v_")
+
+
+def _picked_columns(statement: sa.Select, prefixes: tuple) -> sa.Select:
+    models = {"c_": Card, "q_": Question, "v_": QuestionVersion}
+    columns = [column for prefix in prefixes for column in database.columns_of(models[prefix], prefix)]
+    return statement.with_only_columns(*columns)
+
+
+def _card_from(row) -> Card | None:
+    """The unsaved card of a row of `_CARD_COLUMNS`, its question and version attached."""
+    if row is None:
+        return None
+    card = database.unsaved(Card, row, "c_")
+    set_committed_value(card, "question", _question_from(row))
+    return card
+
+
+def _question_from(row) -> Question | None:
+    if row is None:
+        return None
+    question = database.unsaved(Question, row, "q_")
+    set_committed_value(question, "current_version", database.unsaved(QuestionVersion, row, "v_"))
+    return question
+
+
+def _cards_picked(i: _Inputs) -> sa.Select:
+    cards = _cards_in_deck(i.user_id, i.deck, i.today, i.scope)
+    cards = cards.join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+    return _picked_columns(cards, _CARD_COLUMNS)
+
+
 def _learning_card(i: _Inputs):
     return (
-        _cards_in_deck(i.user_id, i.deck, i.today, i.scope)
+        _cards_picked(i)
         .where(Card.state != scheduling.REVIEW, Card.due <= sa.bindparam("due_by", type_=sa.DateTime(timezone=True)))
         .order_by(Card.due, Card.id)
-        .options(joinedload(Card.question).joinedload(Question.current_version))
         .limit(1)
     )
 
@@ -383,19 +418,17 @@ def _learning_card(i: _Inputs):
 def _weakest_card(i: _Inputs):
     weakest = (_days_since_last_review() / Card.stability).desc()
     return (
-        _cards_in_deck(i.user_id, i.deck, i.today, i.scope)
+        _cards_picked(i)
         .where(Card.state == scheduling.REVIEW, Card.due <= i.now)
         .order_by(weakest, Card.due, Card.id)
-        .options(joinedload(Card.question).joinedload(Question.current_version))
         .limit(1)
     )
 
 
 def _new_question(i: _Inputs, plan=None):
     return (
-        _new_questions(i.user_id, i.deck, i.today, i.scope)
+        _picked_columns(_new_questions(i.user_id, i.deck, i.today, i.scope), _QUESTION_COLUMNS)
         .order_by(*_exam_first(plan), Question.source_page, Question.id)
-        .options(joinedload(Question.current_version))
         .limit(1)
     )
 
@@ -445,15 +478,15 @@ def build_queue(
     studied_today = state.today.new_done + state.today.reviews_done
     want_new = counts.new > 0 and (counts.review == 0 or studied_today % NEW_EVERY == NEW_EVERY - 1)
     learning = _statement("learning card", i, _learning_card)
-    card = db.session.scalar(learning, i.params | {"due_by": now}) if counts.learning_now else None
+    card = _card_from(database.rows(learning, i.params | {"due_by": now}).first()) if counts.learning_now else None
     question = next_due = None
     if card is None and counts.review and not want_new:
-        card = db.session.scalar(_statement("weakest card", i, _weakest_card), i.params)
+        card = _card_from(database.rows(_statement("weakest card", i, _weakest_card), i.params).first())
     if card is None and counts.new:
         pick = _new_question(i, state.plan) if state.plan is not None else _statement("new question", i, _new_question)
-        question = db.session.scalar(pick, i.params)
+        question = _question_from(database.rows(pick, i.params).first())
     if card is None and question is None and counts.learning:
-        card = db.session.scalar(learning, i.params | {"due_by": now + LEARN_AHEAD})
+        card = _card_from(database.rows(learning, i.params | {"due_by": now + LEARN_AHEAD}).first())
     if card is None and question is None:
         next_due = database.value(_statement("next due", i, _next_due), i.params)
     return Queue(counts, card, question, next_due)
