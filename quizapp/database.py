@@ -1,6 +1,7 @@
 """Engine set-up: SQLite made safe for several worker processes."""
 
 import fcntl
+import json
 import math
 import operator
 import os
@@ -16,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 from quizapp.extensions import db
@@ -460,6 +462,26 @@ def _labelled(model, prefix: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     mapper = sa.inspect(model)
     names = [attribute.key for attribute in mapper.column_attrs]
     return f"{prefix}{mapper.primary_key[0].key}", tuple((name, f"{prefix}{name}") for name in names)
+
+
+def like_prefix(path: str) -> str:
+    """A LIKE pattern (escape character "/") for the values that start with `path`."""
+    return path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def listed(dialect: str, name: str, type_) -> sa.Select:
+    """The values of a list bound as one parameter (JSON text on SQLite, an array on PostgreSQL), as
+    a subquery: unlike an expanding IN list, whose SQL is rewritten for each length on every run, the
+    statement stays as compiled (and a kept one runs as `_Driven`)."""
+    if dialect == "postgresql":
+        return sa.select(sa.func.unnest(sa.bindparam(name, type_=postgresql.ARRAY(type_))))
+    return sa.select(sa.column("value", type_)).select_from(sa.func.json_each(sa.bindparam(name, type_=sa.String)))
+
+
+def list_value(dialect: str, values) -> list | str:
+    """A list's one parameter as `listed` reads it."""
+    values = sorted(values)
+    return values if dialect == "postgresql" else json.dumps(values)
 
 
 def keep(statement: sa.Executable) -> sa.Executable:

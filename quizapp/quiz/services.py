@@ -108,22 +108,29 @@ def candidate_pool(
     a window of each chosen subtree from a seeded point in id order, so that the cost stays flat
     whatever the bank's size and every chosen topic keeps its share: the windows of every topic in
     one statement, and one more when any of them wraps round to the start.
+
+    Each statement is built once per shape (how many subtrees, whether pages are given) with bind
+    parameters, and kept: building and compiling the four windows' union anew cost more than running it
+    (about a quarter of a quiz's generation at 100,000 items).
     """
     if not paths:
         return []
-    query = active_candidates().where(
-        Question.slug.is_not(None),
-        Question.type.in_([t for t in types if t in QUIZ_TYPES]),
-        QuestionVersion.difficulty.in_(difficulties),
-        Question.source_page.in_(pages) if pages else sa.true(),
-    )
-
-    def within(subtrees: list[str]):
-        return query.where(sa.or_(*[Topic.path.startswith(p, autoescape=True) for p in subtrees]))
-
-    matching = db.session.scalar(sa.select(sa.func.count()).select_from(within(paths).limit(WINDOW + 1).subquery()))
+    types = sorted({t for t in types if t in QUIZ_TYPES})
+    difficulties = sorted(set(difficulties))
+    params = {
+        "status": QuestionStatus.ACTIVE,
+        **{f"type_{n}": kind for n, kind in enumerate(types)},
+        **{f"difficulty_{n}": level for n, level in enumerate(difficulties)},
+        **({"pages": database.list_value(db.engine.dialect.name, pages)} if pages else {}),
+        **{f"path_{n}": database.like_prefix(path) for n, path in enumerate(paths)},
+    }
+    # Types and difficulties as one parameter each (a short list: SQLite walks the index on type by
+    # question id for each), pages as one list parameter.
+    shape = (len(paths), len(types), len(difficulties), bool(pages))
+    matching = database.value(kept(("quiz candidates counted", *shape), lambda: _counted(shape)), params)
     if matching <= WINDOW:
-        return [Candidate(*row) for row in db.session.execute(within(paths))]
+        everything = kept(("quiz candidates", *shape), lambda: _within(shape))
+        return [Candidate(*row) for row in database.rows(everything, params)]
     rng = Random(seed)
     # Kept with the bank's revision: a question added since only moves where the windows may start.
     lowest, highest = summary.per_revision("question id range", _id_range)
@@ -133,13 +140,11 @@ def candidate_pool(
     def windows(limits: dict[int, int], after: bool) -> dict[int, list]:
         """Each chosen subtree's window (up to its limit in id order, from its pivot on, or before it
         when wrapping round to the start), all in one statement."""
-        parts = []
-        for n, limit in limits.items():
-            side = Question.id >= pivots[n] if after else Question.id < pivots[n]
-            window = within([paths[n]]).where(side).order_by(Question.id).limit(limit).subquery()
-            parts.append(sa.select(sa.literal(n).label("part"), *window.c))
+        key = ("quiz windows", *shape, tuple(limits), after)
+        statement = kept(key, lambda: _windows(shape, tuple(limits), after))
+        values = params | {f"pivot_{n}": pivots[n] for n in limits} | {f"limit_{n}": k for n, k in limits.items()}
         found: dict[int, list] = {n: [] for n in limits}
-        for part, *row in db.session.execute(sa.union_all(*parts)):
+        for part, *row in database.rows(statement, values):
             found[part].append(row)
         return found
 
@@ -152,6 +157,46 @@ def candidate_pool(
     for found in rows.values():  # in the order of the paths
         sampled.update((row[0], Candidate(*row)) for row in found)
     return list(sampled.values())
+
+
+def _matching(shape: tuple) -> sa.Select:
+    """Quiz candidates of the bound types and difficulties (type_0, ..., difficulty_0, ...) and pages,
+    in no subtree yet."""
+    _, types, levels, paged = shape
+    return candidates().where(
+        Question.status == sa.bindparam("status"),
+        Question.slug.is_not(None),
+        Question.type.in_([sa.bindparam(f"type_{n}", type_=sa.String) for n in range(types)]),
+        QuestionVersion.difficulty.in_([sa.bindparam(f"difficulty_{n}", type_=sa.Integer) for n in range(levels)]),
+        Question.source_page.in_(database.listed(db.engine.dialect.name, "pages", sa.Integer)) if paged else sa.true(),
+    )
+
+
+def _in_subtree(n: int):
+    return Topic.path.like(sa.bindparam(f"path_{n}", type_=sa.String), escape="/")
+
+
+def _within(shape: tuple) -> sa.Select:
+    """Candidates in any of the subtrees bound as path_0, path_1, ..."""
+    return _matching(shape).where(sa.or_(*[_in_subtree(n) for n in range(shape[0])]))
+
+
+def _counted(shape: tuple) -> sa.Select:
+    """How many candidates there are, counted no further than one more than a window holds."""
+    return sa.select(sa.func.count()).select_from(_within(shape).limit(WINDOW + 1).subquery())
+
+
+def _windows(shape: tuple, parts: tuple[int, ...], after: bool) -> sa.CompoundSelect:
+    """The windows of the subtrees `parts`: each up to limit_n candidates in id order from pivot_n on
+    (or before it), labelled with n."""
+    selects = []
+    for n in parts:
+        pivot = sa.bindparam(f"pivot_{n}", type_=sa.Integer)
+        side = Question.id >= pivot if after else Question.id < pivot
+        window = _matching(shape).where(_in_subtree(n), side).order_by(Question.id)
+        window = window.limit(sa.bindparam(f"limit_{n}", type_=sa.Integer)).subquery()
+        selects.append(sa.select(sa.literal(n).label("part"), *window.c))
+    return sa.union_all(*selects)
 
 
 def last_scores(user_id: int) -> dict[int, float]:

@@ -1,6 +1,5 @@
 """The review queue and ratings: what is due, what is new, rating once, undoing, settings."""
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -149,16 +148,12 @@ def _given(value) -> bool:
     return isinstance(value, ClauseElement) or bool(value)
 
 
-def _like_prefix(path: str) -> str:
-    return path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-
-
 def _in_deck(deck: Deck, today: Today, scope):
     """Active questions in the deck that the learner may study (`scope`, from classes/access.py),
     siblings of today's items buried (but not the items themselves)."""
     conditions = [Question.status == QuestionStatus.ACTIVE, scope]
     if _given(deck.path):
-        pattern = deck.path if isinstance(deck.path, sa.BindParameter) else _like_prefix(deck.path)
+        pattern = deck.path if isinstance(deck.path, sa.BindParameter) else database.like_prefix(deck.path)
         conditions.append(Topic.path.like(pattern, escape="/"))
     if deck.set_id is not None:
         conditions.append(Question.id.in_(set_questions(deck.set_id)))
@@ -282,36 +277,21 @@ def _inputs(user_id: int, deck: Deck, now: datetime, state: QueueState) -> _Inpu
     buried = bool(state.today.buried_facts)
     params = {"user_id": user_id, "now": now, "until": until}
     if deck.path:
-        params["deck_like"] = _like_prefix(deck.path)
+        params["deck_like"] = database.like_prefix(deck.path)
     dialect = db.engine.dialect.name
     if buried:
         seen, facts = state.today.seen_questions, state.today.buried_facts
-        params |= {"seen": _list_value(dialect, seen), "buried": _list_value(dialect, facts)}
+        params |= {"seen": database.list_value(dialect, seen), "buried": database.list_value(dialect, facts)}
     shape = (dialect, bool(deck.path), deck.kind, buried)
     if shape not in _BOUND:
         _BOUND[shape] = _bound(*shape)
     return _Inputs(*_BOUND[shape], params)
 
 
-def _listed(dialect: str, name: str, type_) -> sa.Select:
-    """The values of a list bound as one parameter (JSON text on SQLite, an array on PostgreSQL), as
-    a subquery: unlike an expanding IN list, whose SQL is rewritten for each length on every run, the
-    statement stays as compiled."""
-    if dialect == "postgresql":
-        return sa.select(sa.func.unnest(sa.bindparam(name, type_=postgresql.ARRAY(type_))))
-    return sa.select(sa.column("value", type_)).select_from(sa.func.json_each(sa.bindparam(name, type_=sa.String)))
-
-
-def _list_value(dialect: str, values) -> list | str:
-    """A list's one parameter as `_listed` reads it."""
-    values = sorted(values)
-    return values if dialect == "postgresql" else json.dumps(values)
-
-
 def _bound(dialect: str, path: bool, kind: str, buried: bool) -> tuple:
     """The bind parameters a cached statement is built with, for one database and deck shape."""
     user = sa.bindparam("user_id", type_=sa.Integer)
-    listed = (_listed(dialect, "seen", sa.Integer), _listed(dialect, "buried", sa.String))
+    listed = (database.listed(dialect, "seen", sa.Integer), database.listed(dialect, "buried", sa.String))
     return (
         user,
         _NOW,
