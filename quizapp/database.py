@@ -380,12 +380,22 @@ def user_statement(statement: sa.Select, user_id) -> sa.Select:
 
 
 def note_read_with_user(row: sa.Row) -> None:
-    """Keep, in a read-only request, the values read with the signed-in user."""
+    """Keep the values read with the signed-in user: for `read_once` in a read-only request, and in
+    any request for `row_found_with_user`."""
+    g.row_with_user = row
     memo = read_once()
     if memo is not None:
         found = row._mapping
         memo.update((name, found[name]) for name in _WITH_USER if name in found)
         memo[_USER_ROW] = row
+
+
+def row_found_with_user(user_id: int) -> sa.Row | None:
+    """In any request, the row that loaded the signed-in user (with the columns `join_with_user`
+    registered) as the request found it, if `user_id` is that user; else None. For a write that uses
+    what the row holds without changing it; a write that changes those rows must read them itself."""
+    row = g.get("row_with_user") if has_request_context() else None
+    return row if row is not None and row.id == user_id else None
 
 
 _USER_ROW = object()

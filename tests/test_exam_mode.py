@@ -368,6 +368,32 @@ def test_exam_mode_pages_issue_the_same_number_of_queries_whatever_the_bank(app,
     assert counts["study"] <= 12 and counts["rate"] <= 14 and counts["plan"] <= 9 and counts["home"] <= 20, counts
 
 
+def test_a_rating_on_the_study_page_is_capped_by_the_plan_read_with_the_learner(app, client, auth):
+    """The rating POST uses the settings and exam plan that came with the signed-in user (no statement
+    of their own): a plan set in the learner's account caps an Easy rating before the exam, and once the
+    plan is ended the same rating follows FSRS alone."""
+    user_id, _ = auth.login()
+    with app.app_context():
+        war = make_topic("war")
+        cards = [make_question(war, "flashcard").id for _ in range(2)]
+        db.session.commit()
+    soon = (utcnow() - timedelta(hours=4)).date() + timedelta(days=4)  # before an Easy card's first due date
+    client.post("/review/exam", data={"exam_on": soon.isoformat(), "target": "99", "scope": "all"})
+
+    def rate_easy(question_id):
+        revealed = client.get(f"/review/?kind=flashcards&reveal={question_id}").get_data(as_text=True)
+        token = re.search(r'name="token" value="([^"]+)"', revealed).group(1)
+        data = {"question_id": question_id, "rating": "4", "key": f"{question_id:032d}", "token": token}
+        assert client.post("/review/rate", data=data).status_code == 302
+        with app.app_context():
+            return db.session.scalar(sa.select(ReviewLog.after).where(ReviewLog.question_id == question_id))
+
+    capped = rate_easy(cards[0])
+    assert "exam_cap" in capped and datetime.fromisoformat(capped["due"]) < exam.exam_morning(soon, "UTC")
+    client.post("/review/exam/end")
+    assert "exam_cap" not in rate_easy(cards[1])
+
+
 def test_a_plan_changed_in_a_get_is_the_sessions_own_even_after_the_settings_were_read(app, learner):
     """A GET reads the settings and the plan as unsaved copies for its pages; the plan a GET ends
     (its exam day has passed) must be the session's own row, or the change would not be saved."""

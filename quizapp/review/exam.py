@@ -173,9 +173,14 @@ def capped_due(
     return days[0]
 
 
-def cap_after_rating(user_id: int, question_id: int, memory: scheduling.Memory, now: datetime, settings):
-    """The exam cap for a card the learner has just rated, or None (no running plan, out of scope, not needed)."""
-    plan = running_plan(user_id, now)
+class UNREAD:
+    """Not read yet: `cap_after_rating` reads the learner's plan itself."""
+
+
+def cap_after_rating(user_id: int, question_id: int, memory: scheduling.Memory, now: datetime, settings, plan=UNREAD):
+    """The exam cap for a card the learner has just rated, or None (no running plan, out of scope, not
+    needed); with the learner's plan (or None) when the caller has it."""
+    plan = running_plan(user_id, now) if plan is UNREAD else (plan if is_running(plan, now) else None)
     if plan is None:
         return None
     due = capped_due(

@@ -71,13 +71,30 @@ def settings_for(user_id: int) -> ReviewSettings:
         )
         found = memo["settings", user_id] = database.unsaved(ReviewSettings, row, "s_")
         memo["exam plan", user_id] = database.unsaved(ExamPlan, row, "p_")
-    return found or ReviewSettings(
+    return found or _default_settings(user_id)
+
+
+def _default_settings(user_id: int) -> ReviewSettings:
+    """The settings of a learner who has not saved any (unsaved)."""
+    return ReviewSettings(
         user_id=user_id,
         desired_retention=scheduling.DEFAULT_RETENTION,
         new_per_day=20,
         reviews_per_day=200,
         shortcuts=True,
     )
+
+
+def settings_and_plan_as_found(user_id: int) -> tuple[ReviewSettings, ExamPlan | None]:
+    """The learner's settings and exam plan as the request found them, for a write that uses them
+    without changing them (a rating): unsaved copies from the row that loaded the signed-in user,
+    in any request, or read now when there is none. A rating took two statements to read them
+    again (7% of its time), and a change made in another tab in between was a race either way."""
+    row = database.row_found_with_user(user_id)
+    if row is None:
+        return settings_for(user_id), exam.plan_of(user_id)
+    settings = database.unsaved(ReviewSettings, row, "s_") or _default_settings(user_id)
+    return settings, database.unsaved(ExamPlan, row, "p_")
 
 
 def learning_day(now: datetime, zone: str) -> tuple[datetime, datetime]:
@@ -534,8 +551,10 @@ def rate(
     origin: str = "review",
     response_id: int | None = None,
     settings: ReviewSettings | None = None,
+    plan: object = exam.UNREAD,  # the ExamPlan or None, when the caller has read it
 ) -> Rated:
-    """Apply one rating to the learner's card and log it, once per submission key (or quiz response)."""
+    """Apply one rating to the learner's card and log it, once per submission key (or quiz response),
+    with the learner's settings and exam plan (read here unless given)."""
     if rating not in scheduling.RATINGS:
         raise ReviewError("Rate with Again, Hard, Good or Easy.")
     settings = settings or settings_for(user_id)
@@ -550,7 +569,7 @@ def rate(
     after = scheduling.review(
         scheduling.fuzz_key(user_id, question_id), before, rating, now, settings.parameters, settings.desired_retention
     )
-    cap = exam.cap_after_rating(user_id, question_id, after, now, settings)
+    cap = exam.cap_after_rating(user_id, question_id, after, now, settings, plan)
     after = exam.apply_cap(after, cap)
     card.remember(after)
     log = ReviewLog(

@@ -151,13 +151,13 @@ def answer():
     except InvalidAnswer as problem:
         return _render_study(str(problem), 400)
     score = qtype.grade(version.data, given)
-    settings = services.settings_for(current_user.id) if score < 1 else None
+    settings, plan = services.settings_and_plan_as_found(current_user.id) if score < 1 else (None, None)
     try:
         with writing():
             showings.record_answer(showing, given, score, form.key.data)
             if score < 1:  # rated for them: Again when wrong, Hard for partial credit
                 rating = services.rating_for_score(score)
-                _rate_showing(showing, rating, form.key.data, form.shown_at.data, now, settings)
+                _rate_showing(showing, rating, form.key.data, form.shown_at.data, now, settings, plan)
     except showings.ShowingSpent as problem:
         db.session.rollback()
         abort(409, str(problem))
@@ -177,7 +177,7 @@ def _graded(question_id: int, showing, now) -> dict:
     return graded | {"rated": scheduling.RATINGS[services.rating_for_score(showing.score)]}
 
 
-def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now, settings) -> None:
+def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now, settings, plan) -> None:
     """Use the showing up and apply its one rating; a card rated since it was shown is refused.
     Runs under the write lock: rate() re-reads the card there, so no concurrent rating is lost."""
     if not showings.use(showing, key, now):
@@ -192,6 +192,7 @@ def _rate_showing(showing, rating: int, key: str, shown_at: int | None, now, set
         duration_ms=spent,
         key=key,
         settings=settings,
+        plan=plan,
     )
     # Checked under the card's lock that rate() holds, so two showings of one state cannot both count.
     if not rated.duplicate and (rated.log.before or {}).get("reps", 0) != showing.reps:
@@ -213,10 +214,10 @@ def rate():
         abort(400, "Answer the question (or show the card's answer) before rating it.")
     if question.type != "flashcard" and (showing.score is None or showing.score < 1 or form.rating.data == 1):
         abort(400, "A right answer is rated Hard, Good or Easy.")
-    settings = services.settings_for(current_user.id)
+    settings, plan = services.settings_and_plan_as_found(current_user.id)
     try:
         with writing():
-            _rate_showing(showing, form.rating.data, form.key.data, form.shown_at.data, now, settings)
+            _rate_showing(showing, form.rating.data, form.key.data, form.shown_at.data, now, settings, plan)
     except showings.ShowingSpent as problem:
         db.session.rollback()
         abort(409, str(problem))
