@@ -11,7 +11,7 @@ from quizapp.classes import services as classes
 from quizapp.classes.access import studyable_by
 from quizapp.extensions import db
 from quizapp.review import services
-from quizapp.review.models import Card, ReviewSettings
+from quizapp.review.models import Card, ReviewLog, ReviewSettings
 from tests.factories import make_question, make_topic, make_user
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
@@ -142,6 +142,25 @@ def test_on_sqlite_the_new_count_probes_the_learners_cards_from_the_back_of_the_
         assert "SCAN questions USING INDEX ix_questions_article_order" in plan
         cards = [step for step in plan.split(" / ") if step.startswith("SEARCH cards")]
         assert cards and all("(user_id=? AND question_id=?)" in step for step in cards), plan
+
+
+def test_a_rating_stores_what_its_card_and_log_say_and_leaves_nothing_to_flush(app, world):
+    """A rating writes the card and its log with statements of its own: the card it returns holds what
+    was stored (as committed, not pending), and the log what a reload of it reads."""
+    user, question = world["user"], world["questions"][0]
+    with app.app_context():
+        version = db.session.get(Question, question).current_version_id
+        rated = services.rate(user, question, version, 3, NOW, key="k" * 32)
+        assert not db.session.dirty and not db.session.new
+        returned = (rated.card.state, rated.card.reps, rated.card.due, rated.card.stability)
+        logged = (rated.log.rating, rated.log.before, rated.log.after, rated.log.submission_key)
+        db.session.commit()
+        db.session.expire_all()
+        card = db.session.scalars(sa.select(Card).where(Card.user_id == user, Card.question_id == question)).one()
+        assert (card.state, card.reps, card.due, card.stability) == returned and card.reps == 1
+        log = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.card_id == card.id)).one()
+        assert (log.rating, log.before, log.after, log.submission_key) == logged and log.before is None
+        assert services.rate(user, question, version, 3, NOW, key="k" * 32).duplicate  # the same key: once
 
 
 def _new_ids(user, now=NOW):

@@ -571,24 +571,51 @@ def rate(
     )
     cap = exam.cap_after_rating(user_id, question_id, after, now, settings, plan)
     after = exam.apply_cap(after, cap)
-    card.remember(after)
-    log = ReviewLog(
-        user_id=user_id,
-        card_id=card.id,
-        question_id=question_id,
-        version_id=version_id,
-        rating=rating,
-        reviewed_at=now,
-        duration_ms=max(0, min(duration_ms, 3_600_000)),
-        origin=origin,
-        response_id=response_id,
-        submission_key=key,
-        before=before.as_dict() if before else None,
-        after=exam.snapshot(after, cap),
+    logged = {
+        "user_id": user_id,
+        "card_id": card.id,
+        "question_id": question_id,
+        "version_id": version_id,
+        "rating": rating,
+        "reviewed_at": now,
+        "duration_ms": max(0, min(duration_ms, 3_600_000)),
+        "origin": origin,
+        "response_id": response_id,
+        "submission_key": key,
+        "before": before.as_dict() if before else None,
+        "after": exam.snapshot(after, cap),
+    }
+    # Two kept statements, not the ORM's flush of a changed card and a new log (a sixth of a rating):
+    # the locked card then holds what was written, as committed, and the log is an unsaved copy.
+    remembered = {name: getattr(after, name) for name in _MEMORY}
+    database.rows(kept(("card rated",), _card_rated), {"card_id": card.id} | _prefixed(remembered))
+    for name, value in remembered.items():
+        set_committed_value(card, name, value)
+    database.rows(kept(("rating logged",), _rating_logged), logged)
+    return Rated(ReviewLog(**logged), card)
+
+
+_MEMORY = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")  # Card.remember's
+_LOGGED = ("user_id", "card_id", "question_id", "version_id", "rating", "reviewed_at", "duration_ms", "origin")
+_LOGGED += ("response_id", "submission_key", "before", "after")
+
+
+def _prefixed(values: dict) -> dict:
+    return {f"new_{name}": value for name, value in values.items()}
+
+
+def _card_rated():
+    columns = Card.__table__.c
+    return (
+        sa.update(Card)
+        .where(Card.id == sa.bindparam("card_id", type_=sa.Integer))
+        .values({name: sa.bindparam(f"new_{name}", type_=columns[name].type) for name in _MEMORY})
     )
-    db.session.add(log)
-    db.session.flush()
-    return Rated(log, card)
+
+
+def _rating_logged():
+    columns = ReviewLog.__table__.c
+    return sa.insert(ReviewLog).values({name: sa.bindparam(name, type_=columns[name].type) for name in _LOGGED})
 
 
 def _rating_by_key():
