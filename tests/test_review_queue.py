@@ -234,8 +234,3 @@ def test_a_teachers_own_question_is_new_only_in_the_deck_of_a_set_that_holds_it(
         assert in_set.counts.new == 1 and in_set.new_question.id == own.id
         rate(user, own.id, 1, NOW)
         assert queue(user, now=NOW + timedelta(minutes=5)).counts.learning == 1  # once studied, everywhere
-        for correlated in (False, True):  # the queue's PostgreSQL form (EXISTS) says what the list (IN) says
-            may = sa.select(Question.id).where(studyable_by(user, NOW, correlated=correlated))
-            assert own.id in set(db.session.scalars(may))
-            other = sa.select(Question.id).where(studyable_by(teacher.id + 1000, NOW, correlated=correlated))
-            assert own.id not in set(db.session.scalars(other))

@@ -314,7 +314,7 @@ def _bound(dialect: str, path: bool, kind: str, buried: bool) -> tuple:
         _NOW,
         Deck(sa.bindparam("deck_like", type_=sa.String) if path else None, kind),
         Today(0, 0, *listed) if buried else Today(0, 0, set(), set()),
-        studyable_by(user, _NOW, correlated=dialect == "postgresql"),
+        studyable_by(user, _NOW),
         sa.bindparam("until", type_=sa.DateTime(timezone=True)),
     )
 
