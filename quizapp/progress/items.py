@@ -23,7 +23,7 @@ from flask import current_app
 from jinja2.filters import do_truncate
 from sqlalchemy.orm import load_only
 
-from quizapp import signals
+from quizapp import database, signals
 from quizapp.auth.models import User
 from quizapp.authoring.models import QuestionSet, SetItem
 from quizapp.bank.models import Question, QuestionVersion
@@ -304,11 +304,14 @@ def analyse(user: User) -> Analysis:
     # on the bench dataset once its statistics lagged a few hundred attempts behind; 4 ms this way).
     shown = sa.select(AttemptItem.version_id).where(AttemptItem.question_id.in_(scope))
     # As rows of the columns shown, not ORM objects: a teacher's scope holds hundreds of versions.
-    versions = db.session.execute(
-        sa.select(*SHOWN_COLUMNS)
-        .where(QuestionVersion.question_id.in_(scope), QuestionVersion.id.in_(shown))
-        .order_by(QuestionVersion.question_id, QuestionVersion.number)
-    ).all()
+    # Planned for this teacher's values on PostgreSQL: its plan for any teacher read the versions in
+    # 32-35 ms on the bench dataset, against 3.7 ms (the other statements' plans serve any teacher).
+    with database.planned_for_values():
+        versions = db.session.execute(
+            sa.select(*SHOWN_COLUMNS)
+            .where(QuestionVersion.question_id.in_(scope), QuestionVersion.id.in_(shown))
+            .order_by(QuestionVersion.question_id, QuestionVersion.number)
+        ).all()
     stats = stats_for(versions)
     # A question the classes drew was shown in one of their attempts: a version of it is among these.
     reported = questions_in_scope(user, drawn_among={version.question_id for version in versions})
