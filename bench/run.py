@@ -330,6 +330,12 @@ def showing_tokens(dataset: Dataset, email: str, count: int) -> Path:
     engine = sa.create_engine(dataset.url)
     with engine.begin() as connection:
         user_id = connection.execute(sa.text("SELECT id FROM users WHERE email = :e"), {"e": email}).scalar_one()
+        # The tokens an earlier run issued and did not use: each holds its item for a day, and after a
+        # few runs the rater had too few items left to rate (1,295 refused at 10,000 items).
+        connection.execute(
+            sa.text("DELETE FROM review_showings WHERE user_id = :u AND answer_key = 'bench' AND used_at IS NULL"),
+            {"u": user_id},
+        )
         items = connection.execute(
             sa.text(
                 "SELECT q.id, q.current_version_id, COALESCE(c.reps, 0) FROM questions q"
