@@ -244,7 +244,7 @@ def planned_for_values():
     """On PostgreSQL, the block's statements are planned for the values they run with: the plan for any
     values that DATABASE_PLAN_CACHE_MODE keeps by default (it spares the hot pages their planning) can
     be far from the best for one teacher's scope. Item analysis's statement of versions took 32-35 ms
-    under it on the bench dataset, against 4.8 ms planned for its values. One statement sets the mode
+    under it on the bench dataset, against 3.7-4.8 ms planned for its values. One statement sets the mode
     and reads the one it replaces, one more puts that back (a SELECT each: a reading request stays
     outside a transaction). If the block fails inside a transaction, its rollback puts it back."""
     if db.engine.dialect.name != "postgresql":
@@ -495,6 +495,13 @@ def _labelled(model, prefix: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     mapper = sa.inspect(model)
     names = [attribute.key for attribute in mapper.column_attrs]
     return f"{prefix}{mapper.primary_key[0].key}", tuple((name, f"{prefix}{name}") for name in names)
+
+
+def bound_columns(model, names, prefix: str = "") -> dict:
+    """The columns `names` of a model's table, each bound as the parameter `prefix` + its name with the
+    column's type: the values of a kept INSERT or UPDATE (`keep`)."""
+    columns = model.__table__.c
+    return {name: sa.bindparam(f"{prefix}{name}", type_=columns[name].type) for name in names}
 
 
 def like_prefix(path: str) -> str:

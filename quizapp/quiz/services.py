@@ -118,7 +118,6 @@ def candidate_pool(
     types = sorted({t for t in types if t in QUIZ_TYPES})
     difficulties = sorted(set(difficulties))
     params = {
-        "status": QuestionStatus.ACTIVE,
         **{f"type_{n}": kind for n, kind in enumerate(types)},
         **{f"difficulty_{n}": level for n, level in enumerate(difficulties)},
         **({"pages": database.list_value(db.engine.dialect.name, pages)} if pages else {}),
@@ -163,8 +162,7 @@ def _matching(shape: tuple) -> sa.Select:
     """Quiz candidates of the bound types and difficulties (type_0, ..., difficulty_0, ...) and pages,
     in no subtree yet."""
     _, types, levels, paged = shape
-    return candidates().where(
-        Question.status == sa.bindparam("status"),
+    return active_candidates().where(
         Question.slug.is_not(None),
         Question.type.in_([sa.bindparam(f"type_{n}", type_=sa.String) for n in range(types)]),
         QuestionVersion.difficulty.in_([sa.bindparam(f"difficulty_{n}", type_=sa.Integer) for n in range(levels)]),

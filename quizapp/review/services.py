@@ -1,6 +1,6 @@
 """The review queue and ratings: what is due, what is new, rating once, undoing, settings."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -587,35 +587,28 @@ def rate(
     }
     # Two kept statements, not the ORM's flush of a changed card and a new log (a sixth of a rating):
     # the locked card then holds what was written, as committed, and the log is an unsaved copy.
-    remembered = {name: getattr(after, name) for name in _MEMORY}
-    database.rows(kept(("card rated",), _card_rated), {"card_id": card.id} | _prefixed(remembered))
+    remembered = asdict(after)  # the card's columns of memory (Card.remember)
+    new = {f"new_{name}": value for name, value in remembered.items()}
+    database.rows(kept(("card rated",), _card_rated), {"card_id": card.id} | new)
     for name, value in remembered.items():
         set_committed_value(card, name, value)
-    database.rows(kept(("rating logged",), _rating_logged), logged)
+    database.rows(kept(("rating logged",), lambda: _rating_logged(logged)), logged)
     return Rated(ReviewLog(**logged), card)
 
 
-_MEMORY = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")  # Card.remember's
-_LOGGED = ("user_id", "card_id", "question_id", "version_id", "rating", "reviewed_at", "duration_ms", "origin")
-_LOGGED += ("response_id", "submission_key", "before", "after")
-
-
-def _prefixed(values: dict) -> dict:
-    return {f"new_{name}": value for name, value in values.items()}
+_MEMORY = tuple(field.name for field in fields(scheduling.Memory))
 
 
 def _card_rated():
-    columns = Card.__table__.c
     return (
         sa.update(Card)
         .where(Card.id == sa.bindparam("card_id", type_=sa.Integer))
-        .values({name: sa.bindparam(f"new_{name}", type_=columns[name].type) for name in _MEMORY})
+        .values(database.bound_columns(Card, _MEMORY, "new_"))
     )
 
 
-def _rating_logged():
-    columns = ReviewLog.__table__.c
-    return sa.insert(ReviewLog).values({name: sa.bindparam(name, type_=columns[name].type) for name in _LOGGED})
+def _rating_logged(columns):
+    return sa.insert(ReviewLog).values(database.bound_columns(ReviewLog, columns))
 
 
 def _rating_by_key():

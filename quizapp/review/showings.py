@@ -80,11 +80,10 @@ def _showing():
 
 def _claiming(unclaimed, columns: tuple[str, ...]):
     """UPDATE of the showing's `columns` (bound as new_<column>) where `unclaimed` still holds."""
-    values = {name: sa.bindparam(f"new_{name}", type_=ReviewShowing.__table__.c[name].type) for name in columns}
     return (
         sa.update(ReviewShowing)
         .where(ReviewShowing.id == sa.bindparam("showing_id", type_=sa.Integer), unclaimed)
-        .values(**values)
+        .values(database.bound_columns(ReviewShowing, columns, "new_"))
     )
 
 
