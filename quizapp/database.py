@@ -19,6 +19,8 @@ from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.extensions import db
 
@@ -487,6 +489,29 @@ def unsaved(model, row, prefix: str = ""):
     what a page that only reads needs, without the ORM's loading (about 40 µs a statement)."""
     values = values_of(model, row, prefix)
     return None if values is None else model(**values)
+
+
+def as_loaded(model, row, prefix: str = "", *, populate_existing: bool = False):
+    """The session's object of the model from its columns in `row` (None when the row has none), as a
+    query's loading would make it: persistent and unchanged, so it can be changed, refreshed and
+    flushed like one, in half the ORM's time. The session's own copy when it holds one already, with
+    the row's values written over its own if `populate_existing` (as the ORM's option of that name)."""
+    values = values_of(model, row, prefix)
+    if values is None:
+        return None
+    session = db.session()
+    mapper = sa.inspect(model)
+    found = session.identity_map.get(mapper.identity_key_from_primary_key([values[mapper.primary_key[0].key]]))
+    if found is not None:
+        if populate_existing:
+            for name, value in values.items():
+                set_committed_value(found, name, value)
+        return found
+    instance = mapper.class_manager.new_instance()
+    instance.__dict__.update(values)  # as the ORM's loading sets them
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 @cache

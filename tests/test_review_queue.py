@@ -163,6 +163,47 @@ def test_a_rating_stores_what_its_card_and_log_say_and_leaves_nothing_to_flush(a
         assert services.rate(user, question, version, 3, NOW, key="k" * 32).duplicate  # the same key: once
 
 
+def test_a_replayed_rating_key_changes_neither_card_nor_log(app, world):
+    """The log is inserted first and the card written only after it: a second rating with a key that
+    is already used (a replay, another tab) is told apart by the insert, returns the first rating,
+    and leaves the card as the first left it, whatever it rates."""
+    user, question = world["user"], world["questions"][0]
+    with app.app_context():
+        version = db.session.get(Question, question).current_version_id
+        first = services.rate(user, question, version, 3, NOW, key="r" * 32)
+        db.session.commit()
+        stored = db.session.execute(
+            sa.select(Card.reps, Card.due, Card.stability).where(Card.id == first.card.id)
+        ).one()
+        again = services.rate(user, question, version, 1, NOW + timedelta(days=3), key="r" * 32)
+        db.session.commit()
+        assert again.duplicate and again.log.rating == 3 and again.log.id == db.session.scalar(sa.select(ReviewLog.id))
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == 1
+        assert (
+            db.session.execute(sa.select(Card.reps, Card.due, Card.stability).where(Card.id == first.card.id)).one()
+            == stored
+        )
+
+
+def test_a_rating_reads_the_card_anew_even_when_the_session_holds_it(app, world):
+    """A rating reads its card under the lock as it stands in the database, not as the session loaded
+    it before (another request may have rated it since): the rating builds on the stored memory."""
+    user, question = world["user"], world["questions"][0]
+    with app.app_context():
+        version = db.session.get(Question, question).current_version_id
+        services.rate(user, question, version, 3, NOW, key="a" * 32)
+        db.session.commit()
+        held = db.session.scalars(sa.select(Card).where(Card.user_id == user, Card.question_id == question)).one()
+        assert held.reps == 1
+        # another request's rating, as this session cannot see it happen
+        db.session.execute(
+            sa.update(Card).where(Card.id == held.id).values(reps=5), execution_options={"synchronize_session": False}
+        )
+        assert held.reps == 1
+        rated = services.rate(user, question, version, 3, NOW + timedelta(days=2), key="b" * 32)
+        assert rated.card is held and rated.log.before["reps"] == 5 and held.reps == 6
+
+
 def _new_ids(user, now=NOW):
     day_start, _ = services.learning_day(now, "UTC")
     today = services.today_for(user, day_start)

@@ -1,6 +1,6 @@
 """The review queue and ratings: what is due, what is new, rating once, undoing, settings."""
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -515,21 +515,25 @@ def _new_card():
 
 def _locked_card():
     return (
-        sa.select(Card)
+        sa.select(*database.columns_of(Card))
         .where(
             Card.user_id == sa.bindparam("user_id", type_=sa.Integer),
             Card.question_id == sa.bindparam("question_id", type_=sa.Integer),
         )
         .with_for_update()
-        .execution_options(populate_existing=True)
     )
 
 
 def _card_for_update(user_id: int, question_id: int, now: datetime) -> Card:
-    """The learner's card for a question, locked for this transaction; created when missing."""
+    """The learner's card for a question, locked for this transaction, as it stands (read anew even if
+    the session holds it); created when missing (the insert is tried only then: most ratings are of
+    a card the learner already holds). Read as columns: the ORM's loading was a sixth of a rating."""
     values = {"user_id": user_id, "question_id": question_id}
-    database.rows(kept(("new card",), _new_card), values | {"now": now})
-    return db.session.scalars(kept(("locked card",), _locked_card), values).one()
+    row = database.rows(kept(("locked card",), _locked_card), values).first()
+    if row is None:  # another request may make it meanwhile: the insert then does nothing
+        database.rows(kept(("new card",), _new_card), values | {"now": now})
+        row = database.rows(kept(("locked card",), _locked_card), values).one()
+    return database.as_loaded(Card, row, populate_existing=True)
 
 
 @dataclass(frozen=True)
@@ -559,12 +563,6 @@ def rate(
         raise ReviewError("Rate with Again, Hard, Good or Easy.")
     settings = settings or settings_for(user_id)
     card = _card_for_update(user_id, question_id, now)
-    # Looked for under the card's lock: the same submission from another tab may have committed
-    # while this one waited for the lock (PostgreSQL reads committed rows anew), and only a check
-    # made under it can tell. (The card a replay finds is the first submission's, so the insert
-    # that makes a missing card never makes a second.)
-    if (earlier := _earlier_rating(key, response_id)) is not None:
-        return Rated(earlier, None, duplicate=True)
     before = card.memory if card.reps else None
     after = scheduling.review(
         scheduling.fuzz_key(user_id, question_id), before, rating, now, settings.parameters, settings.desired_retention
@@ -585,14 +583,23 @@ def rate(
         "before": before.as_dict() if before else None,
         "after": exam.snapshot(after, cap),
     }
-    # Two kept statements, not the ORM's flush of a changed card and a new log (a sixth of a rating):
-    # the locked card then holds what was written, as committed, and the log is an unsaved copy.
-    remembered = asdict(after)  # the card's columns of memory (Card.remember)
+    # The log first, and only if no rating holds its submission key or quiz response (both unique):
+    # the same submission from another tab may have committed while this one waited for the card's
+    # lock (PostgreSQL reads committed rows anew), or commit while this insert runs (PostgreSQL's
+    # insert then waits for it), and the insert that finds it tells, with no statement to look first.
+    # A replay then changes nothing: the card is written only after its log.
+    if not database.rows(kept(("rating logged",), lambda: _rating_logged(logged)), logged).rowcount:
+        earlier = _earlier_rating(key, response_id)
+        if earlier is None:  # nothing else of a log is unique: this cannot happen
+            raise RuntimeError("the rating's log was refused, yet no rating holds its key")
+        return Rated(earlier, None, duplicate=True)
+    # Kept statements, not the ORM's flush of a changed card and a new log (a sixth of a rating): the
+    # locked card then holds what was written, as committed, and the log is an unsaved copy.
+    remembered = {name: getattr(after, name) for name in _MEMORY}  # the card's columns of memory (Card.remember)
     new = {f"new_{name}": value for name, value in remembered.items()}
     database.rows(kept(("card rated",), _card_rated), {"card_id": card.id} | new)
     for name, value in remembered.items():
         set_committed_value(card, name, value)
-    database.rows(kept(("rating logged",), lambda: _rating_logged(logged)), logged)
     return Rated(ReviewLog(**logged), card)
 
 
@@ -608,7 +615,8 @@ def _card_rated():
 
 
 def _rating_logged(columns):
-    return sa.insert(ReviewLog).values(database.bound_columns(ReviewLog, columns))
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    return insert(ReviewLog).values(database.bound_columns(ReviewLog, columns)).on_conflict_do_nothing()
 
 
 def _rating_by_key():
@@ -620,8 +628,9 @@ def _rating_of_response():
 
 
 def _earlier_rating(key: str | None, response_id: int | None) -> ReviewLog | None:
-    if key is not None:
-        return db.session.scalar(kept(("rating by key",), _rating_by_key), {"key": key})
+    """The rating that holds this submission key, or else this quiz response (each is unique)."""
+    if key is not None and (found := db.session.scalar(kept(("rating by key",), _rating_by_key), {"key": key})):
+        return found
     if response_id is not None:
         return db.session.scalar(kept(("rating of response",), _rating_of_response), {"response_id": response_id})
     return None
@@ -691,18 +700,6 @@ def _question_shown():
 def question_with_version(question_id: int) -> Question | None:
     """A question with its current version: one query."""
     return db.session.scalar(kept(("question shown",), _question_shown), {"question_id": question_id})
-
-
-def _question_state():
-    columns = (Question.id, Question.type, Question.status, Question.owner_id)
-    return sa.select(*columns).where(Question.id == sa.bindparam("question_id", type_=sa.Integer))
-
-
-def question_state(question_id: int) -> sa.Row | None:
-    """What a rating checks of a question (its id, type, status and owner), as a row: the rating
-    reads its version from the showing, so neither the version nor the question's search text is
-    read (a fifth of a rating's time went on loading them as objects)."""
-    return database.rows(kept(("question state",), _question_state), {"question_id": question_id}).first()
 
 
 def card_for(user_id: int, question_id: int) -> Card | None:

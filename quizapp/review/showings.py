@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp import database
+from quizapp.bank.models import Question
 from quizapp.bank.types import Answer
 from quizapp.database import kept
 from quizapp.extensions import db
@@ -76,6 +77,37 @@ def _showing():
         ReviewShowing.question_id == sa.bindparam("question_id", type_=sa.Integer),
         ReviewShowing.created_at >= sa.bindparam("since", type_=ReviewShowing.created_at.type),
     )
+
+
+_QUESTION_STATE = ("id", "type", "status", "owner_id")  # what a rating checks of its question
+
+
+def _question_and_showing():
+    """The question's state, and the learner's unexpired showing of it with the token (NULLs if none)."""
+    found = sa.and_(
+        ReviewShowing.question_id == Question.id,
+        ReviewShowing.token == sa.bindparam("token", type_=sa.String),
+        ReviewShowing.user_id == sa.bindparam("user_id", type_=sa.Integer),
+        ReviewShowing.created_at >= sa.bindparam("since", type_=ReviewShowing.created_at.type),
+    )
+    return (
+        sa.select(*(getattr(Question, name) for name in _QUESTION_STATE), *database.columns_of(ReviewShowing, "s_"))
+        .outerjoin(ReviewShowing, found)
+        .where(Question.id == sa.bindparam("question_id", type_=sa.Integer))
+    )
+
+
+def question_and_showing(
+    user_id: int, token: str | None, question_id: int, now: datetime
+) -> tuple[sa.Row | None, ReviewShowing | None]:
+    """What a rating reads before it writes, in one statement: the question's state (its id, type,
+    status and owner, as a row; None if there is no such question) and the learner's unexpired
+    showing of it with this token (as `showing_for` finds it, in the session; None if none)."""
+    values = {"token": token or "", "user_id": user_id, "question_id": question_id, "since": now - SHOWING_AGE}
+    row = database.rows(kept(("question and showing",), _question_and_showing), values).first()
+    if row is None:
+        return None, None
+    return row, (database.as_loaded(ReviewShowing, row, "s_") if token else None)
 
 
 def _claiming(unclaimed, columns: tuple[str, ...]):

@@ -207,9 +207,9 @@ def rate():
     form = RatingForm()
     if not form.validate_on_submit():
         abort(400, "Rate with Again, Hard, Good or Easy.")
-    question = _studyable(form.question_id.data, services.question_state)
     now = utcnow()
-    showing = showings.showing_for(current_user.id, form.token.data, question.id, now)
+    state, showing = showings.question_and_showing(current_user.id, form.token.data, form.question_id.data, now)
+    question = _studyable(form.question_id.data, lambda _: state)
     if showing is None:
         abort(400, "Answer the question (or show the card's answer) before rating it.")
     if question.type != "flashcard" and (showing.score is None or showing.score < 1 or form.rating.data == 1):
