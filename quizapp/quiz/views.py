@@ -120,8 +120,9 @@ def question(attempt_id: int, position: int):
 @signed_in
 def answer(attempt_id: int, position: int):
     """Check and parse the answer from a snapshot; take the write lock only to store it."""
-    attempt = _owned_attempt(attempt_id)
-    item = services.item_at(attempt, position) or abort(404)
+    attempt, item, topic_title = services.attempt_and_item(current_user.id, attempt_id, position)
+    if attempt is None or item is None:
+        abort(404)
     form = AnswerKeyForm()
     if not form.validate_on_submit():
         abort(400, "The answer form was incomplete. Reload the page and answer again.")
@@ -133,9 +134,9 @@ def answer(attempt_id: int, position: int):
             with writing():
                 services.store_answer(attempt, item, answer, form.key.data, now, spent)
     except InvalidAnswer as problem:  # nothing was written, and this request commits nothing
-        return _render_question(attempt, item, position, str(problem), 400, draft=request.form)
+        return _render_question(attempt, item, position, str(problem), 400, draft=request.form, topic_title=topic_title)
     except services.QuizError as problem:  # nothing was written; the request ends by rolling back
-        return _render_question(attempt, item, position, str(problem), 409)
+        return _render_question(attempt, item, position, str(problem), 409, topic_title=topic_title)
     if attempt.mode == Mode.PRACTICE or position == attempt.question_count:
         return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position + 1))
