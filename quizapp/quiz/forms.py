@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.bank.types import QUIZ_TYPES, get_type
+from quizapp.extensions import PostedForm
 from quizapp.quiz.models import REPORT_REASON_LABELS, Mode
 
 DIFFICULTIES = [SelectChoice("1", "Easy"), SelectChoice("2", "Medium"), SelectChoice("3", "Hard")]
@@ -81,8 +82,8 @@ class ReportForm(FlaskForm):
     note = TextAreaField("Tell us more (optional)", validators=[Length(max=500)])
 
 
-class AnswerKeyForm(FlaskForm):
-    """Only the CSRF token and the submission key: each type reads its own answer fields."""
+class AnswerKeyForm(PostedForm):
+    """Only the submission key (CSRFProtect checks the token): each type reads its own answer fields."""
 
     key = StringField(validators=[DataRequired(), Length(min=16, max=64)])
     shown_at = IntegerField(validators=[Optional()])

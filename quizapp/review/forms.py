@@ -4,11 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from quizapp.extensions import PostedForm
 from quizapp.params import ID_RANGE
 from quizapp.review.scheduling import RETENTION_RANGE
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PostedForm):
     question_id = IntegerField(validators=[InputRequired(), ID_RANGE])
     rating = IntegerField(validators=[InputRequired(), NumberRange(1, 4)])
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
@@ -16,7 +17,7 @@ class RatingForm(FlaskForm):
     token = HiddenField()  # the showing of the card being rated (single use)
 
 
-class StudyAnswerForm(FlaskForm):
+class StudyAnswerForm(PostedForm):
     question_id = IntegerField(validators=[InputRequired(), ID_RANGE])
     token = HiddenField()  # the showing of the card being answered
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
