@@ -328,6 +328,10 @@ def showing_tokens(dataset: Dataset, email: str, count: int) -> Path:
     from quizapp.review.models import ReviewShowing
 
     engine = sa.create_engine(dataset.url)
+    # Three short transactions, not one: the app's workers may still be answering the requests of
+    # the run before (wrk leaves them queued), and SQLite's write lock, once the DELETE took it, was
+    # held through the SELECT; at 100,000 items its NOT EXISTS took over a minute (it scanned the
+    # rater's showings for every item), and those requests failed with "database is locked".
     with engine.begin() as connection:
         user_id = connection.execute(sa.text("SELECT id FROM users WHERE email = :e"), {"e": email}).scalar_one()
         # The tokens an earlier run issued and did not use: each holds its item for a day, and after a
@@ -336,25 +340,27 @@ def showing_tokens(dataset: Dataset, email: str, count: int) -> Path:
             sa.text("DELETE FROM review_showings WHERE user_id = :u AND answer_key = 'bench' AND used_at IS NULL"),
             {"u": user_id},
         )
+    with engine.connect() as connection:  # the items without an unused showing, read without a lock
         items = connection.execute(
             sa.text(
                 "SELECT q.id, q.current_version_id, COALESCE(c.reps, 0) FROM questions q"
                 " LEFT JOIN cards c ON c.user_id = :u AND c.question_id = q.id"
-                " WHERE q.status = 'active' AND q.owner_id IS NULL AND NOT EXISTS (SELECT 1 FROM review_showings s"
-                " WHERE s.user_id = :u AND s.question_id = q.id AND s.used_at IS NULL) ORDER BY q.id LIMIT :n"
+                " WHERE q.status = 'active' AND q.owner_id IS NULL AND q.id NOT IN (SELECT s.question_id"
+                " FROM review_showings s WHERE s.user_id = :u AND s.used_at IS NULL) ORDER BY q.id LIMIT :n"
             ),
             {"u": user_id, "n": count},
         ).all()
-        if not items:
-            raise RuntimeError(f"no item left to show {email}: every one holds an unused showing")
-        now = datetime.now(UTC)
-        rows = [
-            {
-                "token": secrets.token_urlsafe(24), "user_id": user_id, "question_id": qid, "version_id": vid,
-                "reps": reps, "layout": {}, "answer": {}, "score": 1.0, "answer_key": "bench", "created_at": now,
-            }
-            for qid, vid, reps in items
-        ]  # fmt: skip
+    if not items:
+        raise RuntimeError(f"no item left to show {email}: every one holds an unused showing")
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "token": secrets.token_urlsafe(24), "user_id": user_id, "question_id": qid, "version_id": vid,
+            "reps": reps, "layout": {}, "answer": {}, "score": 1.0, "answer_key": "bench", "created_at": now,
+        }
+        for qid, vid, reps in items
+    ]  # fmt: skip
+    with engine.begin() as connection:
         connection.execute(sa.insert(ReviewShowing.__table__), rows)
     engine.dispose()
     path = DATA / f"tokens-{dataset.name}.txt"
