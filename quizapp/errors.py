@@ -1,6 +1,6 @@
 """Error pages in the site's look, never with a stack trace; the 500 handler rolls back."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -40,4 +40,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
         db.session.rollback()
+        # The page only reads (the signed-in user, whom the rollback expired): from a snapshot, without
+        # the write lock, which may be why the request failed (SQLite's, held by another process).
+        g.reading_only = True
         return _render(500)

@@ -1,14 +1,15 @@
 """Every page: security headers, error pages without stack traces, home page by role, query budgets."""
 
 import re
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
 
 from quizapp.auth.models import User
 from quizapp.extensions import db
-from tests.conftest import AuthActions
-from tests.factories import make_user
+from tests.conftest import DATABASE_URL, AuthActions
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
@@ -60,6 +61,32 @@ def test_server_error_shows_no_trace_and_rolls_back(app, make_app):
     assert "Something went wrong" in page and "secret internals" not in page and "Traceback" not in page
     with app.app_context():
         assert db.session.scalar(sa.select(User).where(User.email == "half@example.org")) is None
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("sqlite"), reason="SQLite's write lock")
+def test_the_error_page_of_a_failed_write_reads_without_waiting_for_the_write_lock(make_app):
+    """A POST that failed because another process held SQLite's write lock still gets the site's error
+    page: the page reloads the signed-in user after the rollback, from a snapshot, instead of queueing
+    for the write lock again (which failed too, five seconds later, and left a bare 500)."""
+    broken = make_app(PROPAGATE_EXCEPTIONS=False)
+    holder = sqlite3.connect(sa.make_url(DATABASE_URL).database, isolation_level=None)
+
+    @broken.post("/_locked")
+    def locked():
+        holder.execute("BEGIN IMMEDIATE")  # another process's long write
+        raise sqlite3.OperationalError("database is locked")
+
+    with broken.app_context():
+        make_user(email="locked@example.org")
+    client = broken.test_client()
+    client.post("/auth/signin", data={"email": "locked@example.org", "password": DEFAULT_PASSWORD})
+    try:
+        response = client.post("/_locked")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Something went wrong" in page and "Sign out" in page
 
 
 def test_home_tells_visitors_what_the_app_offers(client):
