@@ -128,6 +128,16 @@ class _Sums:
         return (n * xy - x * y) / sqrt(sxx * syy)
 
 
+def _listed(name: str) -> sa.Select:
+    """A list of ids bound as one parameter (`database.listed`): an expanding IN of a teacher's hundreds
+    of versions was rewritten, and parsed again by the driver, on every run (a sixth of the page)."""
+    return database.listed(db.engine.dialect.name, name, sa.Integer)
+
+
+def _list_value(name: str, ids: Collection[int]) -> dict:
+    return {name: database.list_value(db.engine.dialect.name, ids)}
+
+
 def _sums(wanted: Collection[int]) -> dict[int, _Sums]:
     """Per version, the sums of `_Sums` over the finished attempts that showed it: one query. An
     attempt's total is its stored score (the sum of its answers' scores, kept by regrading and
@@ -151,8 +161,9 @@ def _sums(wanted: Collection[int]) -> dict[int, _Sums]:
         )
         .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.version_id.in_(wanted), QuizAttempt.finished_at.is_not(None))
-        .group_by(AttemptItem.version_id)
+        .where(AttemptItem.version_id.in_(_listed("versions")), QuizAttempt.finished_at.is_not(None))
+        .group_by(AttemptItem.version_id),
+        _list_value("versions", wanted),
     )
     sums = {}
     for version_id, n, answered, x, xx, t, tt, xt, x_min, x_max, y_min, y_max in rows:
@@ -171,8 +182,9 @@ def _picks(choice_versions: Collection[int]) -> dict[int, dict[str, int]]:
         sa.select(AttemptItem.version_id, sa.cast(Response.answer, sa.Text), sa.func.count())
         .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
         .join(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.version_id.in_(choice_versions), QuizAttempt.finished_at.is_not(None))
-        .group_by(AttemptItem.version_id, sa.cast(Response.answer, sa.Text))
+        .where(AttemptItem.version_id.in_(_listed("versions")), QuizAttempt.finished_at.is_not(None))
+        .group_by(AttemptItem.version_id, sa.cast(Response.answer, sa.Text)),
+        _list_value("versions", choice_versions),
     )
     picks: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for version_id, text, count in rows:
@@ -201,7 +213,7 @@ def questions_in_scope(user: User, drawn_among: Collection[int] | None = None) -
         .where(Classroom.owner_id == user.id)
     )
     if drawn_among is not None:
-        drawn = sa.select(Question.id).where(Question.id.in_(drawn_among))
+        drawn = sa.select(Question.id).where(Question.id.in_(_listed("drawn_among")))
     # A union of index lookups: an OR of them would make the database read the whole bank.
     return sa.union(sa.select(Question.id).where(Question.owner_id == user.id), in_sets, drawn)
 
@@ -269,8 +281,9 @@ def stats_for(versions: Collection[QuestionVersion]) -> dict[int, ItemStats]:
     # Kept per version by the database as reviews arrive (ReviewTally): no counting of the review log.
     lapses = db.session.execute(
         sa.select(ReviewTally.version_id, ReviewTally.again, ReviewTally.reviews).where(
-            ReviewTally.version_id.in_(wanted)
-        )
+            ReviewTally.version_id.in_(_listed("versions"))
+        ),
+        _list_value("versions", wanted),
     ).all()
     for version_id, again, total in lapses:
         stats.setdefault(version_id, ItemStats(version_id)).lapse_rate = again / total if total else None
@@ -314,13 +327,14 @@ def analyse(user: User) -> Analysis:
         ).all()
     stats = stats_for(versions)
     # A question the classes drew was shown in one of their attempts: a version of it is among these.
-    reported = questions_in_scope(user, drawn_among={version.question_id for version in versions})
+    drawn = {version.question_id for version in versions}
     reports = db.session.execute(
         sa.select(QuestionReport, QuestionVersion)
         .join(QuestionVersion, QuestionVersion.id == QuestionReport.version_id)
-        .where(QuestionReport.status == "open", QuestionReport.question_id.in_(reported))
+        .where(QuestionReport.status == "open", QuestionReport.question_id.in_(questions_in_scope(user, drawn)))
         .options(SHOWN)
-        .order_by(QuestionReport.created_at.desc())
+        .order_by(QuestionReport.created_at.desc()),
+        _list_value("drawn_among", drawn),
     ).all()
     return Analysis(list(versions), stats, [tuple(r) for r in reports])
 
