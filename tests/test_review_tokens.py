@@ -192,6 +192,27 @@ def test_a_blind_bot_scores_chance_in_review(app, client, auth, strategy):
     assert EXPECTED - 2 * TOLERANCE <= mean <= EXPECTED + TOLERANCE, f"{strategy}: {mean:.3f}, chance {EXPECTED:.3f}"
 
 
+def test_a_showing_cleared_away_while_its_rating_is_on_the_way_is_refused_not_a_500(app, client, cards, monkeypatch):
+    """A showing can go between the page's read and its claim (another tab's rating clears the learner's
+    expired showings): the rating is refused as out of date, and the card is unchanged."""
+    from quizapp.review import showings
+
+    read = showings.question_and_showing
+
+    def read_then_cleared(user_id, token, question_id, now):
+        found = read(user_id, token, question_id, now)
+        cleared = sa.delete(ReviewShowing).where(ReviewShowing.token == token)
+        db.session.execute(cleared, execution_options={"synchronize_session": False})  # as another request would
+        return found
+
+    token = hidden(answered_right(client, cards), "token")
+    before = card_state(app, cards["choice"])
+    monkeypatch.setattr(showings, "question_and_showing", read_then_cleared)
+    refused = client.post("/review/rate", data=rating(cards, token, "c" * 32))
+    assert refused.status_code == 409 and "out of date" in refused.get_data(as_text=True)
+    assert card_state(app, cards["choice"]) == before
+
+
 def test_the_rating_form_names_no_grade(app, client, cards):
     outcome = answered_right(client, cards)
     assert re.search(r'name="token" value="[A-Za-z0-9_-]{32}"', outcome)  # a showing's token, not a signed grade

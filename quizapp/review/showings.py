@@ -136,7 +136,10 @@ def _claim(showing: ReviewShowing, values: dict[str, Any], key: str, key_column:
         for name, value in values.items():  # what this request wrote, without reading it back
             set_committed_value(showing, name, value)
         return True
-    db.session.refresh(showing)  # another submission claimed it: whose?
+    try:
+        db.session.refresh(showing)  # another submission claimed it: whose?
+    except sa.exc.InvalidRequestError:  # none: it was cleared away meanwhile (it expired)
+        raise ShowingSpent("This card's page is out of date. Here is the next one.") from None
     if getattr(showing, key_column) == key:
         return False
     raise ShowingSpent("This card was already answered or rated from another page. Here is the next one.")
