@@ -70,13 +70,18 @@ def showing_for(user_id: int, token: str | None, question_id: int, now: datetime
     return db.session.scalar(kept(("showing",), _showing), values)
 
 
-def _showing():
-    return sa.select(ReviewShowing).where(
+def _unexpired(question_id) -> sa.ColumnElement[bool]:
+    """SQL: the showing is the learner's (bound token, user_id and since) of `question_id`, unexpired."""
+    return sa.and_(
         ReviewShowing.token == sa.bindparam("token", type_=sa.String),
         ReviewShowing.user_id == sa.bindparam("user_id", type_=sa.Integer),
-        ReviewShowing.question_id == sa.bindparam("question_id", type_=sa.Integer),
+        ReviewShowing.question_id == question_id,
         ReviewShowing.created_at >= sa.bindparam("since", type_=ReviewShowing.created_at.type),
     )
+
+
+def _showing():
+    return sa.select(ReviewShowing).where(_unexpired(sa.bindparam("question_id", type_=sa.Integer)))
 
 
 _QUESTION_STATE = ("id", "type", "status", "owner_id")  # what a rating checks of its question
@@ -84,15 +89,9 @@ _QUESTION_STATE = ("id", "type", "status", "owner_id")  # what a rating checks o
 
 def _question_and_showing():
     """The question's state, and the learner's unexpired showing of it with the token (NULLs if none)."""
-    found = sa.and_(
-        ReviewShowing.question_id == Question.id,
-        ReviewShowing.token == sa.bindparam("token", type_=sa.String),
-        ReviewShowing.user_id == sa.bindparam("user_id", type_=sa.Integer),
-        ReviewShowing.created_at >= sa.bindparam("since", type_=ReviewShowing.created_at.type),
-    )
     return (
         sa.select(*(getattr(Question, name) for name in _QUESTION_STATE), *database.columns_of(ReviewShowing, "s_"))
-        .outerjoin(ReviewShowing, found)
+        .outerjoin(ReviewShowing, _unexpired(Question.id))
         .where(Question.id == sa.bindparam("question_id", type_=sa.Integer))
     )
 

@@ -111,9 +111,8 @@ def study():
     return _render_study()
 
 
-def _studyable(question_id: int, read=services.question_with_version) -> Question:
-    """The question (as `read` reads it), if it is active and this learner may study it; else 404."""
-    question = read(question_id)
+def _studyable(question) -> Question:
+    """The question (or its state, as read), if it is active and this learner may study it; else 404."""
     if question is None or question.status != QuestionStatus.ACTIVE:
         abort(404)
     if not access.may_study(current_user, question, utcnow()):  # a teacher's item not (yet) open to this learner
@@ -130,7 +129,7 @@ def answer():
     form = StudyAnswerForm()
     if not form.validate_on_submit():
         abort(400, "The answer form was incomplete. Reload the page and answer again.")
-    question = _studyable(form.question_id.data)
+    question = _studyable(services.question_with_version(form.question_id.data))
     now = utcnow()
     showing = showings.showing_for(current_user.id, form.token.data, question.id, now)
     if showing is None:
@@ -209,7 +208,7 @@ def rate():
         abort(400, "Rate with Again, Hard, Good or Easy.")
     now = utcnow()
     state, showing = showings.question_and_showing(current_user.id, form.token.data, form.question_id.data, now)
-    question = _studyable(form.question_id.data, lambda _: state)
+    question = _studyable(state)
     if showing is None:
         abort(400, "Answer the question (or show the card's answer) before rating it.")
     if question.type != "flashcard" and (showing.score is None or showing.score < 1 or form.rating.data == 1):
